@@ -1,0 +1,44 @@
+# The README's commands. Everything installs into .venv from pyproject.toml.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export DAGSTER_HOME ?= $(CURDIR)/.data/dagster_home
+
+DEMO_TICKETS ?= 3000
+DEMO_DAYS    ?= 14
+
+.PHONY: install demo test ui lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: install, generate tickets over two weeks into .data/, run everything, print a summary
+demo: install
+	$(BIN)/ticket-platform generate --count $(DEMO_TICKETS) --days $(DEMO_DAYS) --seed 42
+	$(BIN)/ticket-platform run
+
+## test: install and run the whole test suite
+test: install
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS) || { s=$$?; [ $$s -eq 5 ] && echo 'pytest collected no tests'; [ $$s -eq 5 ] || exit $$s; }
+
+## ui: the Dagster UI on http://127.0.0.1:3000 with the runs of `make demo`
+ui: install
+	mkdir -p $(DAGSTER_HOME)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## bench: ingest benchmark (100,000 generated files by default)
+bench: install
+	$(BIN)/python bench/ingest_bench.py
+
+clean:
+	rm -rf .data dbt_project/target dbt_project/logs

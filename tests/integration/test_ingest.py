@@ -1,0 +1,186 @@
+"""Landing → raw.tickets on DuckDB and on PostgreSQL: exactly-once, dedupe, quarantine."""
+
+from datetime import date
+
+import boto3
+import orjson
+from moto import mock_aws
+
+from ticket_platform.lib import warehouse_sql as sql
+from ticket_platform.lib.ingest import (
+    apply_batch,
+    discover_partitions,
+    load_partition,
+    partition_quality,
+    staged_row_count,
+)
+from ticket_platform.lib.landing import LocalLanding, S3Landing
+from ticket_platform.lib.warehouse import duckdb_session
+
+DAY = date(2025, 8, 8)
+PREFIX = "tickets/2025/08/08/"
+
+
+def _ticket(seed_lines, index=0, **changes) -> bytes:
+    return orjson.dumps(orjson.loads(seed_lines[index]) | changes)
+
+
+def _rows(session, where="1=1"):
+    return session.query(f"select ticket_id, processed_at, subject from raw.tickets where {where}")
+
+
+def test_seed_tickets_load_once_and_a_rerun_loads_nothing(seed_landing, session):
+    first = load_partition(seed_landing, session, DAY, run_id="run-1")
+    assert (first.files_seen, first.files_loaded, first.rows_inserted) == (100, 100, 100)
+    assert first.rows_quarantined == 0 and first.files_already_loaded == 0
+
+    again = load_partition(seed_landing, session, DAY, run_id="run-2")
+    assert (again.files_already_loaded, again.files_loaded, again.rows_inserted) == (100, 0, 0)
+    assert staged_row_count(session, DAY, DAY) == 100
+    ledger = session.query(f"select count(*), count(distinct file_key), min(status) from {sql.LEDGER_TABLE}")
+    assert ledger == [(100, 100, "loaded")]
+
+
+def test_chunked_load_gives_the_same_table(seed_landing, session):
+    report = load_partition(seed_landing, session, DAY, chunk_files=7)
+    assert report.rows_inserted == 100 and report.files_loaded == 100
+    assert session.query("select count(distinct ticket_id) from raw.tickets") == [(100,)]
+
+
+def test_an_overlapping_run_cannot_load_a_file_twice(seed_landing, session):
+    """Two runs that both listed the partition before either committed."""
+    load_partition(seed_landing, session, DAY, run_id="winner")
+    # The loser read the same files; its ledger entries reach the transaction late.
+    rows = [{**r, "_source_key": k, "_source_etag": e, "_partition_date": DAY,
+             "_loaded_at": l, "_run_id": "loser"}
+            for (k, e, l), r in _staged_versions(session)]
+    ledger = session.query(f"select {', '.join(sql.LEDGER_COLUMNS)} from {sql.LEDGER_TABLE}")
+    ledger_rows = [dict(zip(sql.LEDGER_COLUMNS, row, strict=True)) | {"run_id": "loser"} for row in ledger]
+    counts = apply_batch(session, rows, [], ledger_rows)
+    assert counts["files_already_loaded"] == 100
+    assert counts["rows_inserted"] == 0 and counts["files_recorded"] == 0
+    assert session.query("select count(*) from raw.tickets") == [(100,)]
+    assert session.query(f"select count(*) from {sql.LEDGER_TABLE}") == [(100,)]
+
+
+def _staged_versions(session):
+    cols = ", ".join(sql.TICKET_COLUMNS)
+    for row in session.query(f"select _source_key, _source_etag, _loaded_at, {cols} from raw.tickets"):
+        yield row[:3], dict(zip(sql.TICKET_COLUMNS, row[3:], strict=True))
+
+
+def test_latest_processed_at_wins_across_files_and_runs(tmp_path, seed_lines, session):
+    landing = LocalLanding(tmp_path / "landing")
+    ticket_id = orjson.loads(seed_lines[0])["ticket_id"]
+    landing.write(PREFIX + "a_first.json", seed_lines[0])
+    load_partition(landing, session, DAY)
+
+    # Redelivered with a later processed_at: replaces the staged row.
+    newer = _ticket(seed_lines, processed_at="2025-08-08 21:30:00", subject="second version")
+    landing.write(PREFIX + "b_newer.json", newer)
+    report = load_partition(landing, session, DAY)
+    assert report.duplicates_replaced == 1 and report.rows_inserted == 1
+    assert _rows(session) == [(ticket_id, _rows(session)[0][1], "second version")]
+
+    # Redelivered with an older processed_at: kept in the ledger, not staged.
+    older = _ticket(seed_lines, processed_at="2025-08-08 20:55:00", subject="stale version")
+    landing.write(PREFIX + "c_older.json", older)
+    report = load_partition(landing, session, DAY)
+    assert report.stale_versions_skipped == 1 and report.rows_inserted == 0
+    assert [r[2] for r in _rows(session)] == ["second version"]
+
+
+def test_two_versions_in_one_batch_keep_the_latest(tmp_path, seed_lines, session):
+    landing = LocalLanding(tmp_path / "landing")
+    landing.write(PREFIX + "v1.json", _ticket(seed_lines, processed_at="2025-08-08 22:00:00", subject="latest"))
+    landing.write(PREFIX + "v2.jsonl", _ticket(seed_lines, subject="earliest") + b"\n" + seed_lines[1])
+    report = load_partition(landing, session, DAY)
+    assert report.duplicates_in_batch == 1 and report.rows_inserted == 2
+    assert sorted(r[2] for r in _rows(session))[0] == "EventBridge Event Pattern Matching - Minor Query"
+    assert "latest" in [r[2] for r in _rows(session)]
+
+
+def test_broken_files_are_quarantined_with_reasons_and_never_retried(tmp_path, seed_lines, session):
+    landing = LocalLanding(tmp_path / "landing")
+    landing.write(PREFIX + "good.json", seed_lines[0])
+    broken = {
+        "truncated.json": seed_lines[1][:120],
+        "empty.json": b"",
+        "not_json.json": b"<html>503 Service Unavailable</html>",
+        "wrong_types.json": _ticket(seed_lines, 2, sentiment_score_positive="very"),
+        "missing_id.json": orjson.dumps({k: v for k, v in orjson.loads(seed_lines[3]).items() if k != "ticket_id"}),
+        "bomb.json": b"[" * 100_000,
+        "garbage.json": bytes(range(256)) * 8,
+    }
+    for name, body in broken.items():
+        landing.write(PREFIX + name, body)
+    landing.write(PREFIX + "mixed.jsonl", seed_lines[4] + b"\n{broken\n" + seed_lines[5])
+
+    report = load_partition(landing, session, DAY, run_id="r1")
+    assert report.rows_inserted == 3
+    assert report.files_quarantined == len(broken) and report.files_partially_quarantined == 1
+    assert report.rows_quarantined == len(broken) + 1
+
+    reasons = dict(session.query(
+        f"select file_key, reason from {sql.QUARANTINE_TABLE} order by file_key"))
+    assert reasons[PREFIX + "empty.json"] == "empty file"
+    assert reasons[PREFIX + "truncated.json"].startswith("invalid JSON")
+    assert "sentiment_score_positive" in reasons[PREFIX + "wrong_types.json"]
+    assert "ticket_id: Field required" in reasons[PREFIX + "missing_id.json"]
+    assert reasons[PREFIX + "garbage.json"].startswith("not UTF-8")
+    assert session.query(
+        f"select line_number from {sql.QUARANTINE_TABLE} where file_key = '{PREFIX}mixed.jsonl'") == [(2,)]
+    assert partition_quality(session, DAY) == (report.records_read, len(broken) + 1, len(broken) + 2)
+
+    again = load_partition(landing, session, DAY, run_id="r2")
+    assert again.rows_quarantined == 0 and again.files_already_loaded == len(broken) + 2
+    assert session.query(f"select count(*) from {sql.QUARANTINE_TABLE}") == [(len(broken) + 1,)]
+
+
+def test_a_fixed_file_is_loaded_when_it_changes(tmp_path, seed_lines, session):
+    landing = LocalLanding(tmp_path / "landing")
+    landing.write(PREFIX + "t.json", seed_lines[0][:50])
+    assert load_partition(landing, session, DAY).files_quarantined == 1
+    landing.write(PREFIX + "t.json", seed_lines[0])  # re-uploaded, new etag
+    report = load_partition(landing, session, DAY)
+    assert report.files_loaded == 1 and report.rows_inserted == 1
+    assert session.query("select count(*) from raw.tickets") == [(1,)]
+
+
+def test_discover_partitions_reports_keys_outside_the_layout(seed_landing):
+    seed_landing.write("tickets/readme.json", b"{}")
+    seed_landing.write("tickets/2025/13/01/ticket_x.json", b"{}")
+    days, strays = discover_partitions(seed_landing.list("tickets/"))
+    assert days == [DAY]
+    assert sorted(strays) == ["tickets/2025/13/01/ticket_x.json", "tickets/readme.json"]
+
+
+@mock_aws
+def test_s3_landing_into_duckdb_with_more_than_1000_files(tmp_path, seed_lines):
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lake")
+    landing = S3Landing(client, "lake", "landing")
+    base = orjson.loads(seed_lines[0])
+    for i in range(1_050):
+        record = base | {"ticket_id": f"TKT-20250808-{i:06d}"}
+        landing.write(f"{PREFIX}ticket_{record['ticket_id']}.json", orjson.dumps(record))
+    with duckdb_session(tmp_path / "w.duckdb") as session:
+        report = load_partition(landing, session, DAY, read_workers=8)
+        assert report.files_seen == 1_050 and report.rows_inserted == 1_050
+        assert load_partition(landing, session, DAY).files_already_loaded == 1_050
+
+
+def test_file_read_failures_are_quarantined(tmp_path, seed_lines, session, monkeypatch):
+    landing = LocalLanding(tmp_path / "landing")
+    landing.write(PREFIX + "vanishing.json", seed_lines[0])
+    monkeypatch.setattr(landing, "read", lambda key: (_ for _ in ()).throw(PermissionError("denied")))
+    report = load_partition(landing, session, DAY)
+    assert report.files_quarantined == 1
+    assert "could not read file: PermissionError: denied" in session.query(
+        f"select reason from {sql.QUARANTINE_TABLE}")[0][0]
+
+
+def test_partition_quality_counts_every_load(seed_landing, session):
+    load_partition(seed_landing, session, DAY)
+    assert partition_quality(session, DAY) == (100, 0, 100)
+    assert partition_quality(session, date(2025, 8, 9)) == (0, 0, 0)

@@ -1,0 +1,179 @@
+"""``ticket-platform``: generate tickets, run the whole graph headless, print what happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from ticket_platform.contracts import lake_key
+from ticket_platform.settings import SettingsError, get_settings
+
+app = typer.Typer(
+    help="Open data platform for AI-assisted customer support.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        "[progress.percentage]{task.percentage:>3.0f}%",
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal and os.environ.get("TICKET_PROGRESS") != "1",
+    )
+
+
+@app.command()
+def generate(
+    count: Annotated[int, typer.Option(min=1, help="How many tickets to write")] = 3_000,
+    days: Annotated[int, typer.Option(min=1, help="Spread over this many days, ending --end")] = 14,
+    end: Annotated[
+        str | None, typer.Option(help="Last day (YYYY-MM-DD); default yesterday (UTC)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same tickets")] = 42,
+    id_offset: Annotated[
+        int, typer.Option(help="Start of the id sequence; use a new offset to add more tickets")
+    ] = 0,
+    landing: Annotated[
+        str | None, typer.Option(help="Folder or s3://bucket/prefix (default TICKET_LANDING_URI)")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Parallel writes (S3)")] = 1,
+) -> None:
+    """Write synthetic processed tickets in the S3 layout tickets/YYYY/MM/DD/ticket_<id>.json."""
+    from ticket_platform.lib.landing import landing_from_uri
+    from ticket_platform.lib.synthetic import generate_tickets
+
+    settings = _settings()
+    last = date.fromisoformat(end) if end else datetime.now(UTC).date() - timedelta(days=1)
+    first = last - timedelta(days=days - 1)
+    store = landing_from_uri(landing or settings.landing_uri)
+    started = time.perf_counter()
+
+    def write(ticket: dict) -> None:
+        submitted = datetime.fromisoformat(ticket["submitted_at"])
+        store.write(lake_key(ticket["ticket_id"], submitted), orjson.dumps(ticket))
+
+    tickets = generate_tickets(count, seed, first, last, id_offset=id_offset)
+    with _progress(err) as progress:
+        task = progress.add_task("generating tickets", total=count)
+        for _ in _map(write, tickets, workers):
+            progress.advance(task)
+    elapsed = time.perf_counter() - started
+    err.print(
+        f"[green]wrote {count:,} tickets[/green] for {first} .. {last} to {store.uri} "
+        f"in {elapsed:.1f}s ({count / elapsed:,.0f}/s)"
+    )
+
+
+def _map(function, items: Iterable, workers: int) -> Iterable:
+    if workers <= 1:
+        yield from map(function, items)
+        return
+    batch: list = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for item in items:  # bounded batches: a million pending futures would not fit in memory
+            batch.append(item)
+            if len(batch) == workers * 64:
+                yield from pool.map(function, batch)
+                batch = []
+        yield from pool.map(function, batch)
+
+
+@app.command()
+def run(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+) -> None:
+    """Materialize the whole graph for every partition present in the landing zone."""
+    from ticket_platform.runner import run_everything
+
+    settings = _settings()
+    _ensure_dagster_home(settings)
+    with _stdout_to_stderr():  # dbt and Dagster print freely; stdout stays for the summary
+        summary = run_everything(settings, log=lambda message: err.print(message))
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
+    else:
+        _print_summary(summary)
+    if not summary["success"]:
+        raise typer.Exit(code=1)
+
+
+def _ensure_dagster_home(settings) -> None:
+    """Runs go to DAGSTER_HOME (default .data/dagster_home) so `make ui` shows them."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+
+
+@contextmanager
+def _stdout_to_stderr():
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _print_summary(summary: dict) -> None:
+    console = Console()
+    table = Table(title="ticket-platform run", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    ingest = summary["ingest"]
+    rows = [
+        ("partitions", f"{summary['partitions']} ({summary['first_partition']} .. {summary['last_partition']})"),
+        ("files seen", ingest["files_seen"]),
+        ("files already loaded", ingest["files_already_loaded"]),
+        ("files loaded", ingest["files_loaded"]),
+        ("files partly quarantined", ingest["files_partially_quarantined"]),
+        ("files quarantined", ingest["files_quarantined"]),
+        ("rows loaded", ingest["rows_loaded"]),
+        ("rows quarantined", ingest["rows_quarantined"]),
+        ("duplicates replaced", ingest["duplicates_replaced"] + ingest["duplicates_in_batch"]),
+        ("files outside the date layout", len(summary["stray_keys"])),
+    ]
+    rows += [(f"rows in {name}", count) for name, count in summary["tables"].items()]
+    rows += [("checks failed", ", ".join(summary["failed_checks"]) or "none")]
+    rows += [("seconds", f"{summary['seconds']:.1f}")]
+    for name, value in rows:
+        table.add_row(name, f"{value:,}" if isinstance(value, int) else str(value))
+    console.print(table)
+    status = "[green]succeeded[/green]" if summary["success"] else "[red]failed[/red]"
+    console.print(f"Run {status}. Open the Dagster UI with [bold]make ui[/bold] (http://127.0.0.1:3000).")
+
+
+def _settings():
+    try:
+        return get_settings()
+    except SettingsError as error:
+        err.print(f"[red]configuration error:[/red] {error}")
+        raise typer.Exit(code=2) from error
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,114 @@
+"""Dagster resources for the landing zone and the warehouse the ingest writes to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+from dagster_aws.redshift import RedshiftClientResource
+from dagster_aws.s3 import S3Resource
+from pydantic import Field
+
+from ticket_platform.lib.landing import Landing, LocalLanding, S3Landing, parse_landing_uri
+from ticket_platform.lib.warehouse import (
+    RedshiftSession,
+    WarehouseSession,
+    duckdb_session,
+    postgres_session,
+)
+
+
+class LandingResource(dg.ConfigurableResource):
+    """Where ticket files land: a folder path or ``s3://bucket/prefix`` (``TICKET_LANDING_URI``)."""
+
+    uri: str = Field(description="A local folder or s3://bucket/prefix")
+    region_name: str | None = Field(default=None, description="AWS region of the bucket")
+    endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint override")
+
+    def get_landing(self) -> Landing:
+        kind, location, prefix = parse_landing_uri(self.uri)
+        if kind == "local":
+            return LocalLanding(location)
+        client = S3Resource(region_name=self.region_name, endpoint_url=self.endpoint_url).get_client()
+        return S3Landing(client, location, prefix)
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse the staging tables live in; subclasses pick the engine."""
+
+    @property
+    def engine(self) -> str:
+        raise NotImplementedError
+
+    @contextmanager
+    def session(self) -> Iterator[WarehouseSession]:
+        raise NotImplementedError
+        yield
+
+
+class DuckDBWarehouse(WarehouseResource):
+    """The embedded default: one DuckDB file (``TICKET_WAREHOUSE_PATH``)."""
+
+    database: str = Field(description="Path of the DuckDB file")
+
+    @property
+    def engine(self) -> str:
+        return "duckdb"
+
+    @contextmanager
+    def session(self) -> Iterator[WarehouseSession]:
+        with duckdb_session(self.database) as session:
+            yield session
+
+
+class PostgresWarehouse(WarehouseResource):
+    """A PostgreSQL database (CI's stand-in for Redshift, or a small team's warehouse)."""
+
+    dsn: str = Field(description="libpq connection string, e.g. postgresql://user@host/db")
+
+    @property
+    def engine(self) -> str:
+        return "postgres"
+
+    @contextmanager
+    def session(self) -> Iterator[WarehouseSession]:
+        import psycopg2
+
+        with postgres_session(lambda: psycopg2.connect(self.dsn)) as session:
+            yield session
+
+
+class RedshiftWarehouse(WarehouseResource):
+    """Amazon Redshift: batches staged in S3 and loaded by a manifest COPY in one transaction."""
+
+    redshift: RedshiftClientResource
+    staging_uri: str = Field(description="s3://bucket/prefix where COPY batches are staged")
+    iam_role_arn: str = Field(description="IAM role Redshift assumes to read the staged batches")
+    region_name: str | None = None
+    endpoint_url: str | None = None
+
+    @property
+    def engine(self) -> str:
+        return "redshift"
+
+    @contextmanager
+    def session(self) -> Iterator[WarehouseSession]:
+        import psycopg2
+
+        kind, bucket, prefix = parse_landing_uri(self.staging_uri)
+        if kind != "s3":
+            raise ValueError(f"Redshift staging_uri must be s3://bucket/prefix, not {self.staging_uri!r}")
+        s3 = S3Resource(region_name=self.region_name, endpoint_url=self.endpoint_url).get_client()
+        conn = psycopg2.connect(**self.redshift.get_client().conn_args)
+        try:
+            yield RedshiftSession(
+                conn,
+                s3_client=s3,
+                staging_bucket=bucket,
+                staging_prefix=prefix,
+                iam_role_arn=self.iam_role_arn,
+                region=self.region_name,
+            )
+        finally:
+            conn.close()

@@ -1,0 +1,96 @@
+"""dbt models as Dagster assets: staging views, marts, and their tests as asset checks."""
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from ticket_platform.defs.ingest.assets import RAW_TICKETS
+from ticket_platform.defs.ingest.resources import WarehouseResource
+from ticket_platform.defs.transform.project import dbt_environment, dbt_project, prepare_manifest
+from ticket_platform.defs.transform.translator import TicketDbtTranslator
+from ticket_platform.settings import Settings, get_settings
+
+
+def model_relations(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """``schema.alias`` of every model that exists in the warehouse (not ephemeral)."""
+    return {
+        unique_id: f"{node['schema']}.{node['alias']}"
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "seed", "snapshot")
+        and node["config"].get("materialized") != "ephemeral"
+    }
+
+
+def with_row_counts(
+    events: list[Any], relations: Mapping[str, str], warehouse: WarehouseResource
+) -> Iterator[Any]:
+    """Add ``dagster/row_count`` to each model output, counted after dbt has exited.
+
+    dagster-dbt's own ``fetch_row_counts`` opens an in-process connection while dbt still holds
+    DuckDB's single-writer lock; counting afterwards works on every engine.
+    """
+    wanted = {
+        event.metadata["unique_id"].value
+        for event in events
+        if isinstance(event, dg.Output) and "unique_id" in event.metadata
+    }
+    counts: dict[str, int] = {}
+    if wanted:
+        with warehouse.session() as session:
+            for unique_id in wanted & relations.keys():
+                counts[unique_id] = int(
+                    session.query(f"select count(*) from {relations[unique_id]}")[0][0]
+                )
+    for event in events:
+        if isinstance(event, dg.Output) and "unique_id" in event.metadata:
+            count = counts.get(event.metadata["unique_id"].value)
+            if count is not None:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": count})
+        yield event
+
+
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    project = dbt_project(settings)
+    project.prepare_if_dev()
+    prepare_manifest(settings)
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=TicketDbtTranslator(),
+        name="ticket_dbt_models",
+    )
+    def ticket_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ):
+        os.environ.update(dbt_environment(settings))
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        yield from with_row_counts(events, model_relations(invocation.manifest), warehouse)
+        error = invocation.get_error()
+        if error is not None:
+            raise error
+
+    return ticket_dbt_models
+
+
+DBT_BUILD_JOB = "dbt_build"
+
+
+def build_dbt_job(models: dg.AssetsDefinition):
+    """Every dbt model and test, including the tests dbt runs on its source ``raw/tickets``."""
+    source_checks = [key for key in models.check_keys if key.asset_key == RAW_TICKETS]
+    return dg.define_asset_job(
+        DBT_BUILD_JOB,
+        selection=dg.AssetSelection.assets(models) | dg.AssetSelection.checks(*source_checks),
+        description="dbt build: staging views, marts and every dbt test as asset checks.",
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    models = build_dbt_assets(get_settings())
+    return dg.Definitions(assets=[models], jobs=[build_dbt_job(models)])

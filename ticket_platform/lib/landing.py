@@ -1,0 +1,147 @@
+"""The landing zone: where ticket files arrive, behind one small interface.
+
+Two implementations: ``LocalLanding`` (a folder, the embedded default) and ``S3Landing`` (a bucket
+and prefix, through a boto3 client). Keys are always relative to the landing root and use ``/``,
+so ``tickets/2025/08/08/ticket_TKT-1.json`` means the same thing in both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+
+@dataclass(frozen=True, slots=True)
+class LandingObject:
+    key: str
+    etag: str  # S3 ETag, or a size+mtime fingerprint for local files
+    size: int
+    last_modified: datetime
+
+
+class Landing(Protocol):
+    uri: str
+
+    def list(self, prefix: str) -> Iterator[LandingObject]:
+        """Every object whose key starts with ``prefix``, in no guaranteed order."""
+        ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def write(self, key: str, body: bytes) -> None: ...
+
+
+class LocalLanding:
+    """A folder on disk laid out like the S3 bucket."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root).expanduser().resolve()
+        self.uri = str(self.root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if path != self.root and self.root not in path.parents:
+            raise ValueError(f"key {key!r} escapes the landing root {self.root}")
+        return path
+
+    def list(self, prefix: str) -> Iterator[LandingObject]:
+        # A prefix may end inside a name ("tickets/2025/08/0"); walk from its folder part.
+        base = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
+        if not base.is_dir():
+            return
+        root_len = len(str(self.root)) + 1
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                key = full[root_len:].replace(os.sep, "/")
+                if not key.startswith(prefix) or name.startswith("."):
+                    continue
+                st = os.stat(full)
+                yield LandingObject(
+                    key=key,
+                    etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
+                    size=st.st_size,
+                    last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
+                )
+
+    def read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def write(self, key: str, body: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(body)
+        os.replace(tmp, path)  # readers never see a half-written file
+
+
+class S3Landing:
+    """A bucket and prefix in S3, read with a paginated ``list_objects_v2``."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = ""):
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.uri = f"s3://{bucket}/{self.prefix}".rstrip("/")
+
+    def _full(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def list(self, prefix: str) -> Iterator[LandingObject]:
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._full(prefix)):
+            for obj in page.get("Contents", ()):
+                yield LandingObject(
+                    key=obj["Key"][strip:],
+                    etag=obj["ETag"].strip('"'),
+                    size=obj["Size"],
+                    last_modified=obj["LastModified"],
+                )
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"].read()
+
+    def write(self, key: str, body: bytes) -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self._full(key),
+            Body=body,
+            ContentMD5=_b64md5(body),
+        )
+
+
+def _b64md5(body: bytes) -> str:
+    import base64
+
+    return base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
+
+
+def parse_landing_uri(uri: str) -> tuple[str, str, str]:
+    """``("s3", bucket, prefix)`` or ``("local", path, "")`` for a landing URI or path."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "s3":
+        if not parsed.netloc:
+            raise ValueError(f"S3 landing URI {uri!r} has no bucket")
+        return "s3", parsed.netloc, parsed.path.strip("/")
+    if parsed.scheme in ("", "file"):
+        return "local", parsed.path if parsed.scheme == "file" else uri, ""
+    raise ValueError(f"unsupported landing URI {uri!r}: use a folder path or s3://bucket/prefix")
+
+
+def landing_from_uri(uri: str, s3_client: Any = None) -> Landing:
+    kind, location, prefix = parse_landing_uri(uri)
+    if kind == "s3":
+        if s3_client is None:
+            import boto3
+
+            s3_client = boto3.client("s3")
+        return S3Landing(s3_client, location, prefix)
+    return LocalLanding(location)

@@ -1,0 +1,169 @@
+"""Turn the bytes of one landed file into valid tickets and quarantine records.
+
+A file may hold one ticket object (the real-time path's S3 writer), a JSON array of tickets, or
+JSON lines of many (the seed system's unload shape), optionally gzip-compressed. Nothing here
+raises on bad input: every problem becomes a ``Rejected`` record with a human-readable reason.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import orjson
+from pydantic import ValidationError
+
+from ticket_platform.contracts import ProcessedTicket, ticket_row
+
+RAW_TEXT_LIMIT = 2_000  # characters of the offending input kept in quarantine
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+TICKET_FILE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    line_number: int | None  # 1-based line (JSON lines) or array index + 1; None = whole file
+    reason: str
+    raw_text: str
+    ticket_id: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    rows: list[dict] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def records_total(self) -> int:
+        return len(self.rows) + len(self.rejected)
+
+
+def bounded_text(raw: bytes | str, limit: int = RAW_TEXT_LIMIT) -> str:
+    """A printable, NUL-free excerpt of raw input (PostgreSQL and Redshift reject NUL in text)."""
+    if isinstance(raw, bytes):
+        raw = raw[: limit * 4].decode("utf-8", errors="backslashreplace")
+    text = raw.replace("\x00", "\\x00")
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def describe_validation_error(error: ValidationError, limit: int = 3) -> str:
+    parts = []
+    for item in error.errors(include_url=False)[:limit]:
+        location = ".".join(str(p) for p in item["loc"]) or "record"
+        message = item["msg"]
+        if item["type"] not in ("missing", "json_invalid") and "input" in item:
+            shown = repr(item["input"])
+            message += f" (got {shown[:80]}{'…' if len(shown) > 80 else ''})"
+        parts.append(f"{location}: {message}")
+    extra = error.error_count() - limit
+    if extra > 0:
+        parts.append(f"and {extra} more error(s)")
+    return "; ".join(parts)
+
+
+def _reject_reason(raw: bytes, error: ValidationError) -> tuple[str, str | None]:
+    first = error.errors(include_url=False)[0]
+    if first["type"] == "json_invalid":
+        return f"invalid JSON: {first['msg'].removeprefix('Invalid JSON: ')}", None
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        parsed = None
+    ticket_id = None
+    if isinstance(parsed, dict):
+        ticket_id = parsed.get("ticket_id") or parsed.get("ticketId")
+        ticket_id = str(ticket_id)[:64] if ticket_id is not None else None
+        if "eventName" in parsed and "ticket_id" not in parsed:
+            return (
+                "a Kinesis ticket event, not a processed ticket: events are loaded from the "
+                "events/ prefix, tickets from tickets/",
+                ticket_id,
+            )
+    return f"does not match the ticket contract: {describe_validation_error(error)}", ticket_id
+
+
+def _validate(raw: bytes, line_number: int | None, out: ParsedFile) -> None:
+    try:
+        ticket = ProcessedTicket.model_validate_json(raw)
+    except ValidationError as error:
+        reason, ticket_id = _reject_reason(raw, error)
+        out.rejected.append(Rejected(line_number, reason, bounded_text(raw), ticket_id))
+        return
+    out.rows.append(ticket_row(ticket))
+
+
+def _gunzip(body: bytes, max_bytes: int) -> bytes:
+    inflater = zlib.decompressobj(wbits=31)
+    data = inflater.decompress(body, max_bytes + 1)
+    if len(data) > max_bytes or inflater.unconsumed_tail:
+        raise ValueError(f"decompresses to more than {max_bytes} bytes")
+    return data
+
+
+def parse_ticket_file(
+    key: str, body: bytes, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> ParsedFile:
+    """Parse one landed file into warehouse rows and rejected records."""
+    out = ParsedFile()
+
+    def reject_file(reason: str, raw: bytes = body) -> ParsedFile:
+        out.rejected.append(Rejected(None, reason, bounded_text(raw)))
+        return out
+
+    if not key.endswith(TICKET_FILE_SUFFIXES):
+        return reject_file(
+            f"not a ticket file: expected one of {', '.join(TICKET_FILE_SUFFIXES)}", body[:200]
+        )
+    if len(body) > max_bytes:
+        return reject_file(f"file too large: {len(body)} bytes (limit {max_bytes})", body[:200])
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = _gunzip(body, max_bytes)
+        except (zlib.error, ValueError) as error:
+            return reject_file(f"unreadable gzip: {error}", body[:200])
+    if not body.strip():
+        return reject_file("empty file")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return reject_file(f"not UTF-8 text (byte {error.start}): binary or mis-encoded file")
+
+    stripped = body.lstrip()
+    if stripped[:1] == b"[":
+        return _parse_array(body, out, reject_file)
+
+    if not _looks_like_json_lines(body):
+        # One document (possibly pretty-printed over several lines).
+        _validate(body, None, out)
+        return out
+    for number, line in enumerate(body.splitlines(), start=1):
+        if line.strip():
+            _validate(line, number, out)
+    return out
+
+
+def _looks_like_json_lines(body: bytes) -> bool:
+    """Several lines, at least two of which open an object at column 0: JSON lines.
+
+    A pretty-printed object has one line starting with ``{``; a JSON-lines file with a truncated
+    line still has its other lines, and those must load.
+    """
+    object_lines = 0
+    for line in body.splitlines():
+        if line.lstrip()[:1] == b"{" and line.rstrip()[-1:] == b"}" or line[:1] == b"{":
+            object_lines += 1
+            if object_lines >= 2:
+                return True
+    return False
+
+
+def _parse_array(body: bytes, out: ParsedFile, reject_file) -> ParsedFile:
+    try:
+        items = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        return reject_file(f"invalid JSON: {error}")
+    if not items:
+        return reject_file("empty JSON array")
+    for index, item in enumerate(items, start=1):
+        _validate(orjson.dumps(item), index, out)
+    return out

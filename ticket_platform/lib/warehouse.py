@@ -1,0 +1,307 @@
+"""Warehouse sessions: one small interface over DuckDB, PostgreSQL and Redshift.
+
+A session runs the statements of ``warehouse_sql`` and fills the batch tables the fastest way its
+engine allows (Arrow scan for DuckDB, ``COPY FROM STDIN`` for PostgreSQL, an S3 manifest and
+``COPY ... FORMAT JSON`` for Redshift). Everything else about a load is shared.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+import pyarrow as pa
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random_exponential
+
+from ticket_platform.lib import warehouse_sql as sql
+from ticket_platform.lib.warehouse_sql import Dialect
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "submitted_at": pa.timestamp("us"),
+    "processed_at": pa.timestamp("us"),
+    "_loaded_at": pa.timestamp("us"),
+    "loaded_at": pa.timestamp("us"),
+    "quarantined_at": pa.timestamp("us"),
+    "_partition_date": pa.date32(),
+    "partition_date": pa.date32(),
+    "sentiment_score_mixed": pa.float64(),
+    "sentiment_score_negative": pa.float64(),
+    "sentiment_score_neutral": pa.float64(),
+    "sentiment_score_positive": pa.float64(),
+    "schema_version": pa.int32(),
+    "size_bytes": pa.int64(),
+    "records_total": pa.int32(),
+    "rows_accepted": pa.int32(),
+    "rows_quarantined": pa.int32(),
+    "line_number": pa.int32(),
+}
+
+
+def arrow_schema(columns: Sequence[str]) -> pa.Schema:
+    return pa.schema([(name, _ARROW_TYPES.get(name, pa.string())) for name in columns])
+
+
+class WarehouseSession(Protocol):
+    dialect: Dialect
+    param: str  # the DB-API placeholder of the driver
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return its row count (0 when the engine reports none)."""
+        ...
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+        """Append rows to a (temporary) batch table."""
+        ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+# --------------------------------------------------------------------------------------------
+# DuckDB
+# --------------------------------------------------------------------------------------------
+def _is_lock_conflict(error: BaseException) -> bool:
+    return "lock" in str(error).lower() and "duckdb" in type(error).__module__
+
+
+class DuckDBSession:
+    dialect: Dialect = "duckdb"
+    param = "?"
+
+    def __init__(self, connection: Any):
+        self.con = connection
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
+        result = self.con.execute(statement, list(params))
+        if result.description and result.description[0][0] == "Count":
+            row = result.fetchone()
+            return int(row[0]) if row else 0
+        return 0
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return self.con.execute(statement, list(params)).fetchall()
+
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+        if not rows:
+            return
+        batch = pa.Table.from_pylist(rows, schema=arrow_schema(columns))
+        self.con.register("_arrow_batch", batch)
+        try:
+            cols = ", ".join(columns)
+            self.con.execute(f"insert into {table} ({cols}) select {cols} from _arrow_batch")
+        finally:
+            self.con.unregister("_arrow_batch")
+
+    def begin(self) -> None:
+        self.con.execute("begin transaction")
+
+    def commit(self) -> None:
+        self.con.execute("commit")
+
+    def rollback(self) -> None:
+        self.con.execute("rollback")
+
+
+@retry(
+    retry=retry_if_exception(_is_lock_conflict),
+    wait=wait_random_exponential(multiplier=0.2, max=5),
+    stop=stop_after_delay(120),
+    reraise=True,
+)
+def _duckdb_connect(path: str) -> Any:
+    import duckdb
+
+    return duckdb.connect(path)
+
+
+@contextmanager
+def duckdb_session(path: str | Path) -> Iterator[DuckDBSession]:
+    """A session on a DuckDB file; waits (bounded) while another process holds its write lock."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = _duckdb_connect(str(path))
+    try:
+        yield DuckDBSession(con)
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL (and the transaction half of Redshift)
+# --------------------------------------------------------------------------------------------
+def _pg_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    text = str(value)
+    if any(c in text for c in "\\\t\n\r"):
+        text = (
+            text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        )
+    return text
+
+
+def pg_copy_text(columns: Sequence[str], rows: list[dict]) -> str:
+    """Rows in PostgreSQL ``COPY ... FROM STDIN`` text format (tab-separated, ``\\N`` = NULL)."""
+    return "".join("\t".join(_pg_text(row[c]) for c in columns) + "\n" for row in rows)
+
+
+class PostgresSession:
+    dialect: Dialect = "postgres"
+    param = "%s"
+
+    def __init__(self, connection: Any):
+        self.conn = connection
+        self.conn.autocommit = False
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
+        with self.conn.cursor() as cursor:
+            cursor.execute(statement, tuple(params) or None)
+            return max(cursor.rowcount, 0)
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self.conn.cursor() as cursor:
+            cursor.execute(statement, tuple(params) or None)
+            return cursor.fetchall()
+
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+        if not rows:
+            return
+        with self.conn.cursor() as cursor:
+            cursor.copy_expert(
+                f"copy {table} ({', '.join(columns)}) from stdin",
+                io.StringIO(pg_copy_text(columns, rows)),
+            )
+
+    def fill_batch_by_insert(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+        if not rows:
+            return
+        from psycopg2.extras import execute_values
+
+        with self.conn.cursor() as cursor:
+            execute_values(
+                cursor,
+                f"insert into {table} ({', '.join(columns)}) values %s",
+                [tuple(row[c] for c in columns) for row in rows],
+                page_size=500,
+            )
+
+    def begin(self) -> None:
+        pass  # psycopg2 opens a transaction on the first statement
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+
+
+@contextmanager
+def postgres_session(connect: Callable[[], Any]) -> Iterator[PostgresSession]:
+    conn = connect()
+    try:
+        yield PostgresSession(conn)
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Redshift: PostgreSQL's transaction logic, tickets loaded by a manifest COPY from S3
+# --------------------------------------------------------------------------------------------
+def jsonl_gz(columns: Sequence[str], rows: list[dict]) -> bytes:
+    """Rows as gzip JSON lines with Redshift-friendly timestamps (``YYYY-MM-DD HH:MI:SS.US``)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=5, mtime=0) as gz:
+        for row in rows:
+            record = {}
+            for name in columns:
+                value = row[name]
+                if isinstance(value, datetime | date):
+                    value = _pg_text(value)
+                record[name] = value
+            gz.write(orjson.dumps(record))
+            gz.write(b"\n")
+    return out.getvalue()
+
+
+def copy_manifest(urls_and_sizes: Sequence[tuple[str, int]]) -> bytes:
+    return orjson.dumps(
+        {
+            "entries": [
+                {"url": url, "mandatory": True, "meta": {"content_length": size}}
+                for url, size in urls_and_sizes
+            ]
+        }
+    )
+
+
+class RedshiftSession(PostgresSession):
+    """Redshift over psycopg2; ticket batches travel through S3 and a manifest COPY."""
+
+    dialect: Dialect = "redshift"
+
+    def __init__(
+        self,
+        connection: Any,
+        *,
+        s3_client: Any,
+        staging_bucket: str,
+        staging_prefix: str,
+        iam_role_arn: str,
+        region: str | None = None,
+    ):
+        super().__init__(connection)
+        self.s3 = s3_client
+        self.bucket = staging_bucket
+        self.prefix = staging_prefix.strip("/")
+        self.iam_role_arn = iam_role_arn
+        self.region = region
+        self.staged_keys: list[str] = []
+
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+        if table != sql.TICKETS_BATCH:
+            # Ledger and quarantine batches are small: plain inserts keep them in the transaction.
+            return self.fill_batch_by_insert(table, columns, rows)
+        if not rows:
+            return
+        batch_id = uuid.uuid4().hex
+        data_key = f"{self.prefix}/{batch_id}/part-0000.jsonl.gz"
+        body = jsonl_gz(columns, rows)
+        self.s3.put_object(Bucket=self.bucket, Key=data_key, Body=body)
+        manifest_key = f"{self.prefix}/{batch_id}/manifest.json"
+        manifest = copy_manifest([(f"s3://{self.bucket}/{data_key}", len(body))])
+        self.s3.put_object(Bucket=self.bucket, Key=manifest_key, Body=manifest)
+        self.staged_keys += [data_key, manifest_key]
+        self.execute(
+            sql.redshift_copy_sql(
+                f"s3://{self.bucket}/{manifest_key}", self.iam_role_arn, self.region
+            )
+        )
+
+    def commit(self) -> None:
+        super().commit()
+        self.cleanup_staging()
+
+    def rollback(self) -> None:
+        super().rollback()
+        self.cleanup_staging()
+
+    def cleanup_staging(self) -> None:
+        for start in range(0, len(self.staged_keys), 1000):
+            chunk = self.staged_keys[start : start + 1000]
+            self.s3.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
+            )
+        self.staged_keys = []
