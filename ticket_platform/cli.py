@@ -57,9 +57,12 @@ def generate(
         str | None, typer.Option(help="Folder or s3://bucket/prefix (default TICKET_LANDING_URI)")
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Parallel writes (S3)")] = 1,
+    overwrite: Annotated[
+        bool, typer.Option(help="Rewrite files that already exist (local landing only)")
+    ] = False,
 ) -> None:
     """Write synthetic processed tickets in the S3 layout tickets/YYYY/MM/DD/ticket_<id>.json."""
-    from ticket_platform.lib.landing import landing_from_uri
+    from ticket_platform.lib.landing import LocalLanding, landing_from_uri
     from ticket_platform.lib.synthetic import generate_tickets
 
     settings = _settings()
@@ -68,9 +71,16 @@ def generate(
     store = landing_from_uri(landing or settings.landing_uri)
     started = time.perf_counter()
 
+    skip_existing = isinstance(store, LocalLanding) and not overwrite
+    skipped = 0
+
     def write(ticket: dict) -> None:
-        submitted = datetime.fromisoformat(ticket["submitted_at"])
-        store.write(lake_key(ticket["ticket_id"], submitted), orjson.dumps(ticket))
+        nonlocal skipped
+        key = lake_key(ticket["ticket_id"], datetime.fromisoformat(ticket["submitted_at"]))
+        if skip_existing and store.exists(key):
+            skipped += 1  # same seed, same ticket: rewriting would only change its etag
+            return
+        store.write(key, orjson.dumps(ticket))
 
     tickets = generate_tickets(count, seed, first, last, id_offset=id_offset)
     with _progress(err) as progress:
@@ -79,8 +89,9 @@ def generate(
             progress.advance(task)
     elapsed = time.perf_counter() - started
     err.print(
-        f"[green]wrote {count:,} tickets[/green] for {first} .. {last} to {store.uri} "
+        f"[green]wrote {count - skipped:,} tickets[/green] for {first} .. {last} to {store.uri} "
         f"in {elapsed:.1f}s ({count / elapsed:,.0f}/s)"
+        + (f"; {skipped:,} already present were left as they were" if skipped else "")
     )
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from filelock import FileLock
 
 from ticket_platform.settings import PROJECT_ROOT, Settings
 
@@ -40,6 +41,9 @@ def dbt_cli(settings: Settings) -> DbtCliResource:
 def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
     """Parse the dbt project so its manifest exists (``dagster dev`` re-parses on its own)."""
     project = dbt_project(settings)
-    if force or not project.manifest_path.exists():
-        dbt_cli(settings).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    project.target_path.mkdir(parents=True, exist_ok=True)
+    # Parallel test workers and a running `dagster dev` may all try to parse at once.
+    with FileLock(project.target_path / ".prepare.lock", timeout=600):
+        if force or not project.manifest_path.exists():
+            dbt_cli(settings).cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project.manifest_path

@@ -1,0 +1,72 @@
+"""The Dagster definitions load, validate, and wire ingest → dbt as one graph."""
+
+import dagster as dg
+import pytest
+
+from ticket_platform.defs.ingest.assets import INGEST_JOB, QUARANTINE_CHECK, RAW_TICKETS
+from ticket_platform.defs.ingest.resources import DuckDBWarehouse, RedshiftWarehouse
+from ticket_platform.defs.resources import platform_resources
+from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
+from ticket_platform.settings import get_settings
+
+STG = dg.AssetKey(["staging", "stg_tickets"])
+FCT = dg.AssetKey(["marts", "fct_tickets"])
+VOLUME = dg.AssetKey(["marts", "daily_ticket_volume"])
+
+
+@pytest.fixture
+def definitions(tmp_path, monkeypatch) -> dg.Definitions:
+    monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
+    from ticket_platform.definitions import defs
+
+    return defs()
+
+
+def test_definitions_validate(definitions):
+    dg.Definitions.validate_loadable(definitions)
+
+
+def test_ingest_feeds_dbt_lineage(definitions):
+    graph = definitions.resolve_asset_graph()
+    assert {RAW_TICKETS, STG, FCT, VOLUME} <= set(graph.get_all_asset_keys())
+    assert RAW_TICKETS in graph.get(STG).parent_keys, "the dbt source must be the ingest asset"
+    assert graph.get(RAW_TICKETS).partitions_def is not None
+    assert graph.get(RAW_TICKETS).group_name == "ingest"
+    assert graph.get(FCT).group_name == "marts"
+
+
+def test_checks_cover_quarantine_and_dbt_tests(definitions):
+    checks = set(definitions.resolve_asset_graph().asset_check_keys)
+    assert dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK) in checks
+    assert any(key.asset_key == FCT and key.name.startswith("unique_") for key in checks)
+    assert any(key.asset_key == RAW_TICKETS and key.name.startswith("source_unique") for key in checks)
+
+
+def test_jobs_split_partitioned_ingest_from_dbt(definitions):
+    ingest = definitions.resolve_job_def(INGEST_JOB)
+    dbt = definitions.resolve_job_def(DBT_BUILD_JOB)
+    assert ingest.partitions_def is not None
+    assert dbt.partitions_def is None
+
+
+def test_one_switch_chooses_the_warehouse(monkeypatch, tmp_path):
+    monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
+    local = platform_resources(get_settings())
+    assert isinstance(local["warehouse"], DuckDBWarehouse)
+    assert local["warehouse"].database == str(tmp_path / "warehouse.duckdb")
+    assert local["dbt"].target == "local"
+
+    for name, value in {
+        "TICKET_PLATFORM_ENV": "prod",
+        "TICKET_LANDING_URI": "s3://lake/landing",
+        "TICKET_REDSHIFT_HOST": "cluster.example",
+        "TICKET_REDSHIFT_USER": "loader",
+        "TICKET_REDSHIFT_IAM_ROLE_ARN": "arn:aws:iam::1:role/copy",
+        "TICKET_REDSHIFT_STAGING_URI": "s3://lake/_staging",
+    }.items():
+        monkeypatch.setenv(name, value)
+    prod = platform_resources(get_settings())
+    assert isinstance(prod["warehouse"], RedshiftWarehouse)
+    assert prod["warehouse"].redshift.host == "cluster.example"
+    assert prod["landing"].uri == "s3://lake/landing"
+    assert prod["dbt"].target == "prod"
