@@ -41,7 +41,9 @@ def postgres_database() -> Iterator[str]:
     """A throwaway database on the test PostgreSQL server; its DSN is yielded."""
     dsn = postgres_dsn()
     if not dsn:
-        pytest.skip("TICKET_TEST_POSTGRES_DSN is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+        pytest.skip(
+            "TICKET_TEST_POSTGRES_DSN is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)"
+        )
     import psycopg2
     from psycopg2.extensions import make_dsn, parse_dsn
 

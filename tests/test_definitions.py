@@ -39,7 +39,9 @@ def test_checks_cover_quarantine_and_dbt_tests(definitions):
     checks = set(definitions.resolve_asset_graph().asset_check_keys)
     assert dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK) in checks
     assert any(key.asset_key == FCT and key.name.startswith("unique_") for key in checks)
-    assert any(key.asset_key == RAW_TICKETS and key.name.startswith("source_unique") for key in checks)
+    assert any(
+        key.asset_key == RAW_TICKETS and key.name.startswith("source_unique") for key in checks
+    )
 
 
 def test_jobs_split_partitioned_ingest_from_dbt(definitions):

@@ -7,8 +7,8 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -157,7 +157,10 @@ def _print_summary(summary: dict) -> None:
     table.add_column(justify="right")
     ingest = summary["ingest"]
     rows = [
-        ("partitions", f"{summary['partitions']} ({summary['first_partition']} .. {summary['last_partition']})"),
+        (
+            "partitions",
+            f"{summary['partitions']} ({summary['first_partition']} .. {summary['last_partition']})",
+        ),
         ("files seen", ingest["files_seen"]),
         ("files already loaded", ingest["files_already_loaded"]),
         ("files loaded", ingest["files_loaded"]),
@@ -175,7 +178,9 @@ def _print_summary(summary: dict) -> None:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else str(value))
     console.print(table)
     status = "[green]succeeded[/green]" if summary["success"] else "[red]failed[/red]"
-    console.print(f"Run {status}. Open the Dagster UI with [bold]make ui[/bold] (http://127.0.0.1:3000).")
+    console.print(
+        f"Run {status}. Open the Dagster UI with [bold]make ui[/bold] (http://127.0.0.1:3000)."
+    )
 
 
 def _settings():

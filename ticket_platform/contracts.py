@@ -39,13 +39,18 @@ def _to_utc(value: datetime) -> datetime:
 
 UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]
 TicketId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$"
+    ),
 ]
 ShortText = Annotated[str, StringConstraints(max_length=512)]
 # 16,000 characters stay under 64 KB of UTF-8, the widest Redshift VARCHAR.
 LongText = Annotated[str, StringConstraints(max_length=16_000)]
 Score = Annotated[float, Field(ge=0.0, le=1.0)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+]
 
 
 class Sentiment(StrEnum):
@@ -99,9 +104,9 @@ class TicketData(_ContractModel):
 class TicketSubmittedEvent(_ContractModel):
     """A ticket event as it arrives on the Kinesis stream (camelCase, nested)."""
 
-    eventName: Annotated[str, StringConstraints(min_length=1, max_length=64)]  # noqa: N815
-    ticketId: TicketId  # noqa: N815
-    submittedAt: UtcDatetime  # noqa: N815
+    eventName: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    ticketId: TicketId
+    submittedAt: UtcDatetime
     data: TicketData
 
 

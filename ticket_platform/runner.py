@@ -9,12 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-
 import dagster as dg
 
 from ticket_platform.defs.ingest.assets import INGEST_JOB, RAW_TICKETS
-from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
 from ticket_platform.defs.resources import warehouse_resource
+from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
 from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_partitions
 from ticket_platform.lib.landing import landing_from_uri
 from ticket_platform.settings import Settings
@@ -123,5 +122,3 @@ def _table_counts(settings: Settings) -> dict[str, int | None]:
                 session.rollback()
                 counts[table] = None
     return counts
-
-

@@ -98,15 +98,17 @@ def get_settings() -> Settings:
         env=env,  # type: ignore[arg-type]
         data_dir=data_dir,
         landing_uri=landing_uri,
-        warehouse_path=Path(
-            _env("TICKET_WAREHOUSE_PATH", str(data_dir / "warehouse.duckdb"))
-        ).expanduser().resolve(),
+        warehouse_path=Path(_env("TICKET_WAREHOUSE_PATH", str(data_dir / "warehouse.duckdb")))
+        .expanduser()
+        .resolve(),
         dbt_target=_env("TICKET_DBT_TARGET", "local" if env == "local" else "prod"),
         aws_region=_env("AWS_REGION", _env("AWS_DEFAULT_REGION")),
         s3_endpoint_url=_env("TICKET_S3_ENDPOINT_URL"),
         max_quarantine_rate=_float("TICKET_MAX_QUARANTINE_RATE", 0.05, 0.0, 1.0),
         partitions_start=_env("TICKET_PARTITIONS_START", "2025-01-01"),
-        read_workers=int(_env("TICKET_READ_WORKERS", "32" if landing_uri.startswith("s3://") else "1")),
+        read_workers=int(
+            _env("TICKET_READ_WORKERS", "32" if landing_uri.startswith("s3://") else "1")
+        ),
         redshift=redshift,
     )
 

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.dbt
 def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ticket_platform.cli", *args],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -31,8 +35,9 @@ def env(tmp_path: Path) -> dict:
 
 
 def test_generate_run_and_rerun(env, tmp_path, seed_lines):
-    generated = _cli("generate", "--count", "400", "--days", "3", "--end", "2025-08-11",
-                     "--seed", "7", env=env)
+    generated = _cli(
+        "generate", "--count", "400", "--days", "3", "--end", "2025-08-11", "--seed", "7", env=env
+    )
     assert generated.returncode == 0, generated.stderr
     landing = LocalLanding(tmp_path / "data" / "landing")
     for line in seed_lines:  # the real seed tickets share the landing on 2025-08-08

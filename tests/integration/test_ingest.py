@@ -37,7 +37,9 @@ def test_seed_tickets_load_once_and_a_rerun_loads_nothing(seed_landing, session)
     again = load_partition(seed_landing, session, DAY, run_id="run-2")
     assert (again.files_already_loaded, again.files_loaded, again.rows_inserted) == (100, 0, 0)
     assert staged_row_count(session, DAY, DAY) == 100
-    ledger = session.query(f"select count(*), count(distinct file_key), min(status) from {sql.LEDGER_TABLE}")
+    ledger = session.query(
+        f"select count(*), count(distinct file_key), min(status) from {sql.LEDGER_TABLE}"
+    )
     assert ledger == [(100, 100, "loaded")]
 
 
@@ -51,11 +53,21 @@ def test_an_overlapping_run_cannot_load_a_file_twice(seed_landing, session):
     """Two runs that both listed the partition before either committed."""
     load_partition(seed_landing, session, DAY, run_id="winner")
     # The loser read the same files; its ledger entries reach the transaction late.
-    rows = [{**r, "_source_key": k, "_source_etag": e, "_partition_date": DAY,
-             "_loaded_at": l, "_run_id": "loser"}
-            for (k, e, l), r in _staged_versions(session)]
+    rows = [
+        {
+            **row,
+            "_source_key": key,
+            "_source_etag": etag,
+            "_partition_date": DAY,
+            "_loaded_at": loaded_at,
+            "_run_id": "loser",
+        }
+        for (key, etag, loaded_at), row in _staged_versions(session)
+    ]
     ledger = session.query(f"select {', '.join(sql.LEDGER_COLUMNS)} from {sql.LEDGER_TABLE}")
-    ledger_rows = [dict(zip(sql.LEDGER_COLUMNS, row, strict=True)) | {"run_id": "loser"} for row in ledger]
+    ledger_rows = [
+        dict(zip(sql.LEDGER_COLUMNS, row, strict=True)) | {"run_id": "loser"} for row in ledger
+    ]
     counts = apply_batch(session, rows, [], ledger_rows)
     assert counts["files_already_loaded"] == 100
     assert counts["rows_inserted"] == 0 and counts["files_recorded"] == 0
@@ -65,7 +77,9 @@ def test_an_overlapping_run_cannot_load_a_file_twice(seed_landing, session):
 
 def _staged_versions(session):
     cols = ", ".join(sql.TICKET_COLUMNS)
-    for row in session.query(f"select _source_key, _source_etag, _loaded_at, {cols} from raw.tickets"):
+    for row in session.query(
+        f"select _source_key, _source_etag, _loaded_at, {cols} from raw.tickets"
+    ):
         yield row[:3], dict(zip(sql.TICKET_COLUMNS, row[3:], strict=True))
 
 
@@ -92,11 +106,19 @@ def test_latest_processed_at_wins_across_files_and_runs(tmp_path, seed_lines, se
 
 def test_two_versions_in_one_batch_keep_the_latest(tmp_path, seed_lines, session):
     landing = LocalLanding(tmp_path / "landing")
-    landing.write(PREFIX + "v1.json", _ticket(seed_lines, processed_at="2025-08-08 22:00:00", subject="latest"))
-    landing.write(PREFIX + "v2.jsonl", _ticket(seed_lines, subject="earliest") + b"\n" + seed_lines[1])
+    landing.write(
+        PREFIX + "v1.json",
+        _ticket(seed_lines, processed_at="2025-08-08 22:00:00", subject="latest"),
+    )
+    landing.write(
+        PREFIX + "v2.jsonl", _ticket(seed_lines, subject="earliest") + b"\n" + seed_lines[1]
+    )
     report = load_partition(landing, session, DAY)
     assert report.duplicates_in_batch == 1 and report.rows_inserted == 2
-    assert sorted(r[2] for r in _rows(session))[0] == "EventBridge Event Pattern Matching - Minor Query"
+    assert (
+        sorted(r[2] for r in _rows(session))[0]
+        == "EventBridge Event Pattern Matching - Minor Query"
+    )
     assert "latest" in [r[2] for r in _rows(session)]
 
 
@@ -108,7 +130,9 @@ def test_broken_files_are_quarantined_with_reasons_and_never_retried(tmp_path, s
         "empty.json": b"",
         "not_json.json": b"<html>503 Service Unavailable</html>",
         "wrong_types.json": _ticket(seed_lines, 2, sentiment_score_positive="very"),
-        "missing_id.json": orjson.dumps({k: v for k, v in orjson.loads(seed_lines[3]).items() if k != "ticket_id"}),
+        "missing_id.json": orjson.dumps(
+            {k: v for k, v in orjson.loads(seed_lines[3]).items() if k != "ticket_id"}
+        ),
         "bomb.json": b"[" * 100_000,
         "garbage.json": bytes(range(256)) * 8,
     }
@@ -121,16 +145,22 @@ def test_broken_files_are_quarantined_with_reasons_and_never_retried(tmp_path, s
     assert report.files_quarantined == len(broken) and report.files_partially_quarantined == 1
     assert report.rows_quarantined == len(broken) + 1
 
-    reasons = dict(session.query(
-        f"select file_key, reason from {sql.QUARANTINE_TABLE} order by file_key"))
+    reasons = dict(
+        session.query(f"select file_key, reason from {sql.QUARANTINE_TABLE} order by file_key")
+    )
     assert reasons[PREFIX + "empty.json"] == "empty file"
     assert reasons[PREFIX + "truncated.json"].startswith("invalid JSON")
     assert "sentiment_score_positive" in reasons[PREFIX + "wrong_types.json"]
     assert "ticket_id: Field required" in reasons[PREFIX + "missing_id.json"]
     assert reasons[PREFIX + "garbage.json"].startswith("not UTF-8")
     assert session.query(
-        f"select line_number from {sql.QUARANTINE_TABLE} where file_key = '{PREFIX}mixed.jsonl'") == [(2,)]
-    assert partition_quality(session, DAY) == (report.records_read, len(broken) + 1, len(broken) + 2)
+        f"select line_number from {sql.QUARANTINE_TABLE} where file_key = '{PREFIX}mixed.jsonl'"
+    ) == [(2,)]
+    assert partition_quality(session, DAY) == (
+        report.records_read,
+        len(broken) + 1,
+        len(broken) + 2,
+    )
 
     again = load_partition(landing, session, DAY, run_id="r2")
     assert again.rows_quarantined == 0 and again.files_already_loaded == len(broken) + 2
@@ -173,11 +203,15 @@ def test_s3_landing_into_duckdb_with_more_than_1000_files(tmp_path, seed_lines):
 def test_file_read_failures_are_quarantined(tmp_path, seed_lines, session, monkeypatch):
     landing = LocalLanding(tmp_path / "landing")
     landing.write(PREFIX + "vanishing.json", seed_lines[0])
-    monkeypatch.setattr(landing, "read", lambda key: (_ for _ in ()).throw(PermissionError("denied")))
+    monkeypatch.setattr(
+        landing, "read", lambda key: (_ for _ in ()).throw(PermissionError("denied"))
+    )
     report = load_partition(landing, session, DAY)
     assert report.files_quarantined == 1
-    assert "could not read file: PermissionError: denied" in session.query(
-        f"select reason from {sql.QUARANTINE_TABLE}")[0][0]
+    assert (
+        "could not read file: PermissionError: denied"
+        in session.query(f"select reason from {sql.QUARANTINE_TABLE}")[0][0]
+    )
 
 
 def test_partition_quality_counts_every_load(seed_landing, session):

@@ -51,13 +51,22 @@ def test_ticket_batch_is_staged_as_gzip_jsonl_with_a_manifest_and_copied(seed_li
     s3.create_bucket(Bucket="lake")
     connection = RecordingConnection()
     session = RedshiftSession(
-        connection, s3_client=s3, staging_bucket="lake", staging_prefix="_staging/tickets",
-        iam_role_arn="arn:aws:iam::123456789012:role/redshift-copy", region="us-east-1",
+        connection,
+        s3_client=s3,
+        staging_bucket="lake",
+        staging_prefix="_staging/tickets",
+        iam_role_arn="arn:aws:iam::123456789012:role/redshift-copy",
+        region="us-east-1",
     )
     rows = [
         ticket_row(ProcessedTicket.model_validate_json(line))
-        | {"_source_key": "tickets/2025/08/08/x.json", "_source_etag": "e", "_partition_date": date(2025, 8, 8),
-           "_loaded_at": datetime(2025, 8, 9, 1, 2, 3), "_run_id": "r"}
+        | {
+            "_source_key": "tickets/2025/08/08/x.json",
+            "_source_etag": "e",
+            "_partition_date": date(2025, 8, 8),
+            "_loaded_at": datetime(2025, 8, 9, 1, 2, 3),
+            "_run_id": "r",
+        }
         for line in seed_lines[:5]
     ]
     session.fill_batch(sql.TICKETS_BATCH, sql.STAGING_COLUMNS, rows)
@@ -85,10 +94,19 @@ def test_ticket_batch_is_staged_as_gzip_jsonl_with_a_manifest_and_copied(seed_li
 def test_small_batches_are_inserted_inside_the_transaction(monkeypatch):
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="lake")
-    session = RedshiftSession(RecordingConnection(), s3_client=s3, staging_bucket="lake",
-                              staging_prefix="_staging", iam_role_arn="arn")
+    session = RedshiftSession(
+        RecordingConnection(),
+        s3_client=s3,
+        staging_bucket="lake",
+        staging_prefix="_staging",
+        iam_role_arn="arn",
+    )
     inserted = []
-    monkeypatch.setattr(session, "fill_batch_by_insert", lambda table, cols, rows: inserted.append((table, len(rows))))
+    monkeypatch.setattr(
+        session,
+        "fill_batch_by_insert",
+        lambda table, cols, rows: inserted.append((table, len(rows))),
+    )
     session.fill_batch(sql.LEDGER_BATCH, sql.LEDGER_COLUMNS, [dict.fromkeys(sql.LEDGER_COLUMNS)])
     assert inserted == [(sql.LEDGER_BATCH, 1)]
     assert s3.list_objects_v2(Bucket="lake").get("KeyCount", 0) == 0

@@ -38,11 +38,15 @@ def test_iso_offsets_are_normalized_to_utc(seed_lines):
 
 
 def test_lake_key_uses_the_utc_day_of_submission(seed_lines):
-    record = _seed(seed_lines) | {"submitted_at": "2025-08-09T01:30:00+05:00",
-                                  "processed_at": "2025-08-09T01:30:05+05:00"}
+    record = _seed(seed_lines) | {
+        "submitted_at": "2025-08-09T01:30:00+05:00",
+        "processed_at": "2025-08-09T01:30:05+05:00",
+    }
     ticket = ProcessedTicket.model_validate(record)
     assert ticket.lake_key() == f"tickets/2025/08/08/ticket_{ticket.ticket_id}.json"
-    assert lake_key("T-1", datetime(2025, 1, 2, 3, tzinfo=UTC)) == "tickets/2025/01/02/ticket_T-1.json"
+    assert (
+        lake_key("T-1", datetime(2025, 1, 2, 3, tzinfo=UTC)) == "tickets/2025/01/02/ticket_T-1.json"
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +106,10 @@ def test_kinesis_event_shape_is_parsed():
                     "email": "ada@example.com",
                     "company": "Analytical Engines",
                 },
-                "product_issue_information": {"product": "Amazon S3", "issue_type": "Access Permissions"},
+                "product_issue_information": {
+                    "product": "Amazon S3",
+                    "issue_type": "Access Permissions",
+                },
             },
         }
     )

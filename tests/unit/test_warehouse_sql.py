@@ -8,7 +8,11 @@ from ticket_platform.lib.warehouse import copy_manifest, jsonl_gz, pg_copy_text
 def test_staging_columns_follow_the_contract_then_lineage():
     assert sql.STAGING_COLUMNS[: len(TICKET_COLUMNS)] == TICKET_COLUMNS
     assert sql.STAGING_COLUMNS[len(TICKET_COLUMNS) :] == (
-        "_source_key", "_source_etag", "_partition_date", "_loaded_at", "_run_id"
+        "_source_key",
+        "_source_etag",
+        "_partition_date",
+        "_loaded_at",
+        "_run_id",
     )
 
 
@@ -49,14 +53,17 @@ def test_server_engines_lock_the_ledger_first(dialect):
 def test_merge_order_filters_ledger_then_dedupes_then_replaces():
     steps = [s.sql for s in sql.merge_steps("duckdb")]
     assert not steps[0].startswith("lock")
-    position = {name: next(i for i, s in enumerate(steps) if marker in s) for name, marker in {
-        "ledger_filter": f"delete from {sql.TICKETS_BATCH} using {sql.LEDGER_TABLE}",
-        "latest": f"create temporary table {sql.TICKETS_LATEST}",
-        "stale": f"delete from {sql.TICKETS_LATEST} using {sql.TICKETS_TABLE}",
-        "replace": f"delete from {sql.TICKETS_TABLE} using {sql.TICKETS_LATEST}",
-        "insert": f"insert into {sql.TICKETS_TABLE}",
-        "ledger": f"insert into {sql.LEDGER_TABLE}",
-    }.items()}
+    position = {
+        name: next(i for i, s in enumerate(steps) if marker in s)
+        for name, marker in {
+            "ledger_filter": f"delete from {sql.TICKETS_BATCH} using {sql.LEDGER_TABLE}",
+            "latest": f"create temporary table {sql.TICKETS_LATEST}",
+            "stale": f"delete from {sql.TICKETS_LATEST} using {sql.TICKETS_TABLE}",
+            "replace": f"delete from {sql.TICKETS_TABLE} using {sql.TICKETS_LATEST}",
+            "insert": f"insert into {sql.TICKETS_TABLE}",
+            "ledger": f"insert into {sql.LEDGER_TABLE}",
+        }.items()
+    }
     assert list(position) == sorted(position, key=position.get)
     assert "order by processed_at desc" in steps[position["latest"]]
 
@@ -64,8 +71,17 @@ def test_merge_order_filters_ledger_then_dedupes_then_replaces():
 def test_pg_copy_text_escapes_and_nulls():
     from datetime import date, datetime
 
-    text = pg_copy_text(["a", "b", "c", "d"], [{"a": "tab\there\nnew\\line", "b": None,
-                                               "c": datetime(2025, 1, 2, 3, 4, 5), "d": date(2025, 1, 2)}])
+    text = pg_copy_text(
+        ["a", "b", "c", "d"],
+        [
+            {
+                "a": "tab\there\nnew\\line",
+                "b": None,
+                "c": datetime(2025, 1, 2, 3, 4, 5),
+                "d": date(2025, 1, 2),
+            }
+        ],
+    )
     assert text == "tab\\there\\nnew\\\\line\t\\N\t2025-01-02 03:04:05\t2025-01-02\n"
 
 
@@ -77,4 +93,6 @@ def test_jsonl_gz_and_manifest_shapes():
     body = jsonl_gz(["id", "at"], [{"id": "T1", "at": datetime(2025, 1, 2, 3, 4, 5, 6)}])
     assert json.loads(gzip.decompress(body)) == {"id": "T1", "at": "2025-01-02 03:04:05.000006"}
     manifest = json.loads(copy_manifest([("s3://b/k.gz", 10)]))
-    assert manifest == {"entries": [{"url": "s3://b/k.gz", "mandatory": True, "meta": {"content_length": 10}}]}
+    assert manifest == {
+        "entries": [{"url": "s3://b/k.gz", "mandatory": True, "meta": {"content_length": 10}}]
+    }

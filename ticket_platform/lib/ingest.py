@@ -14,16 +14,17 @@ until it changes.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 
+import pyarrow as pa
+
 from ticket_platform.lib import warehouse_sql as sql
+from ticket_platform.lib.batch import ParsedBatch, parse_files
 from ticket_platform.lib.landing import Landing, LandingObject
-from ticket_platform.lib.parsing import DEFAULT_MAX_FILE_BYTES, parse_ticket_file
+from ticket_platform.lib.parsing import DEFAULT_MAX_FILE_BYTES
 from ticket_platform.lib.warehouse import WarehouseSession
 
 TICKETS_PREFIX = "tickets"
@@ -85,27 +86,6 @@ class LoadReport:
         return asdict(self)
 
 
-def _read_all(
-    landing: Landing, objects: Sequence[LandingObject], workers: int
-) -> Iterator[tuple[LandingObject, bytes | None, str | None]]:
-    def read(obj: LandingObject) -> tuple[LandingObject, bytes | None, str | None]:
-        try:
-            return obj, landing.read(obj.key), None
-        except Exception as error:  # a vanished or unreadable object is quarantined, not fatal
-            return obj, None, f"could not read file: {type(error).__name__}: {error}"
-
-    if workers <= 1:
-        yield from map(read, objects)
-        return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(read, objects)
-
-
-def _chunks(items: Sequence[LandingObject], size: int) -> Iterator[Sequence[LandingObject]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def load_partition(
     landing: Landing,
     session: WarehouseSession,
@@ -117,28 +97,68 @@ def load_partition(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
-    """Load every new file of one day's prefix; returns what happened, file and row counts."""
+    """Load every new file of one day's prefix; returns what happened, file and row counts.
+
+    Files are parsed in batches and written in transactions of about ``chunk_files`` files, so
+    memory stays bounded whatever the size of the day.
+    """
     report = LoadReport(partition=day.isoformat())
     ensure_tables(session)
-    known = {
-        (key, etag)
-        for key, etag in session.query(sql.loaded_files_sql(session.param), (day,))
-    }
+    known = set(session.query(sql.loaded_files_sql(session.param), (day,)))
     listed = sorted(landing.list(partition_prefix(day)), key=lambda o: o.key)
     report.files_seen = len(listed)
     pending = [o for o in listed if (o.key, o.etag) not in known]
     report.files_already_loaded = len(listed) - len(pending)
 
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers)
+    batches = (parse_files(landing, part, *parse_args) for part in _slices(pending, PARSE_BATCH))
     done = 0
-    for chunk in _chunks(pending, chunk_files):
-        chunk_report = _load_chunk(
-            landing, session, day, chunk, run_id, read_workers, max_file_bytes
-        )
-        report.add(chunk_report)
-        done += len(chunk)
+    waiting: list[ParsedBatch] = []
+    for batch in batches:
+        waiting.append(batch)
+        if sum(b.files for b in waiting) >= chunk_files:
+            done += _write(session, ParsedBatch.combine(waiting), report)
+            waiting = []
+            if on_progress:
+                on_progress(done, len(pending))
+    if waiting:
+        done += _write(session, ParsedBatch.combine(waiting), report)
         if on_progress:
             on_progress(done, len(pending))
     return report
+
+
+PARSE_BATCH = 1_000  # files per unit of parse work
+
+
+def _slices(items: Sequence[LandingObject], size: int) -> Iterator[Sequence[LandingObject]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _write(session: WarehouseSession, batch: ParsedBatch, total: LoadReport) -> int:
+    counts = apply_batch(session, batch.tickets, batch.quarantine, batch.ledger)
+    already = counts["files_already_loaded"]
+    if already:
+        total.errors.append(
+            f"{already} file(s) were loaded by an overlapping run first; their rows were not "
+            "loaded again"
+        )
+        total.files_already_loaded += already
+    total.files_loaded += counts.get("status_loaded", 0)
+    total.files_partially_quarantined += counts.get("status_partial", 0)
+    total.files_quarantined += counts.get("status_quarantined", 0)
+    total.records_read += counts["batch_rows"] + counts["rows_quarantined"]
+    total.rows_inserted += counts["rows_inserted"]
+    total.rows_quarantined += counts["rows_quarantined"]
+    total.duplicates_replaced += counts["duplicates_replaced"]
+    total.stale_versions_skipped += counts["stale_versions_skipped"]
+    total.duplicates_in_batch += (
+        counts["batch_rows"] - counts["rows_inserted"] - counts["stale_versions_skipped"]
+    )
+    total.bytes_read += batch.bytes_read
+    return batch.files
 
 
 def ensure_tables(session: WarehouseSession) -> None:
@@ -152,99 +172,9 @@ def ensure_tables(session: WarehouseSession) -> None:
         raise
 
 
-def _load_chunk(
-    landing: Landing,
-    session: WarehouseSession,
-    day: date,
-    objects: Sequence[LandingObject],
-    run_id: str | None,
-    read_workers: int,
-    max_file_bytes: int,
-) -> LoadReport:
-    report = LoadReport(partition=day.isoformat())
-    now = datetime.now(UTC).replace(tzinfo=None)
-    tickets: list[dict] = []
-    quarantine: list[dict] = []
-    ledger: list[dict] = []
-    statuses: dict[str, int] = {"loaded": 0, "partial": 0, "quarantined": 0}
-
-    for obj, body, read_error in _read_all(landing, objects, read_workers):
-        lineage = {
-            "_source_key": obj.key,
-            "_source_etag": obj.etag,
-            "_partition_date": day,
-            "_loaded_at": now,
-            "_run_id": run_id,
-        }
-        if body is None:
-            rows, rejected = [], [(None, read_error or "could not read file", "", None)]
-        else:
-            parsed = parse_ticket_file(obj.key, body, max_bytes=max_file_bytes)
-            rows = parsed.rows
-            rejected = [(r.line_number, r.reason, r.raw_text, r.ticket_id) for r in parsed.rejected]
-            report.bytes_read += len(body)
-        for row in rows:
-            row.update(lineage)
-        tickets += rows
-        for line_number, reason, raw_text, ticket_id in rejected:
-            quarantine.append(
-                {
-                    "file_key": obj.key,
-                    "etag": obj.etag,
-                    "line_number": line_number,
-                    "ticket_id": ticket_id,
-                    "reason": reason[:4000],
-                    "raw_text": raw_text,
-                    "partition_date": day,
-                    "quarantined_at": now,
-                    "run_id": run_id,
-                }
-            )
-        status = "quarantined" if not rows else "partial" if rejected else "loaded"
-        statuses[status] += 1
-        ledger.append(
-            {
-                "file_key": obj.key,
-                "etag": obj.etag,
-                "content_md5": hashlib.md5(body, usedforsecurity=False).hexdigest()
-                if body is not None
-                else None,
-                "size_bytes": obj.size,
-                "partition_date": day,
-                "status": status,
-                "records_total": len(rows) + len(rejected),
-                "rows_accepted": len(rows),
-                "rows_quarantined": len(rejected),
-                "loaded_at": now,
-                "run_id": run_id,
-            }
-        )
-
-    counts = apply_batch(session, tickets, quarantine, ledger)
-    already = counts["files_already_loaded"]
-    if already:
-        report.errors.append(
-            f"{already} file(s) were loaded by an overlapping run first; their rows were not "
-            "loaded again"
-        )
-    report.files_already_loaded = already
-    report.files_loaded = counts.get("status_loaded", 0)
-    report.files_partially_quarantined = counts.get("status_partial", 0)
-    report.files_quarantined = counts.get("status_quarantined", 0)
-    report.records_read = counts["batch_rows"] + counts["rows_quarantined"]
-    report.rows_inserted = counts["rows_inserted"]
-    report.rows_quarantined = counts["rows_quarantined"]
-    report.duplicates_replaced = counts["duplicates_replaced"]
-    report.stale_versions_skipped = counts["stale_versions_skipped"]
-    report.duplicates_in_batch = (
-        counts["batch_rows"] - counts["rows_inserted"] - counts["stale_versions_skipped"]
-    )
-    return report
-
-
 def apply_batch(
     session: WarehouseSession,
-    tickets: list[dict],
+    tickets: list[dict] | pa.Table,
     quarantine: list[dict],
     ledger: list[dict],
 ) -> dict[str, int]:

@@ -42,18 +42,20 @@ class LocalLanding:
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root).expanduser().resolve()
-        self.uri = str(self.root)
+        self._root = str(self.root)
+        self.uri = self._root
 
-    def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if path != self.root and self.root not in path.parents:
+    def _path(self, key: str) -> str:
+        # A plain string check, not Path.resolve(): this runs once per file on the hot path.
+        parts = key.split("/")
+        if key.startswith("/") or "\\" in key or ".." in parts:
             raise ValueError(f"key {key!r} escapes the landing root {self.root}")
-        return path
+        return os.path.join(self._root, key)
 
     def list(self, prefix: str) -> Iterator[LandingObject]:
         # A prefix may end inside a name ("tickets/2025/08/0"); walk from its folder part.
-        base = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
-        if not base.is_dir():
+        base = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self._root
+        if not os.path.isdir(base):
             return
         root_len = len(str(self.root)) + 1
         for dirpath, dirnames, filenames in os.walk(base):
@@ -72,16 +74,19 @@ class LocalLanding:
                 )
 
     def read(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
+        with open(self._path(key), "rb") as handle:
+            return handle.read()
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return os.path.isfile(self._path(key))
 
     def write(self, key: str, body: bytes) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(body)
+        folder, name = os.path.split(path)
+        os.makedirs(folder, exist_ok=True)
+        tmp = os.path.join(folder, f".{name}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(body)
         os.replace(tmp, path)  # readers never see a half-written file
 
 

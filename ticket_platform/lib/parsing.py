@@ -121,17 +121,22 @@ def parse_ticket_file(
             body = _gunzip(body, max_bytes)
         except (zlib.error, ValueError) as error:
             return reject_file(f"unreadable gzip: {error}", body[:200])
-    if not body.strip():
+    if not body or body.isspace():
         return reject_file("empty file")
+    first_char = body[:1] if not body[:1].isspace() else body.lstrip()[:1]
+    if first_char != b"[" and b"\n" not in body.strip():
+        # The common case, one ticket per file: validate straight from bytes.
+        _validate(body, None, out)
+        if out.rejected and out.rejected[0].reason.startswith("invalid JSON"):
+            _explain_encoding(body, out)
+        return out
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as error:
         return reject_file(f"not UTF-8 text (byte {error.start}): binary or mis-encoded file")
 
-    stripped = body.lstrip()
-    if stripped[:1] == b"[":
+    if first_char == b"[":
         return _parse_array(body, out, reject_file)
-
     if not _looks_like_json_lines(body):
         # One document (possibly pretty-printed over several lines).
         _validate(body, None, out)
@@ -142,6 +147,20 @@ def parse_ticket_file(
     return out
 
 
+def _explain_encoding(body: bytes, out: ParsedFile) -> None:
+    """Binary garbage reads better as 'not UTF-8' than as a JSON syntax error."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        first = out.rejected[0]
+        out.rejected[0] = Rejected(
+            first.line_number,
+            f"not UTF-8 text (byte {error.start}): binary or mis-encoded file",
+            first.raw_text,
+            first.ticket_id,
+        )
+
+
 def _looks_like_json_lines(body: bytes) -> bool:
     """Several lines, at least two of which open an object at column 0: JSON lines.
 
@@ -150,7 +169,7 @@ def _looks_like_json_lines(body: bytes) -> bool:
     """
     object_lines = 0
     for line in body.splitlines():
-        if line.lstrip()[:1] == b"{" and line.rstrip()[-1:] == b"}" or line[:1] == b"{":
+        if line[:1] == b"{":
             object_lines += 1
             if object_lines >= 2:
                 return True

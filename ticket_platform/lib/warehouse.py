@@ -48,6 +48,10 @@ def arrow_schema(columns: Sequence[str]) -> pa.Schema:
     return pa.schema([(name, _ARROW_TYPES.get(name, pa.string())) for name in columns])
 
 
+def _as_rows(rows: list[dict] | pa.Table) -> list[dict]:
+    return rows.to_pylist() if isinstance(rows, pa.Table) else rows
+
+
 class WarehouseSession(Protocol):
     dialect: Dialect
     param: str  # the DB-API placeholder of the driver
@@ -58,8 +62,8 @@ class WarehouseSession(Protocol):
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]: ...
 
-    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
-        """Append rows to a (temporary) batch table."""
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict] | pa.Table) -> None:
+        """Append rows (dicts or an Arrow table) to a (temporary) batch table."""
         ...
 
     def begin(self) -> None: ...
@@ -93,10 +97,14 @@ class DuckDBSession:
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
         return self.con.execute(statement, list(params)).fetchall()
 
-    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
-        if not rows:
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict] | pa.Table) -> None:
+        if not len(rows):
             return
-        batch = pa.Table.from_pylist(rows, schema=arrow_schema(columns))
+        batch = (
+            rows
+            if isinstance(rows, pa.Table)
+            else pa.Table.from_pylist(rows, schema=arrow_schema(columns))
+        )
         self.con.register("_arrow_batch", batch)
         try:
             cols = ", ".join(columns)
@@ -148,7 +156,10 @@ def _pg_text(value: Any) -> str:
     text = str(value)
     if any(c in text for c in "\\\t\n\r"):
         text = (
-            text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
         )
     return text
 
@@ -176,7 +187,8 @@ class PostgresSession:
             cursor.execute(statement, tuple(params) or None)
             return cursor.fetchall()
 
-    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict] | pa.Table) -> None:
+        rows = _as_rows(rows)
         if not rows:
             return
         with self.conn.cursor() as cursor:
@@ -270,7 +282,8 @@ class RedshiftSession(PostgresSession):
         self.region = region
         self.staged_keys: list[str] = []
 
-    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+    def fill_batch(self, table: str, columns: Sequence[str], rows: list[dict] | pa.Table) -> None:
+        rows = _as_rows(rows)
         if table != sql.TICKETS_BATCH:
             # Ledger and quarantine batches are small: plain inserts keep them in the transaction.
             return self.fill_batch_by_insert(table, columns, rows)

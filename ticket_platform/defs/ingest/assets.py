@@ -1,6 +1,5 @@
 """Ingest: landed ticket files → ``raw.tickets`` (with ledger and quarantine), one day at a time."""
 
-
 from datetime import date
 
 import dagster as dg

@@ -30,7 +30,9 @@ class LandingResource(dg.ConfigurableResource):
         kind, location, prefix = parse_landing_uri(self.uri)
         if kind == "local":
             return LocalLanding(location)
-        client = S3Resource(region_name=self.region_name, endpoint_url=self.endpoint_url).get_client()
+        client = S3Resource(
+            region_name=self.region_name, endpoint_url=self.endpoint_url
+        ).get_client()
         return S3Landing(client, location, prefix)
 
 
@@ -98,7 +100,9 @@ class RedshiftWarehouse(WarehouseResource):
 
         kind, bucket, prefix = parse_landing_uri(self.staging_uri)
         if kind != "s3":
-            raise ValueError(f"Redshift staging_uri must be s3://bucket/prefix, not {self.staging_uri!r}")
+            raise ValueError(
+                f"Redshift staging_uri must be s3://bucket/prefix, not {self.staging_uri!r}"
+            )
         s3 = S3Resource(region_name=self.region_name, endpoint_url=self.endpoint_url).get_client()
         conn = psycopg2.connect(**self.redshift.get_client().conn_args)
         try:

@@ -13,9 +13,11 @@ _LAYER_GROUPS = {"staging": "transform", "intermediate": "transform", "marts": "
 
 class TicketDbtTranslator(DagsterDbtTranslator):
     def __init__(self) -> None:
-        super().__init__(settings=DagsterDbtTranslatorSettings(
+        super().__init__(
+            settings=DagsterDbtTranslatorSettings(
                 enable_asset_checks=True, enable_source_tests_as_checks=True
-            ))
+            )
+        )
 
     def get_asset_spec(
         self,
