@@ -43,6 +43,7 @@ class LocalLanding:
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root).expanduser().resolve()
         self._root = str(self.root)
+        self._made_dirs: set[str] = set()
         self.uri = self._root
 
     def _path(self, key: str) -> str:
@@ -83,7 +84,9 @@ class LocalLanding:
     def write(self, key: str, body: bytes) -> None:
         path = self._path(key)
         folder, name = os.path.split(path)
-        os.makedirs(folder, exist_ok=True)
+        if folder not in self._made_dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._made_dirs.add(folder)
         tmp = os.path.join(folder, f".{name}.tmp")
         with open(tmp, "wb") as handle:
             handle.write(body)

@@ -134,11 +134,22 @@ def _duckdb_connect(path: str) -> Any:
     return duckdb.connect(path)
 
 
+DUCKDB_MEMORY_LIMIT = "1GB"
+
+
 @contextmanager
-def duckdb_session(path: str | Path) -> Iterator[DuckDBSession]:
-    """A session on a DuckDB file; waits (bounded) while another process holds its write lock."""
+def duckdb_session(
+    path: str | Path, memory_limit: str = DUCKDB_MEMORY_LIMIT
+) -> Iterator[DuckDBSession]:
+    """A session on a DuckDB file; waits (bounded) while another process holds its write lock.
+
+    DuckDB's buffer pool defaults to 80 % of RAM and keeps pages of the growing table cached;
+    the load needs far less, so the session caps it (and lets inserts ignore row order).
+    """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = _duckdb_connect(str(path))
+    con.execute(f"set memory_limit = '{memory_limit}'")
+    con.execute("set preserve_insertion_order = false")
     try:
         yield DuckDBSession(con)
     finally:
