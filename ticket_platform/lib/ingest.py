@@ -28,6 +28,7 @@ from ticket_platform.lib.parsing import DEFAULT_MAX_FILE_BYTES
 from ticket_platform.lib.warehouse import WarehouseSession
 
 TICKETS_PREFIX = "tickets"
+PARSE_BATCH = 1_000  # files parsed together; transactions gather batches up to chunk_files
 _DAY_KEY = re.compile(r"^tickets/(\d{4})/(\d{2})/(\d{2})/")
 
 
@@ -82,9 +83,6 @@ class LoadReport:
                 setattr(self, name, getattr(self, name) + value)
         self.errors += other.errors
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 def load_partition(
     landing: Landing,
@@ -127,9 +125,6 @@ def load_partition(
         if on_progress:
             on_progress(done, len(pending))
     return report
-
-
-PARSE_BATCH = 1_000  # files per unit of parse work
 
 
 def _slices(items: Sequence[LandingObject], size: int) -> Iterator[Sequence[LandingObject]]:
