@@ -172,8 +172,12 @@ def main() -> None:
         default=10_000,
         help="cap for DuckDB read_json (100,000 small files needed 60-90 s and 14 GB)",
     )
-    parser.add_argument("--only", choices=CONTENDERS, action="append",
-                        help="measure only these contenders (repeatable)")
+    parser.add_argument(
+        "--only",
+        choices=CONTENDERS,
+        action="append",
+        help="measure only these contenders (repeatable)",
+    )
     parser.add_argument("--contender", choices=CONTENDERS)
     parser.add_argument("--landing", type=Path)
     parser.add_argument("--extra", type=int, default=0)
