@@ -14,7 +14,7 @@ import dagster as dg
 from ticket_platform.defs.ingest.assets import INGEST_JOB, RAW_TICKETS
 from ticket_platform.defs.resources import warehouse_resource
 from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
-from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_partitions
+from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_partitions, ensure_tables
 from ticket_platform.lib.landing import landing_from_uri
 from ticket_platform.settings import Settings
 
@@ -80,6 +80,8 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         _collect(result, summary)
     else:
         log("[yellow]No ticket files found; run `ticket-platform generate` first.[/yellow]")
+        with warehouse_resource(settings).session() as session:
+            ensure_tables(session)  # dbt then builds empty marts instead of failing
 
     if summary["success"]:
         log("Building dbt models and tests …")

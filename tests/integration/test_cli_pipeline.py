@@ -82,3 +82,11 @@ def test_configuration_errors_are_reported_not_raised(env):
     result = _cli("run", env={**env, "TICKET_PLATFORM_ENV": "prod", "TICKET_LANDING_URI": ""})
     assert result.returncode == 2
     assert "TICKET_LANDING_URI" in result.stderr
+
+
+def test_run_on_an_empty_landing_builds_empty_marts(env):
+    result = _cli("run", "--json", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout)
+    assert summary["success"] and summary["partitions"] == 0
+    assert summary["tables"]["raw.tickets"] == 0 and summary["tables"]["marts.fct_tickets"] == 0
