@@ -14,7 +14,7 @@ import dagster as dg
 from ticket_platform.defs.ingest.assets import INGEST_JOB, RAW_TICKETS
 from ticket_platform.defs.resources import warehouse_resource
 from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
-from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_partitions, ensure_tables
+from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_days, ensure_tables
 from ticket_platform.lib.landing import landing_from_uri
 from ticket_platform.settings import Settings
 
@@ -50,7 +50,7 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
 
     store = landing_from_uri(settings.landing_uri)
     log(f"Listing {store.uri}/{TICKETS_PREFIX}/ …")
-    days, strays = discover_partitions(store.list(f"{TICKETS_PREFIX}/"))
+    days, strays = discover_days(store)
     summary: dict = {
         "success": True,
         "landing_uri": store.uri,

@@ -9,6 +9,7 @@ from moto import mock_aws
 from ticket_platform.lib import warehouse_sql as sql
 from ticket_platform.lib.ingest import (
     apply_batch,
+    discover_days,
     discover_partitions,
     load_partition,
     partition_quality,
@@ -218,3 +219,42 @@ def test_partition_quality_counts_every_load(seed_landing, session):
     load_partition(seed_landing, session, DAY)
     assert partition_quality(session, DAY) == (100, 0, 100)
     assert partition_quality(session, date(2025, 8, 9)) == (0, 0, 0)
+
+
+def _landing_with_strays(landing):
+    for key in (
+        "tickets/2025/08/09/ticket_a.json",
+        "tickets/2025/08/09/ticket_b.json",
+        "tickets/2024/12/31/ticket_c.json",
+        "tickets/readme.json",
+        "tickets/2025/13/01/ticket_x.json",
+        "tickets/2025/08/notes.txt",
+    ):
+        landing.write(key, b"{}")
+    return landing
+
+
+def test_discover_days_walks_folders_and_reports_strays(tmp_path):
+    landing = _landing_with_strays(LocalLanding(tmp_path / "landing"))
+    (tmp_path / "landing/tickets/2025/08/10").mkdir()  # an empty day is not a partition
+    days, strays = discover_days(landing)
+    assert days == [date(2024, 12, 31), date(2025, 8, 9)]
+    assert sorted(strays) == [
+        "tickets/2025/08/notes.txt",
+        "tickets/2025/13/01/ticket_x.json",
+        "tickets/readme.json",
+    ]
+    assert (days, sorted(strays)) == tuple(
+        sorted(x) for x in discover_partitions(landing.list("tickets/"))
+    )
+
+
+@mock_aws
+def test_discover_days_on_s3_matches_a_full_listing():
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lake")
+    landing = _landing_with_strays(S3Landing(client, "lake", "landing"))
+    days, strays = discover_days(landing)
+    full_days, full_strays = discover_partitions(landing.list("tickets/"))
+    assert days == full_days == [date(2024, 12, 31), date(2025, 8, 9)]
+    assert sorted(strays) == sorted(full_strays)

@@ -60,6 +60,33 @@ def discover_partitions(objects: Iterable[LandingObject]) -> tuple[list[date], l
     return sorted(days), strays
 
 
+def discover_days(landing: Landing, prefix: str = TICKETS_PREFIX) -> tuple[list[date], list[str]]:
+    """Days present under ``prefix/YYYY/MM/DD/``, found by walking folders, not every key.
+
+    On S3 this is a handful of delimiter listings however many tickets a day holds. Keys that
+    fit no day (a file beside the year folders, a ``2025/13/`` folder) are returned as strays.
+    """
+    days: list[date] = []
+    strays: list[str] = []
+
+    def walk(path: str, depth: int) -> None:
+        folders, files = landing.list_folders(path)
+        strays.extend(f.key for f in files)
+        for name in folders:
+            child = f"{path}{name}/"
+            if depth < 2:
+                walk(child, depth + 1)
+                continue
+            day = partition_of_key(child)
+            if day is None:
+                strays.extend(o.key for o in landing.list(child))
+            elif any(True for _ in landing.list(child)):
+                days.append(day)
+
+    walk(f"{prefix}/", 0)
+    return sorted(days), strays
+
+
 @dataclass
 class LoadReport:
     partition: str

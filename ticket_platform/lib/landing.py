@@ -32,6 +32,10 @@ class Landing(Protocol):
         """Every object whose key starts with ``prefix``, in no guaranteed order."""
         ...
 
+    def list_folders(self, prefix: str) -> tuple[list[str], list[LandingObject]]:
+        """One level below ``prefix`` (which ends with ``/``): sub-folder names and files."""
+        ...
+
     def read(self, key: str) -> bytes: ...
 
     def write(self, key: str, body: bytes) -> None: ...
@@ -73,6 +77,29 @@ class LocalLanding:
                     size=st.st_size,
                     last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
                 )
+
+    def list_folders(self, prefix: str) -> tuple[list[str], list[LandingObject]]:
+        base = self._path(prefix.rstrip("/")) if prefix.strip("/") else self._root
+        if not os.path.isdir(base):
+            return [], []
+        folders, files = [], []
+        with os.scandir(base) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    folders.append(entry.name)
+                else:
+                    st = entry.stat()
+                    files.append(
+                        LandingObject(
+                            key=f"{prefix}{entry.name}",
+                            etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
+                            size=st.st_size,
+                            last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
+                        )
+                    )
+        return sorted(folders), sorted(files, key=lambda o: o.key)
 
     def read(self, key: str) -> bytes:
         with open(self._path(key), "rb") as handle:
@@ -116,6 +143,26 @@ class S3Landing:
                     size=obj["Size"],
                     last_modified=obj["LastModified"],
                 )
+
+    def list_folders(self, prefix: str) -> tuple[list[str], list[LandingObject]]:
+        strip = len(self._full(prefix))
+        folders: list[str] = []
+        files: list[LandingObject] = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(
+            Bucket=self.bucket, Prefix=self._full(prefix), Delimiter="/"
+        ):
+            folders += [p["Prefix"][strip:].rstrip("/") for p in page.get("CommonPrefixes", ())]
+            files += [
+                LandingObject(
+                    key=f"{prefix}{obj['Key'][strip:]}",
+                    etag=obj["ETag"].strip('"'),
+                    size=obj["Size"],
+                    last_modified=obj["LastModified"],
+                )
+                for obj in page.get("Contents", ())
+            ]
+        return folders, files
 
     def read(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"].read()
