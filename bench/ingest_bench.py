@@ -74,7 +74,7 @@ CONTENDERS = {
 }
 
 
-def _run_contender(name: str, landing: Path, workdir: Path, extra: int) -> None:
+def _run_contender(name: str, landing: Path, workdir: Path, limit_files: int) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     for leftover in workdir.glob("*.duckdb*"):
         leftover.unlink()
@@ -86,7 +86,7 @@ def _run_contender(name: str, landing: Path, workdir: Path, extra: int) -> None:
 
     started = time.perf_counter()
     rows = (
-        function(landing, workdir, extra)
+        function(landing, workdir, limit_files)
         if name == "duckdb_read_json"
         else function(landing, workdir)
     )
@@ -126,7 +126,7 @@ def _generate(landing: Path, count: int, days: int, seed: int) -> None:
     marker.touch()
 
 
-def _measure(name: str, landing: Path, repeats: int, extra: int = 0) -> dict:
+def _measure(name: str, landing: Path, repeats: int, limit_files: int = 0) -> dict:
     runs = []
     for _ in range(repeats):
         out = subprocess.run(
@@ -137,8 +137,8 @@ def _measure(name: str, landing: Path, repeats: int, extra: int = 0) -> dict:
                 name,
                 "--landing",
                 str(landing),
-                "--extra",
-                str(extra),
+                "--limit-files",
+                str(limit_files),
             ],
             check=True,
             capture_output=True,
@@ -154,8 +154,7 @@ def _measure(name: str, landing: Path, repeats: int, extra: int = 0) -> dict:
     }
 
 
-def _drop_page_cache_hint() -> str:
-    return "warm (files read once before timing; every contender sees the same warm cache)"
+CACHE_NOTE = "warm (files read once before timing; every contender sees the same warm cache)"
 
 
 def main() -> None:
@@ -180,11 +179,11 @@ def main() -> None:
     )
     parser.add_argument("--contender", choices=CONTENDERS)
     parser.add_argument("--landing", type=Path)
-    parser.add_argument("--extra", type=int, default=0)
+    parser.add_argument("--limit-files", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.contender:
-        _run_contender(args.contender, args.landing, WORK / "db" / args.contender, args.extra)
+        _run_contender(args.contender, args.landing, WORK / "db" / args.contender, args.limit_files)
         return
 
     landing = WORK / f"landing-{args.count}"
@@ -212,7 +211,7 @@ def main() -> None:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
         },
-        "cache": _drop_page_cache_hint(),
+        "cache": CACHE_NOTE,
         "results": results,
     }
     if {"platform_ingest", "plain_read_parse"} <= results.keys():

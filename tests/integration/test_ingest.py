@@ -157,11 +157,9 @@ def test_broken_files_are_quarantined_with_reasons_and_never_retried(tmp_path, s
     assert session.query(
         f"select line_number from {sql.QUARANTINE_TABLE} where file_key = '{PREFIX}mixed.jsonl'"
     ) == [(2,)]
-    assert partition_quality(session, DAY) == (
-        report.records_read,
-        len(broken) + 1,
-        len(broken) + 2,
-    )
+    records = 1 + len(broken) + 3  # good.json, one per broken file, three lines of mixed.jsonl
+    assert report.records_read == records
+    assert partition_quality(session, DAY) == (records, len(broken) + 1, len(broken) + 2)
 
     again = load_partition(landing, session, DAY, run_id="r2")
     assert again.rows_quarantined == 0 and again.files_already_loaded == len(broken) + 2

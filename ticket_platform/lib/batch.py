@@ -1,7 +1,6 @@
 """Read and parse a batch of landed files into Arrow rows, quarantine rows and ledger rows.
 
-Pure and picklable, so it runs in worker processes as well as inline: parsing and validation are
-the CPU-bound half of a load, and Arrow tables travel between processes as buffers.
+No database here: the loader (``lib/ingest.py``) gathers batches into transactions.
 """
 
 from __future__ import annotations
@@ -35,10 +34,9 @@ class ParsedBatch:
 
     @staticmethod
     def combine(batches: Sequence[ParsedBatch]) -> ParsedBatch:
+        """One batch of several (at least one)."""
         return ParsedBatch(
-            tickets=pa.concat_tables([b.tickets for b in batches])
-            if batches
-            else _STAGING_SCHEMA.empty_table(),
+            tickets=pa.concat_tables([b.tickets for b in batches]),
             quarantine=[row for b in batches for row in b.quarantine],
             ledger=[row for b in batches for row in b.ledger],
             bytes_read=sum(b.bytes_read for b in batches),

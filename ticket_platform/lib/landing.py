@@ -25,6 +25,24 @@ class LandingObject:
     last_modified: datetime
 
 
+def _local_object(key: str, st: os.stat_result) -> LandingObject:
+    return LandingObject(
+        key=key,
+        etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
+        size=st.st_size,
+        last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
+    )
+
+
+def _s3_object(key: str, listed: dict[str, Any]) -> LandingObject:
+    return LandingObject(
+        key=key,
+        etag=listed["ETag"].strip('"'),
+        size=listed["Size"],
+        last_modified=listed["LastModified"],
+    )
+
+
 class Landing(Protocol):
     uri: str
 
@@ -70,13 +88,7 @@ class LocalLanding:
                 key = full[root_len:].replace(os.sep, "/")
                 if not key.startswith(prefix) or name.startswith("."):
                     continue
-                st = os.stat(full)
-                yield LandingObject(
-                    key=key,
-                    etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
-                    size=st.st_size,
-                    last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
-                )
+                yield _local_object(key, os.stat(full))
 
     def list_folders(self, prefix: str) -> tuple[list[str], list[LandingObject]]:
         base = self._path(prefix.rstrip("/")) if prefix.strip("/") else self._root
@@ -90,15 +102,7 @@ class LocalLanding:
                 if entry.is_dir():
                     folders.append(entry.name)
                 else:
-                    st = entry.stat()
-                    files.append(
-                        LandingObject(
-                            key=f"{prefix}{entry.name}",
-                            etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
-                            size=st.st_size,
-                            last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
-                        )
-                    )
+                    files.append(_local_object(f"{prefix}{entry.name}", entry.stat()))
         return sorted(folders), sorted(files, key=lambda o: o.key)
 
     def read(self, key: str) -> bytes:
@@ -137,12 +141,7 @@ class S3Landing:
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self._full(prefix)):
             for obj in page.get("Contents", ()):
-                yield LandingObject(
-                    key=obj["Key"][strip:],
-                    etag=obj["ETag"].strip('"'),
-                    size=obj["Size"],
-                    last_modified=obj["LastModified"],
-                )
+                yield _s3_object(obj["Key"][strip:], obj)
 
     def list_folders(self, prefix: str) -> tuple[list[str], list[LandingObject]]:
         strip = len(self._full(prefix))
@@ -154,13 +153,7 @@ class S3Landing:
         ):
             folders += [p["Prefix"][strip:].rstrip("/") for p in page.get("CommonPrefixes", ())]
             files += [
-                LandingObject(
-                    key=f"{prefix}{obj['Key'][strip:]}",
-                    etag=obj["ETag"].strip('"'),
-                    size=obj["Size"],
-                    last_modified=obj["LastModified"],
-                )
-                for obj in page.get("Contents", ())
+                _s3_object(f"{prefix}{obj['Key'][strip:]}", obj) for obj in page.get("Contents", ())
             ]
         return folders, files
 
