@@ -1,4 +1,4 @@
-"""The ticket contract: the one definition of a ticket used by every reader and writer.
+"""Tickets: the event a help desk submits and the flat processed ticket stored in the lake.
 
 Two shapes travel through the platform:
 
@@ -72,16 +72,19 @@ class RecordSource(StrEnum):
     REALTIME = "realtime"  # the AWS pipeline: Comprehend + Bedrock
     SEED_SYSTEM = "seed_system"  # the system this platform grows from (no provenance field)
     SYNTHETIC = "synthetic"  # `ticket-platform generate`: templated, not model output
+    # `ticket-platform simulate`: the real-time handlers and workflow with offline backends
+    # (lexicon sentiment, template responder) standing in for Comprehend and Bedrock.
+    SIMULATED = "simulated"
 
 
-class _ContractModel(BaseModel):
+class ContractModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=True)
 
 
 # --------------------------------------------------------------------------------------------
 # The Kinesis event
 # --------------------------------------------------------------------------------------------
-class CustomerContactInformation(_ContractModel):
+class CustomerContactInformation(ContractModel):
     first_name: ShortText
     last_name: ShortText
     full_name: ShortText
@@ -89,19 +92,19 @@ class CustomerContactInformation(_ContractModel):
     company: ShortText | None = None
 
 
-class ProductIssueInformation(_ContractModel):
+class ProductIssueInformation(ContractModel):
     product: ShortText
     issue_type: ShortText
 
 
-class TicketData(_ContractModel):
+class TicketData(ContractModel):
     subject: ShortText
     description: LongText
     customer_contact_information: CustomerContactInformation
     product_issue_information: ProductIssueInformation
 
 
-class TicketSubmittedEvent(_ContractModel):
+class TicketSubmittedEvent(ContractModel):
     """A ticket event as it arrives on the Kinesis stream (camelCase, nested)."""
 
     eventName: Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -113,7 +116,7 @@ class TicketSubmittedEvent(_ContractModel):
 # --------------------------------------------------------------------------------------------
 # The flat processed ticket
 # --------------------------------------------------------------------------------------------
-class ProcessedTicket(_ContractModel):
+class ProcessedTicket(ContractModel):
     """One processed ticket, flat, as stored in the lake and loaded into ``raw.tickets``."""
 
     ticket_id: TicketId

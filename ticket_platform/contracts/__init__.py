@@ -1,0 +1,73 @@
+"""The ticket contract: the one definition of tickets and ticket events used by every reader and
+writer, in the batch platform and in the real-time Lambdas alike (which bundle this package).
+
+* ``tickets`` — the ``TicketSubmittedEvent`` a help desk puts on the Kinesis stream, and the flat
+  ``ProcessedTicket`` the S3 writer stores at ``tickets/YYYY/MM/DD/ticket_<id>.json``.
+* ``events`` — everything else on the stream: workflow milestones and help-desk events.
+
+Only pydantic and orjson are imported here: the package must stay light enough for a Lambda.
+"""
+
+from ticket_platform.contracts.events import (
+    DATA_MODELS,
+    MILESTONE_OF_EVENT,
+    WORKFLOW_EVENTS,
+    EventName,
+    EventSource,
+    LifecycleEvent,
+    Milestone,
+    StreamEvent,
+    UnknownEventError,
+    event_id_of,
+    milestone_of,
+    occurred_at_of,
+    parse_stream_event,
+    submitted_event_id,
+)
+from ticket_platform.contracts.tickets import (
+    SCHEMA_VERSION,
+    TICKET_COLUMNS,
+    ContractModel,
+    CustomerContactInformation,
+    Priority,
+    ProcessedTicket,
+    ProductIssueInformation,
+    RecordSource,
+    Sentiment,
+    TicketData,
+    TicketSubmittedEvent,
+    lake_key,
+    now_utc,
+    ticket_row,
+)
+
+__all__ = [
+    "DATA_MODELS",
+    "MILESTONE_OF_EVENT",
+    "SCHEMA_VERSION",
+    "TICKET_COLUMNS",
+    "WORKFLOW_EVENTS",
+    "ContractModel",
+    "CustomerContactInformation",
+    "EventName",
+    "EventSource",
+    "LifecycleEvent",
+    "Milestone",
+    "Priority",
+    "ProcessedTicket",
+    "ProductIssueInformation",
+    "RecordSource",
+    "Sentiment",
+    "StreamEvent",
+    "TicketData",
+    "TicketSubmittedEvent",
+    "UnknownEventError",
+    "event_id_of",
+    "lake_key",
+    "milestone_of",
+    "now_utc",
+    "occurred_at_of",
+    "parse_stream_event",
+    "submitted_event_id",
+    "ticket_row",
+]
