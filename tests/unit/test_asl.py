@@ -72,7 +72,11 @@ class FakeAws:
             }
         else:
             self.writes.append(payload)
-            result = {"bucket": "lake", "key": "tickets/2025/03/04/ticket_T-1.json", "written": True}
+            result = {
+                "bucket": "lake",
+                "key": "tickets/2025/03/04/ticket_T-1.json",
+                "written": True,
+            }
         return {"StatusCode": 200, "Payload": result}
 
 

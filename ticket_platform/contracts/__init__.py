@@ -4,6 +4,8 @@ writer, in the batch platform and in the real-time Lambdas alike (which bundle t
 * ``tickets`` — the ``TicketSubmittedEvent`` a help desk puts on the Kinesis stream, and the flat
   ``ProcessedTicket`` the S3 writer stores at ``tickets/YYYY/MM/DD/ticket_<id>.json``.
 * ``events`` — everything else on the stream: workflow milestones and help-desk events.
+* ``workflow`` — shapes the workflow's tasks share: Comprehend's ``SentimentResult`` and the
+  ``InvalidTicketError`` the workflow does not retry.
 
 Only pydantic and orjson are imported here: the package must stay light enough for a Lambda.
 """
@@ -40,6 +42,7 @@ from ticket_platform.contracts.tickets import (
     now_utc,
     ticket_row,
 )
+from ticket_platform.contracts.workflow import InvalidTicketError, SentimentResult, SentimentScore
 
 __all__ = [
     "DATA_MODELS",
@@ -51,6 +54,7 @@ __all__ = [
     "CustomerContactInformation",
     "EventName",
     "EventSource",
+    "InvalidTicketError",
     "LifecycleEvent",
     "Milestone",
     "Priority",
@@ -58,6 +62,8 @@ __all__ = [
     "ProductIssueInformation",
     "RecordSource",
     "Sentiment",
+    "SentimentResult",
+    "SentimentScore",
     "StreamEvent",
     "TicketData",
     "TicketSubmittedEvent",

@@ -169,7 +169,9 @@ class LifecycleEvent(ContractModel):
     def _data_matches_event(self) -> LifecycleEvent:
         if self.eventName == EventName.TICKET_SUBMITTED:
             raise ValueError("TicketSubmitted is a TicketSubmittedEvent, not a lifecycle event")
-        expected = EventSource.WORKFLOW if self.eventName in WORKFLOW_EVENTS else EventSource.HELPDESK
+        expected = (
+            EventSource.WORKFLOW if self.eventName in WORKFLOW_EVENTS else EventSource.HELPDESK
+        )
         if self.source != expected:
             raise ValueError(f"{self.eventName} comes from the {expected}, not the {self.source}")
         data = DATA_MODELS[self.eventName].model_validate(self.data)
@@ -211,13 +213,15 @@ def submitted_event_id(ticket_id: str) -> str:
 
 
 def milestone_of(event: StreamEvent) -> Milestone:
-    return (
-        Milestone.SUBMITTED if isinstance(event, TicketSubmittedEvent) else event.milestone
-    )
+    return Milestone.SUBMITTED if isinstance(event, TicketSubmittedEvent) else event.milestone
 
 
 def event_id_of(event: StreamEvent) -> str:
-    return submitted_event_id(event.ticketId) if isinstance(event, TicketSubmittedEvent) else event.eventId
+    return (
+        submitted_event_id(event.ticketId)
+        if isinstance(event, TicketSubmittedEvent)
+        else event.eventId
+    )
 
 
 def occurred_at_of(event: StreamEvent) -> datetime:
