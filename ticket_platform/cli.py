@@ -95,6 +95,94 @@ def generate(
     )
 
 
+@app.command()
+def simulate(
+    tickets: Annotated[int, typer.Option(min=1, help="How many tickets to submit")] = 3_000,
+    days: Annotated[int, typer.Option(min=1, help="Spread over this many days, ending --end")] = 14,
+    end: Annotated[
+        str | None, typer.Option(help="Last day (YYYY-MM-DD); default yesterday (UTC)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same tickets and events")] = 42,
+    id_offset: Annotated[
+        int, typer.Option(help="Start of the id sequence; use a new offset to add more tickets")
+    ] = 0,
+    landing: Annotated[
+        str | None, typer.Option(help="Folder or s3://bucket/prefix (default TICKET_LANDING_URI)")
+    ] = None,
+    responder: Annotated[
+        str,
+        typer.Option(
+            help="offline (template responder) or bedrock (the Lambda's Bedrock responder, "
+            "configured by BEDROCK_MODEL_ID / BEDROCK_REGION and your AWS credentials)"
+        ),
+    ] = "offline",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Run generated tickets through the real-time path offline (same handlers, same workflow).
+
+    Writes tickets/ and events/ into the landing zone and the lifecycle table to
+    <data dir>/lifecycle.sqlite.
+    """
+    from ticket_platform.lib.landing import landing_from_uri
+    from ticket_platform.lib.synthetic import generate_tickets
+    from ticket_platform.simulator.local_aws import SqliteTicketTable
+    from ticket_platform.simulator.responder import TemplateResponder
+    from ticket_platform.simulator.sentiment import default_analyzer
+    from ticket_platform.simulator.simulate import (
+        Simulator,
+        end_of_day,
+        submitted_events,
+    )
+    from ticket_platform.simulator.simulate import (
+        simulate as run_simulation,
+    )
+
+    settings = _settings()
+    last = date.fromisoformat(end) if end else datetime.now(UTC).date() - timedelta(days=1)
+    first = last - timedelta(days=days - 1)
+    if responder == "offline":
+        chosen = TemplateResponder()
+    elif responder == "bedrock":
+        from lambdas.response_generator.handler import responder_from_environment
+
+        chosen = responder_from_environment()
+    else:
+        raise typer.BadParameter("use offline or bedrock", param_hint="--responder")
+    store = landing_from_uri(landing or settings.landing_uri)
+    table = SqliteTicketTable(settings.data_dir / "lifecycle.sqlite")
+    simulator = Simulator(
+        store,
+        table,
+        analyzer=default_analyzer(),
+        responder=chosen,
+        seed=seed,
+        now=end_of_day(last),
+        run_tag=f"s{seed}-o{id_offset}",
+    )
+    events = submitted_events(generate_tickets(tickets, seed, first, last, id_offset=id_offset))
+    try:
+        with _progress(err) as progress:
+            task = progress.add_task("simulating tickets", total=tickets)
+            report = run_simulation(
+                simulator, events, on_progress=lambda n: progress.update(task, completed=n)
+            )
+    finally:
+        table.close()
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2, default=str) + "\n")
+        return
+    rate = report.tickets / report.seconds if report.seconds else 0.0
+    err.print(
+        f"[green]simulated {report.tickets:,} tickets[/green] for {first} .. {last} into "
+        f"{store.uri} in {report.seconds:.1f}s ({rate:,.0f}/s): "
+        f"{report.executions.get('succeeded', 0):,} workflows succeeded, "
+        f"{report.executions.get('failed', 0):,} failed; {report.tickets_written:,} ticket files "
+        f"written ({report.tickets_unchanged:,} unchanged); {report.stream_records:,} stream "
+        f"records in {report.event_objects:,} event files; {report.alerts:,} HIGH alerts"
+    )
+    err.print(f"backends: {', '.join(f'{k}={v}' for k, v in report.backends.items())}")
+
+
 def _map(function, items: Iterable, workers: int) -> Iterable:
     if workers <= 1:
         yield from map(function, items)

@@ -111,6 +111,9 @@ class TicketSubmittedEvent(ContractModel):
     ticketId: TicketId
     submittedAt: UtcDatetime
     data: TicketData
+    # Set only by a generator that wrote the text to express a sentiment (the simulator); a real
+    # help desk never sends it. The S3 writer keeps it as ``target_sentiment``.
+    targetSentiment: Sentiment | None = None
 
 
 # --------------------------------------------------------------------------------------------

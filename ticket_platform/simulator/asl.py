@@ -48,6 +48,7 @@ class _RuntimeError(StatesError):
 class ExecutionResult:
     name: str
     status: str  # SUCCEEDED | FAILED
+    start_time: str = ""  # $$.Execution.StartTime
     output: Any = None
     error: str | None = None
     cause: str | None = None
@@ -248,13 +249,11 @@ class LocalStateMachine:
         self.random = random.Random(seed)
 
     def run(self, execution_input: Any, name: str) -> ExecutionResult:
-        result = ExecutionResult(name=name, status="RUNNING")
+        result = ExecutionResult(
+            name=name, status="RUNNING", start_time=iso_timestamp(self.clock())
+        )
         context = {
-            "Execution": {
-                "Name": name,
-                "Input": execution_input,
-                "StartTime": iso_timestamp(self.clock()),
-            },
+            "Execution": {"Name": name, "Input": execution_input, "StartTime": result.start_time},
             "State": {},
         }
         try:

@@ -1,0 +1,146 @@
+"""Record every event of a Kinesis batch in the lifecycle store.
+
+Outcome of each record: ``recorded`` (new in the history) — of which ``out_of_order`` when older
+than the ticket's state, which then stands — or ``duplicate`` (already in the history; a
+``state_repaired`` duplicate finished a write an earlier attempt left half done); ``skipped``
+(an event name this platform does not know); ``invalid`` (bad base64 / JSON / contract: logged,
+not retried); ``failed`` (throttling or another service error).
+
+As in trigger_sfn, processing stops at the first failure, which is reported with every record
+after it in ``batchItemFailures``: Kinesis redelivers from there, and the conditional writes make
+the records already done no-ops.
+"""
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
+
+from lambdas.status_recorder.records import InvalidRecordError, KinesisRecord, decode_payload
+from lambdas.status_recorder.store import LifecycleStore
+from ticket_platform.contracts import (
+    StreamEvent,
+    UnknownEventError,
+    event_id_of,
+    milestone_of,
+    now_utc,
+    parse_stream_event,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What happened to a batch: counts per outcome and the sequence numbers to retry."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped_events: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+    def response(self) -> dict[str, list[dict[str, str]]]:
+        """The Lambda response for ``ReportBatchItemFailures``."""
+        return {"batchItemFailures": [{"itemIdentifier": seq} for seq in self.failures]}
+
+
+def record_events(
+    records: Sequence[KinesisRecord],
+    store: LifecycleStore,
+    clock: Callable[[], datetime] = now_utc,
+) -> BatchReport:
+    """Record every event of ``records`` in ``store`` (see module docstring)."""
+    report = BatchReport()
+    report.counts["received"] = len(records)
+    for position, record in enumerate(records):
+        outcome = _process(record, store, clock, report)
+        if outcome == "failed":
+            report.counts["failed"] += 1
+            report.failures = [r.sequence_number for r in records[position:]]
+            report.counts["not_attempted"] = len(records) - position - 1
+            break
+    return report
+
+
+def _process(
+    record: KinesisRecord,
+    store: LifecycleStore,
+    clock: Callable[[], datetime],
+    report: BatchReport,
+) -> str:
+    payload: dict[str, Any] = {}
+    try:
+        payload = decode_payload(record)
+        event = parse_stream_event(payload)
+    except UnknownEventError:
+        report.counts["skipped"] += 1
+        report.skipped_events[str(payload.get("eventName"))] += 1
+        return "skipped"
+    except (InvalidRecordError, ValueError) as error:  # pydantic's ValidationError included
+        report.counts["invalid"] += 1
+        _log("invalid_record", record, level=logging.WARNING, reason=_describe(error))
+        return "invalid"
+    try:
+        outcome = store.record(event, clock())
+    except (ClientError, BotoCoreError) as error:
+        code = (
+            error.response.get("Error", {}).get("Code", "")
+            if isinstance(error, ClientError)
+            else type(error).__name__
+        )
+        _log_event("record_failed", record, event, logging.WARNING, error=code, detail=str(error))
+        return "failed"
+    if outcome.new_event:
+        report.counts["recorded"] += 1
+        if not outcome.state_updated:
+            report.counts["out_of_order"] += 1
+            _log_event("out_of_order", record, event, logging.INFO)
+    else:
+        report.counts["duplicate"] += 1
+        if outcome.state_updated:
+            report.counts["state_repaired"] += 1
+    return "done"
+
+
+def _describe(error: Exception, limit: int = 3) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in item['loc']) or 'record'}: {item['msg']}"
+            for item in error.errors(include_url=False)[:limit]
+        )
+    return str(error)
+
+
+def _log_event(
+    message: str, record: KinesisRecord, event: StreamEvent, level: int, **fields: Any
+) -> None:
+    _log(
+        message,
+        record,
+        level=level,
+        ticket_id=event.ticketId,
+        event_id=event_id_of(event),
+        milestone=str(milestone_of(event)),
+        **fields,
+    )
+
+
+def _log(message: str, record: KinesisRecord, *, level: int = logging.INFO, **fields: Any) -> None:
+    line = {"message": message, "sequence_number": record.sequence_number, **fields}
+    logger.log(level, orjson.dumps(line, default=str).decode())
+
+
+def log_report(report: BatchReport) -> None:
+    """One JSON line with the batch's counts."""
+    line = {
+        "message": "batch_done",
+        **dict(report.counts),
+        "skipped_events": dict(report.skipped_events),
+        "batch_item_failures": len(report.failures),
+    }
+    logger.info(orjson.dumps(line).decode())

@@ -1,0 +1,51 @@
+"""Kinesis records of a Lambda batch event: sequence number and decoded JSON payload.
+
+(The same few lines as trigger_sfn's: each function is bundled alone.)
+"""
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+
+class InvalidRecordError(ValueError):
+    """A record that can never be processed (bad base64, bad JSON, not a JSON object)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KinesisRecord:
+    sequence_number: str
+    data: bytes
+
+
+def kinesis_records(event: Mapping[str, Any]) -> list[KinesisRecord]:
+    """The records of a Lambda Kinesis event, in delivery (shard) order, data still encoded."""
+    records = []
+    for record in event.get("Records") or []:
+        kinesis = record.get("kinesis") or {}
+        records.append(
+            KinesisRecord(
+                sequence_number=str(kinesis.get("sequenceNumber", "")),
+                data=str(kinesis.get("data", "")).encode("ascii", errors="replace"),
+            )
+        )
+    return records
+
+
+def decode_payload(record: KinesisRecord) -> dict[str, Any]:
+    """The JSON object a record carries; ``InvalidRecordError`` says why it is unreadable."""
+    try:
+        raw = base64.b64decode(record.data, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise InvalidRecordError(f"data is not base64: {error}") from error
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise InvalidRecordError(f"data is not JSON: {error}") from error
+    if not isinstance(payload, dict):
+        raise InvalidRecordError(f"data is JSON {type(payload).__name__}, not an object")
+    return payload

@@ -1,0 +1,1 @@
+"""trigger_sfn: one ticket workflow execution per ``TicketSubmitted`` on the Kinesis stream."""
