@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: install, generate tickets over two weeks into .data/, run everything, print a summary
+## demo: install, run generated tickets through the real-time path offline (simulate) into
+## .data/, then run the whole batch graph and print a summary
 demo: install
-	$(BIN)/ticket-platform generate --count $(DEMO_TICKETS) --days $(DEMO_DAYS) --seed 42
+	$(BIN)/ticket-platform simulate --tickets $(DEMO_TICKETS) --days $(DEMO_DAYS) --seed 42
 	$(BIN)/ticket-platform run
 
 ## test: install and run the whole test suite
@@ -36,9 +37,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: ingest benchmark (100,000 generated files by default)
+## bench: ingest benchmark (100,000 generated files by default) and simulator throughput
 bench: install
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/simulator_bench.py
 
 clean:
 	rm -rf .data dbt_project/target dbt_project/logs
