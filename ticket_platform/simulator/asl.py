@@ -18,7 +18,6 @@ simulated time, and retry delays are passed to an injected ``sleep``.
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 import re
@@ -102,12 +101,14 @@ def write_path(data: Any, path: str | None, value: Any) -> Any:
         return data
     if path == "$":
         return value
+    # Copy-on-write along the path only: nothing in this interpreter mutates a value in place,
+    # so the untouched branches can be shared (a deep copy per state dominated run time).
     steps = _path_steps(path)
-    result = copy.deepcopy(data) if isinstance(data, dict) else {}
+    result = dict(data) if isinstance(data, dict) else {}
     target = result
     for step in steps[:-1]:
-        if not isinstance(target.get(step), dict):
-            target[step] = {}
+        child = target.get(step)
+        target[step] = dict(child) if isinstance(child, dict) else {}
         target = target[step]
     target[steps[-1]] = value
     return result
@@ -342,7 +343,7 @@ class LocalStateMachine:
         outputs = []
         for branch in state["Branches"]:
             branch_context = {**context, "State": dict(context["State"])}
-            outputs.append(self._run_states(branch, copy.deepcopy(data), branch_context, result))
+            outputs.append(self._run_states(branch, data, branch_context, result))
         return outputs
 
     def _with_retries(self, name, state, attempt, result) -> Any:
