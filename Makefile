@@ -4,11 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export DAGSTER_HOME ?= $(CURDIR)/.data/dagster_home
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+NPM         ?= npm
+INFRA_STAMP := infra_cdk/node_modules/.installed-stamp
 
 DEMO_TICKETS ?= 3000
 DEMO_DAYS    ?= 14
 
-.PHONY: install demo test ui lint bench clean
+.PHONY: install infra-install infra-synth infra-deploy demo test ui lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +19,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The pinned CDK CLI (infra_cdk/package.json). Without npm the CLI is skipped (its test skips too);
+# everything else works.
+$(INFRA_STAMP): infra_cdk/package.json infra_cdk/package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		$(NPM) ci --prefix infra_cdk --no-audit --no-fund --loglevel=error && touch $(INFRA_STAMP); \
+	else echo "npm not found: the CDK CLI (infra_cdk/) is not installed"; fi
+
+infra-install: $(INFRA_STAMP)
+
+install: $(STAMP) infra-install
+
+## infra-synth: synthesize the AWS stack offline (empty dependency layer), cdk-nag included
+infra-synth: install
+	cd infra_cdk && npx cdk synth -c lambdaDependencies=skip --quiet
+
+## infra-deploy: ENV_NAME=prod ALERT_EMAILS=a@x.com,b@y.com make infra-deploy (needs AWS credentials)
+infra-deploy: install
+	cd infra_cdk && npx cdk deploy -c envName=$(ENV_NAME) -c alertEmails=$(ALERT_EMAILS)
 
 ## demo: install, run generated tickets through the real-time path offline (simulate) into
 ## .data/, then run the whole batch graph and print a summary
@@ -43,4 +63,4 @@ bench: install
 	$(BIN)/python bench/simulator_bench.py
 
 clean:
-	rm -rf .data dbt_project/target dbt_project/logs
+	rm -rf .data dbt_project/target dbt_project/logs infra_cdk/.build infra_cdk/cdk.out

@@ -1,0 +1,1 @@
+"""Constructs of the real-time stack, one concern per module."""

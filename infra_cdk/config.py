@@ -1,0 +1,215 @@
+"""Configuration of the CDK app, validated with pydantic.
+
+Every setting is read from cdk context first (``-c key=value`` or ``cdk.json``), then from an
+environment variable, then falls back to its default. ``SETTINGS`` names the context key and the
+variable of each field; ``AppConfig`` holds the defaults and the rules. The README's configuration
+table documents both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+# The retention periods CloudWatch Logs accepts, in days.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+)
+# A Bedrock model id (``amazon.nova-pro-v1:0``) or a cross-region inference profile id
+# (``us.amazon.nova-pro-v1:0``): dot-separated lowercase segments, optional ``:version`` parts.
+_MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9._-]*)+(:[a-z0-9-]+)*$")
+_AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+class ConfigError(ValueError):
+    """The app's configuration is invalid; the message names each setting and how to set it."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where one setting comes from."""
+
+    field: str
+    context_key: str
+    env_var: str
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(*row)
+    for row in (
+        ("env_name", "envName", "TICKET_ENV_NAME"),
+        ("alert_emails", "alertEmails", "TICKET_ALERT_EMAILS"),
+        ("bedrock_model_id", "bedrockModelId", "TICKET_BEDROCK_MODEL_ID"),
+        ("bedrock_region", "bedrockRegion", "TICKET_BEDROCK_REGION"),
+        ("bedrock_temperature", "bedrockTemperature", "TICKET_BEDROCK_TEMPERATURE"),
+        ("prompt_version", "promptVersion", "TICKET_PROMPT_VERSION"),
+        ("log_retention_days", "logRetentionDays", "TICKET_LOG_RETENTION_DAYS"),
+        (
+            "workflow_log_execution_data",
+            "workflowLogExecutionData",
+            "TICKET_WORKFLOW_LOG_EXECUTION_DATA",
+        ),
+        ("stream_retention_hours", "streamRetentionHours", "TICKET_STREAM_RETENTION_HOURS"),
+        ("events_retention_days", "eventsRetentionDays", "TICKET_EVENTS_RETENTION_DAYS"),
+        ("staging_prefix", "stagingPrefix", "TICKET_STAGING_PREFIX"),
+        ("staging_retention_days", "stagingRetentionDays", "TICKET_STAGING_RETENTION_DAYS"),
+        ("access_log_retention_days", "accessLogRetentionDays", "TICKET_ACCESS_LOG_RETENTION_DAYS"),
+        (
+            "iterator_age_alarm_seconds",
+            "iteratorAgeAlarmSeconds",
+            "TICKET_ITERATOR_AGE_ALARM_SECONDS",
+        ),
+        ("removal_policy", "removalPolicy", "TICKET_REMOVAL_POLICY"),
+        (
+            "redshift_cluster_identifier",
+            "redshiftClusterIdentifier",
+            "TICKET_REDSHIFT_CLUSTER_IDENTIFIER",
+        ),
+        ("redshift_workgroup_name", "redshiftWorkgroupName", "TICKET_REDSHIFT_WORKGROUP_NAME"),
+        ("redshift_database", "redshiftDatabase", "TICKET_REDSHIFT_DATABASE"),
+        ("redshift_user", "redshiftUser", "TICKET_REDSHIFT_USER"),
+        ("lambda_dependencies", "lambdaDependencies", "TICKET_LAMBDA_DEPENDENCIES"),
+        ("build_dir", "lambdaBuildDir", "TICKET_LAMBDA_BUILD_DIR"),
+        ("account", "account", "CDK_DEFAULT_ACCOUNT"),
+        ("region", "region", "CDK_DEFAULT_REGION"),
+    )
+)
+_BY_FIELD = {setting.field: setting for setting in SETTINGS}
+
+
+class AppConfig(BaseModel):
+    """The validated configuration of one deployment of the real-time path."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    env_name: str = Field("dev", pattern=r"^[a-z][a-z0-9-]{0,19}$")
+    alert_emails: tuple[str, ...] = ()
+    bedrock_model_id: str = "us.amazon.nova-pro-v1:0"
+    bedrock_region: str | None = None
+    bedrock_temperature: float = Field(0.2, ge=0.0, le=1.0)
+    prompt_version: str | None = Field(None, min_length=1, max_length=64)
+    log_retention_days: int = 30
+    workflow_log_execution_data: bool = False
+    stream_retention_hours: int = Field(24, ge=24, le=8760)
+    events_retention_days: int = Field(365, ge=0)
+    staging_prefix: str = Field("redshift-staging", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+    staging_retention_days: int = Field(7, ge=1)
+    access_log_retention_days: int = Field(365, ge=1)
+    iterator_age_alarm_seconds: int = Field(300, ge=1)
+    removal_policy: Literal["retain", "destroy"] = "retain"
+    redshift_cluster_identifier: str | None = Field(None, pattern=r"^[a-z][a-z0-9-]{0,62}$")
+    redshift_workgroup_name: str | None = Field(None, pattern=r"^[a-z0-9-]{3,64}$")
+    redshift_database: str = Field("dev", pattern=r"^[a-z_][a-z0-9_$]{0,126}$")
+    redshift_user: str = Field("ticket_platform", pattern=r"^[a-z_][a-z0-9_$]{0,126}$")
+    lambda_dependencies: Literal["build", "skip"] = "build"
+    build_dir: Path | None = None
+    account: str | None = Field(None, pattern=r"^\d{12}$")
+    region: str | None = None
+
+    @field_validator("alert_emails", mode="before")
+    @classmethod
+    def _split_emails(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _valid_emails(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [email for email in value if not _EMAIL.match(email)]
+        if bad:
+            raise ValueError(f"not valid email addresses: {', '.join(map(repr, bad))}")
+        return tuple(dict.fromkeys(email.lower() for email in value))
+
+    @field_validator("bedrock_model_id")
+    @classmethod
+    def _valid_model_id(cls, value: str) -> str:
+        if not _MODEL_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a Bedrock model id or inference profile id "
+                "(e.g. us.amazon.nova-pro-v1:0 or amazon.nova-pro-v1:0)"
+            )
+        return value
+
+    @field_validator("bedrock_region", "region")
+    @classmethod
+    def _valid_region(cls, value: str | None) -> str | None:
+        if value is not None and not _AWS_REGION.match(value):
+            raise ValueError(f"{value!r} is not an AWS region name (e.g. us-east-1)")
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _valid_log_retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
+            raise ValueError(f"{value} is not a CloudWatch Logs retention; use one of {allowed}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_warehouse(self) -> AppConfig:
+        if self.redshift_cluster_identifier and self.redshift_workgroup_name:
+            raise ValueError(
+                "set redshiftClusterIdentifier or redshiftWorkgroupName, not both "
+                "(the COPY role and the secret are for one warehouse)"
+            )
+        return self
+
+    @property
+    def retain_data(self) -> bool:
+        return self.removal_policy == "retain"
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def load_config(
+    get_context: Callable[[str], Any], environ: Mapping[str, str] | None = None
+) -> AppConfig:
+    """Read every setting (context over environment over default) and validate them together.
+
+    ``get_context`` is ``app.node.try_get_context``. Raises ``ConfigError`` listing every invalid
+    setting with its context key and environment variable.
+    """
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = get_context(setting.context_key)
+        if not _present(value):
+            value = environ.get(setting.env_var)
+        if _present(value):
+            raw[setting.field] = value
+    try:
+        return AppConfig.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    lines = ["invalid CDK app configuration:"]
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        setting = _BY_FIELD.get(field)
+        where = (
+            f"{setting.context_key} (-c {setting.context_key}=... or {setting.env_var})"
+            if setting
+            else "configuration"
+        )
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  - {where}: {message} (got {problem.get('input')!r})")
+    return "\n".join(lines)

@@ -1,0 +1,5 @@
+"""The app's stacks."""
+
+from infra_cdk.stacks.realtime import TicketRealtimeStack
+
+__all__ = ["TicketRealtimeStack"]
