@@ -4,6 +4,7 @@ Each function's code asset is a folder assembled here, the same way every time:
 
     <build_dir>/functions/<function>/
         lambdas/__init__.py
+        lambdas/common/...                (Kinesis batch handling of the stream consumers)
         lambdas/<function>/...            (no __pycache__ or *.pyc)
         ticket_platform/__init__.py
         ticket_platform/contracts/...     (the contract the batch platform uses too)
@@ -88,6 +89,7 @@ def function_bundle(
 def _function_sources(function: str, source_root: Path) -> tuple[Path, ...]:
     required = {
         Path("lambdas/__init__.py"): "the lambdas package marker",
+        Path("lambdas/common/__init__.py"): "code shared by the functions",
         Path("lambdas") / function / "handler.py": "the function's handler(event, context)",
         Path("ticket_platform/__init__.py"): "the ticket_platform package marker",
         Path("ticket_platform/contracts/__init__.py"): "the shared ticket contract",
@@ -104,6 +106,7 @@ def _function_sources(function: str, source_root: Path) -> tuple[Path, ...]:
         )
     return (
         Path("lambdas/__init__.py"),
+        Path("lambdas/common"),
         Path("lambdas") / function,
         Path("ticket_platform/__init__.py"),
         Path("ticket_platform/contracts"),

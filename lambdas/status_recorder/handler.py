@@ -11,8 +11,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from lambdas.common.kinesis import kinesis_records
 from lambdas.status_recorder.recorder import log_report, record_events
-from lambdas.status_recorder.records import kinesis_records
 from lambdas.status_recorder.store import DynamoLifecycleStore
 
 logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))

@@ -12,9 +12,7 @@ the records already done no-ops.
 """
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +20,12 @@ import orjson
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from lambdas.status_recorder.records import InvalidRecordError, KinesisRecord, decode_payload
+from lambdas.common.kinesis import (
+    BatchReport,
+    InvalidRecordError,
+    KinesisRecord,
+    decode_payload,
+)
 from lambdas.status_recorder.store import LifecycleStore
 from ticket_platform.contracts import (
     StreamEvent,
@@ -34,19 +37,6 @@ from ticket_platform.contracts import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class BatchReport:
-    """What happened to a batch: counts per outcome and the sequence numbers to retry."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    skipped_events: Counter[str] = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
-
-    def response(self) -> dict[str, list[dict[str, str]]]:
-        """The Lambda response for ``ReportBatchItemFailures``."""
-        return {"batchItemFailures": [{"itemIdentifier": seq} for seq in self.failures]}
 
 
 def record_events(

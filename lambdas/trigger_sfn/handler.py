@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from lambdas.trigger_sfn.records import kinesis_records
+from lambdas.common.kinesis import kinesis_records
 from lambdas.trigger_sfn.starter import log_report, start_executions
 
 logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))

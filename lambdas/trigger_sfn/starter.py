@@ -17,36 +17,26 @@ processing stops at the first failure: the failed record and every record after 
 """
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
+from lambdas.common.kinesis import (
+    BatchReport,
+    InvalidRecordError,
+    KinesisRecord,
+    decode_payload,
+)
 from lambdas.trigger_sfn.execution import execution_input_json, execution_name
-from lambdas.trigger_sfn.records import InvalidRecordError, KinesisRecord, decode_payload
 from ticket_platform.contracts import EventName, TicketSubmittedEvent
 
 logger = logging.getLogger(__name__)
 
 # StartExecution errors that no retry can fix for this record.
 _INPUT_REJECTED = frozenset({"InvalidExecutionInput", "InvalidName"})
-
-
-@dataclass(slots=True)
-class BatchReport:
-    """What happened to a batch: counts per outcome and the sequence numbers to retry."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    skipped_events: Counter[str] = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
-
-    def response(self) -> dict[str, list[dict[str, str]]]:
-        """The Lambda response for ``ReportBatchItemFailures``."""
-        return {"batchItemFailures": [{"itemIdentifier": seq} for seq in self.failures]}
 
 
 def start_executions(

@@ -29,6 +29,8 @@ def fake_repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     for relative, text in {
         "lambdas/__init__.py": "",
+        "lambdas/common/__init__.py": "",
+        "lambdas/common/kinesis.py": "Y = 1\n",
         "lambdas/trigger_sfn/__init__.py": "",
         "lambdas/trigger_sfn/handler.py": "def handler(event, context):\n    return {}\n",
         "lambdas/trigger_sfn/starter.py": "X = 1\n",
@@ -53,6 +55,8 @@ def test_bundle_holds_the_function_and_the_contract_only(fake_repo: Path, tmp_pa
     assert bundle == tmp_path / "build" / "functions" / "trigger_sfn"
     assert files(bundle) == {
         "lambdas/__init__.py",
+        "lambdas/common/__init__.py",
+        "lambdas/common/kinesis.py",
         "lambdas/trigger_sfn/__init__.py",
         "lambdas/trigger_sfn/handler.py",
         "lambdas/trigger_sfn/starter.py",
@@ -96,6 +100,7 @@ def test_the_repository_bundles_every_function(function: str, tmp_path: Path) ->
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in contents)
     assert {name.split("/")[1] for name in contents if name.startswith("lambdas/")} == {
         "__init__.py",
+        "common",
         function,
     }
     assert {name.split("/")[1] for name in contents if name.startswith("ticket_platform/")} == {

@@ -32,10 +32,10 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
+from lambdas.common.kinesis import KinesisRecord
 from lambdas.response_generator.generator import Responder, generate_response
 from lambdas.s3_writer.writer import write_ticket
 from lambdas.status_recorder.recorder import record_events
-from lambdas.trigger_sfn.records import KinesisRecord
 from lambdas.trigger_sfn.starter import start_executions
 from lambdas.workflow import render_definition
 from ticket_platform.contracts import RecordSource

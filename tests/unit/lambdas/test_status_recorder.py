@@ -13,9 +13,9 @@ from botocore.exceptions import ClientError
 from lambda_events import REGION, kinesis_event, lifecycle_event, submitted_event
 from moto import mock_aws
 
+from lambdas.common.kinesis import kinesis_records
 from lambdas.status_recorder import handler as recorder_handler
 from lambdas.status_recorder.recorder import record_events
-from lambdas.status_recorder.records import kinesis_records
 from lambdas.status_recorder.state import history_item, iso_utc, next_state
 from lambdas.status_recorder.store import DynamoLifecycleStore, MemoryLifecycleStore
 from ticket_platform.contracts import parse_stream_event

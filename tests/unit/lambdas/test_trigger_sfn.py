@@ -12,6 +12,7 @@ from botocore.stub import Stubber
 from lambda_events import REGION, kinesis_event, lifecycle_event, submitted_event
 from moto import mock_aws
 
+from lambdas.common.kinesis import kinesis_records
 from lambdas.trigger_sfn import handler as trigger
 from lambdas.trigger_sfn.execution import (
     build_execution_input,
@@ -19,7 +20,6 @@ from lambdas.trigger_sfn.execution import (
     execution_name,
     truncate_utf8,
 )
-from lambdas.trigger_sfn.records import kinesis_records
 from lambdas.trigger_sfn.starter import start_executions
 from ticket_platform.contracts import TicketSubmittedEvent
 

@@ -1,9 +1,14 @@
-"""Kinesis records of a Lambda batch event: sequence number and decoded JSON payload."""
+"""Kinesis batches for the stream consumers (trigger_sfn, status_recorder): the records of a Lambda
+batch event, their decoded JSON payloads, and the batch report with ``batchItemFailures``.
+
+Bundled into every function beside its own folder (``infra_cdk/bundling.py``).
+"""
 
 import base64
 import binascii
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -46,3 +51,16 @@ def decode_payload(record: KinesisRecord) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise InvalidRecordError(f"data is JSON {type(payload).__name__}, not an object")
     return payload
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What happened to a batch: counts per outcome and the sequence numbers to retry."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped_events: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+    def response(self) -> dict[str, list[dict[str, str]]]:
+        """The Lambda response for ``ReportBatchItemFailures``."""
+        return {"batchItemFailures": [{"itemIdentifier": seq} for seq in self.failures]}
