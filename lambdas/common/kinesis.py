@@ -6,6 +6,8 @@ Bundled into every function beside its own folder (``infra_cdk/bundling.py``).
 
 import base64
 import binascii
+import logging
+import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,3 +66,32 @@ class BatchReport:
     def response(self) -> dict[str, list[dict[str, str]]]:
         """The Lambda response for ``ReportBatchItemFailures``."""
         return {"batchItemFailures": [{"itemIdentifier": seq} for seq in self.failures]}
+
+
+def configure_logging() -> None:
+    """The root log level from ``LOG_LEVEL`` (default INFO), read when a handler runs."""
+    logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+
+
+def log_record(
+    logger: logging.Logger,
+    message: str,
+    record: KinesisRecord,
+    *,
+    level: int = logging.INFO,
+    **fields: Any,
+) -> None:
+    """One JSON log line about one record of the batch."""
+    line = {"message": message, "sequence_number": record.sequence_number, **fields}
+    logger.log(level, orjson.dumps(line, default=str).decode())
+
+
+def log_report(logger: logging.Logger, report: BatchReport) -> None:
+    """One JSON line with the batch's counts."""
+    line = {
+        "message": "batch_done",
+        **dict(report.counts),
+        "skipped_events": dict(report.skipped_events),
+        "batch_item_failures": len(report.failures),
+    }
+    logger.info(orjson.dumps(line).decode())

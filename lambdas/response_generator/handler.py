@@ -15,6 +15,7 @@ import boto3
 import orjson
 from botocore.config import Config
 
+from lambdas.common.kinesis import configure_logging
 from lambdas.response_generator.bedrock import (
     DEFAULT_MODEL_ID,
     DEFAULT_TEMPERATURE,
@@ -26,7 +27,6 @@ from lambdas.response_generator.generator import generate_response
 from lambdas.response_generator.prompt import get_prompt
 
 logger = logging.getLogger(__name__)
-logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 # Standard retry mode backs off on throttling and 5xx; keep attempts x read timeout well under
 # the function's timeout, the workflow retries the whole task after that.
@@ -51,6 +51,7 @@ def responder_from_environment() -> BedrockResponder:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Generate the customer response and priority of the ticket in ``event``."""
+    configure_logging()
     started = time.perf_counter()
     ticket_id = _ticket_id(event)
     try:

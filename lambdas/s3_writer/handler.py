@@ -14,12 +14,12 @@ import boto3
 import orjson
 from botocore.config import Config
 
+from lambdas.common.kinesis import configure_logging
 from lambdas.s3_writer.store import S3TicketStore
 from lambdas.s3_writer.writer import DEFAULT_PREFIX, write_ticket
 from ticket_platform.contracts import RecordSource
 
 logger = logging.getLogger(__name__)
-logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 
 class ConfigurationError(ValueError):
@@ -47,6 +47,7 @@ def _record_source() -> RecordSource:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Write the processed ticket of this execution to S3 (skipped when already identical)."""
+    configure_logging()
     store = _store()
     outcome = write_ticket(
         event,

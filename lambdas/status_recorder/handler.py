@@ -11,11 +11,11 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from lambdas.common.kinesis import kinesis_records
-from lambdas.status_recorder.recorder import log_report, record_events
+from lambdas.common.kinesis import configure_logging, kinesis_records, log_report
+from lambdas.status_recorder.recorder import record_events
 from lambdas.status_recorder.store import DynamoLifecycleStore
 
-logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -27,6 +27,7 @@ def _store() -> DynamoLifecycleStore:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Append every event of the batch to the ticket's lifecycle history."""
+    configure_logging()
     report = record_events(kinesis_records(event), _store())
-    log_report(report)
+    log_report(logger, report)
     return report.response()

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
@@ -25,6 +24,7 @@ from lambdas.common.kinesis import (
     InvalidRecordError,
     KinesisRecord,
     decode_payload,
+    log_record,
 )
 from lambdas.status_recorder.store import LifecycleStore
 from ticket_platform.contracts import (
@@ -121,16 +121,4 @@ def _log_event(
 
 
 def _log(message: str, record: KinesisRecord, *, level: int = logging.INFO, **fields: Any) -> None:
-    line = {"message": message, "sequence_number": record.sequence_number, **fields}
-    logger.log(level, orjson.dumps(line, default=str).decode())
-
-
-def log_report(report: BatchReport) -> None:
-    """One JSON line with the batch's counts."""
-    line = {
-        "message": "batch_done",
-        **dict(report.counts),
-        "skipped_events": dict(report.skipped_events),
-        "batch_item_failures": len(report.failures),
-    }
-    logger.info(orjson.dumps(line).decode())
+    log_record(logger, message, record, level=level, **fields)

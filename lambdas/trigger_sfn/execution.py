@@ -38,8 +38,10 @@ def execution_name(ticket_id: str) -> str:
     return f"{NAME_PREFIX}{readable}-{digest}"
 
 
-def truncate_utf8(text: str, max_bytes: int) -> str:
+def truncate_utf8(text: str, max_bytes: int = SENTIMENT_TEXT_MAX_BYTES) -> str:
     """``text`` cut to at most ``max_bytes`` of UTF-8 without splitting a character."""
+    if len(text) * 4 <= max_bytes:  # no character takes more than 4 bytes: nothing to cut
+        return text
     encoded = text.encode("utf-8")
     if len(encoded) <= max_bytes:
         return text

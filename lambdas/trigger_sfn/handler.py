@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from lambdas.common.kinesis import kinesis_records
-from lambdas.trigger_sfn.starter import log_report, start_executions
+from lambdas.common.kinesis import configure_logging, kinesis_records, log_report
+from lambdas.trigger_sfn.starter import start_executions
 
-logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -25,7 +25,8 @@ def _sfn_client() -> Any:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Start one workflow execution per ``TicketSubmitted`` record of the batch."""
+    configure_logging()
     state_machine_arn = os.environ["STATE_MACHINE_ARN"]
     report = start_executions(kinesis_records(event), _sfn_client(), state_machine_arn)
-    log_report(report)
+    log_report(logger, report)
     return report.response()

@@ -20,7 +20,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import orjson
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
@@ -29,6 +28,7 @@ from lambdas.common.kinesis import (
     InvalidRecordError,
     KinesisRecord,
     decode_payload,
+    log_record,
 )
 from lambdas.trigger_sfn.execution import execution_input_json, execution_name
 from ticket_platform.contracts import EventName, TicketSubmittedEvent
@@ -126,16 +126,4 @@ def _log_invalid(record: KinesisRecord, reason: str, ticket_id: Any = None) -> N
 
 
 def _log(message: str, record: KinesisRecord, *, level: int = logging.INFO, **fields: Any) -> None:
-    line = {"message": message, "sequence_number": record.sequence_number, **fields}
-    logger.log(level, orjson.dumps(line, default=str).decode())
-
-
-def log_report(report: BatchReport) -> None:
-    """One JSON line with the batch's counts."""
-    line = {
-        "message": "batch_done",
-        **dict(report.counts),
-        "skipped_events": dict(report.skipped_events),
-        "batch_item_failures": len(report.failures),
-    }
-    logger.info(orjson.dumps(line).decode())
+    log_record(logger, message, record, level=level, **fields)

@@ -103,6 +103,8 @@ from vaderSentiment.vaderSentiment import (
     allcap_differential,
 )
 
+from lambdas.trigger_sfn.execution import SENTIMENT_TEXT_MAX_BYTES, truncate_utf8
+
 LABELS: tuple[str, ...] = ("POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED")
 SCORE_KEYS: dict[str, str] = {
     "POSITIVE": "Positive",
@@ -110,7 +112,7 @@ SCORE_KEYS: dict[str, str] = {
     "NEUTRAL": "Neutral",
     "MIXED": "Mixed",
 }
-COMPREHEND_MAX_BYTES = 5000
+COMPREHEND_MAX_BYTES = SENTIMENT_TEXT_MAX_BYTES  # DetectSentiment's limit on UTF-8 input
 
 # --------------------------------------------------------------------------------------------
 # Decision thresholds (see the module docstring)
@@ -303,16 +305,6 @@ class Evidence:
     @property
     def neg(self) -> float:
         return self.neg_affect + PROBLEM_WEIGHT * self.problem
-
-
-def truncate_utf8(text: str, max_bytes: int = COMPREHEND_MAX_BYTES) -> str:
-    """``text`` cut to at most ``max_bytes`` UTF-8 bytes, never inside a character."""
-    if len(text) * 4 <= max_bytes:
-        return text
-    data = text.encode("utf-8")
-    if len(data) <= max_bytes:
-        return text
-    return data[:max_bytes].decode("utf-8", errors="ignore")
 
 
 def comprehend_text(subject: str, description: str) -> str:
