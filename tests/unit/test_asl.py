@@ -144,6 +144,7 @@ def test_high_priority_ticket_alerts_and_records_the_escalation():
     assert len(fake.alerts) == 1
     alert = fake.alerts[0]
     assert alert["Subject"] == "HIGH priority support ticket T-1"
+    assert alert["MessageAttributes"]["ticket_id"] == {"DataType": "String", "StringValue": "T-1"}
     assert "Amazon S3 / Access" in alert["Message"] and "Ada Lovelace" in alert["Message"]
     assert milestones(fake)[-1]["eventName"] == "TicketEscalated"
 

@@ -27,8 +27,6 @@ class EventLakeWriter:
         self.stream_name = stream_name
         self._chunk = 0
         self._hours: dict[datetime, list[bytes]] = defaultdict(list)
-        self.records_written = 0
-        self.objects_written = 0
 
     def add(self, record: bytes, arrival: datetime) -> None:
         hour = arrival.replace(minute=0, second=0, microsecond=0)
@@ -46,8 +44,6 @@ class EventLakeWriter:
             body = gzip.compress(b"\n".join(records) + b"\n", mtime=0)
             self.landing.write(key, body)
             keys.append(key)
-            self.records_written += len(records)
-        self.objects_written += len(keys)
         self._hours.clear()
         self._chunk += 1
         return keys

@@ -242,7 +242,7 @@ class Simulator:
 
     def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
         self._clock.advance(LATENCY["service_call"])
-        ticket_id = params["Subject"].rsplit(" ", 1)[-1]
+        ticket_id = params["MessageAttributes"]["ticket_id"]["StringValue"]
         alert_id = f"{ticket_id}:HIGH"
         self.table.add_alert(
             alert_id, ticket_id, params["Subject"], params["Message"], self._clock()
