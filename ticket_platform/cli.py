@@ -42,20 +42,33 @@ def _progress(console: Console) -> Progress:
     )
 
 
+# Options shared by `generate` and `simulate`.
+DaysOption = Annotated[int, typer.Option(min=1, help="Spread over this many days, ending --end")]
+EndOption = Annotated[
+    str | None, typer.Option(help="Last day (YYYY-MM-DD); default yesterday (UTC)")
+]
+IdOffsetOption = Annotated[
+    int, typer.Option(help="Start of the id sequence; use a new offset to add more tickets")
+]
+LandingOption = Annotated[
+    str | None, typer.Option(help="Folder or s3://bucket/prefix (default TICKET_LANDING_URI)")
+]
+
+
+def _day_range(days: int, end: str | None) -> tuple[date, date]:
+    """``days`` days ending ``end`` (default yesterday, UTC)."""
+    last = date.fromisoformat(end) if end else datetime.now(UTC).date() - timedelta(days=1)
+    return last - timedelta(days=days - 1), last
+
+
 @app.command()
 def generate(
     count: Annotated[int, typer.Option(min=1, help="How many tickets to write")] = 3_000,
-    days: Annotated[int, typer.Option(min=1, help="Spread over this many days, ending --end")] = 14,
-    end: Annotated[
-        str | None, typer.Option(help="Last day (YYYY-MM-DD); default yesterday (UTC)")
-    ] = None,
+    days: DaysOption = 14,
+    end: EndOption = None,
     seed: Annotated[int, typer.Option(help="Same seed, same tickets")] = 42,
-    id_offset: Annotated[
-        int, typer.Option(help="Start of the id sequence; use a new offset to add more tickets")
-    ] = 0,
-    landing: Annotated[
-        str | None, typer.Option(help="Folder or s3://bucket/prefix (default TICKET_LANDING_URI)")
-    ] = None,
+    id_offset: IdOffsetOption = 0,
+    landing: LandingOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Parallel writes (S3)")] = 1,
     overwrite: Annotated[
         bool, typer.Option(help="Rewrite files that already exist (local landing only)")
@@ -66,8 +79,7 @@ def generate(
     from ticket_platform.lib.synthetic import generate_tickets
 
     settings = _settings()
-    last = date.fromisoformat(end) if end else datetime.now(UTC).date() - timedelta(days=1)
-    first = last - timedelta(days=days - 1)
+    first, last = _day_range(days, end)
     store = landing_from_uri(landing or settings.landing_uri)
     started = time.perf_counter()
 
@@ -98,17 +110,11 @@ def generate(
 @app.command()
 def simulate(
     tickets: Annotated[int, typer.Option(min=1, help="How many tickets to submit")] = 3_000,
-    days: Annotated[int, typer.Option(min=1, help="Spread over this many days, ending --end")] = 14,
-    end: Annotated[
-        str | None, typer.Option(help="Last day (YYYY-MM-DD); default yesterday (UTC)")
-    ] = None,
+    days: DaysOption = 14,
+    end: EndOption = None,
     seed: Annotated[int, typer.Option(help="Same seed, same tickets and events")] = 42,
-    id_offset: Annotated[
-        int, typer.Option(help="Start of the id sequence; use a new offset to add more tickets")
-    ] = 0,
-    landing: Annotated[
-        str | None, typer.Option(help="Folder or s3://bucket/prefix (default TICKET_LANDING_URI)")
-    ] = None,
+    id_offset: IdOffsetOption = 0,
+    landing: LandingOption = None,
     responder: Annotated[
         str,
         typer.Option(
@@ -138,8 +144,7 @@ def simulate(
     )
 
     settings = _settings()
-    last = date.fromisoformat(end) if end else datetime.now(UTC).date() - timedelta(days=1)
-    first = last - timedelta(days=days - 1)
+    first, last = _day_range(days, end)
     if responder == "offline":
         chosen = TemplateResponder()
     elif responder == "bedrock":
