@@ -72,3 +72,31 @@ def test_one_switch_chooses_the_warehouse(monkeypatch, tmp_path):
     assert prod["warehouse"].redshift.host == "cluster.example"
     assert prod["landing"].uri == "s3://lake/landing"
     assert prod["dbt"].target == "prod"
+
+
+EVALUATIONS = dg.AssetKey(["evaluation", "response_evaluations"])
+STG_EVALUATIONS = dg.AssetKey(["staging", "stg_response_evaluations"])
+
+
+def test_evaluations_sit_between_the_ingest_and_their_dbt_marts(definitions):
+    graph = definitions.resolve_asset_graph()
+    assert RAW_TICKETS in graph.get(EVALUATIONS).parent_keys
+    assert EVALUATIONS in graph.get(STG_EVALUATIONS).parent_keys
+    assert graph.get(EVALUATIONS).partitions_def == graph.get(RAW_TICKETS).partitions_def
+    assert graph.get(EVALUATIONS).group_name == "evaluation"
+    dbt_job_checks = {
+        key.asset_key
+        for key in definitions.resolve_job_def(
+            DBT_BUILD_JOB
+        ).asset_layer.asset_graph.asset_check_keys
+    }
+    assert EVALUATIONS in dbt_job_checks, "dbt's source tests on the evaluations run with dbt"
+
+
+def test_one_switch_chooses_the_judge(monkeypatch, tmp_path):
+    monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
+    assert platform_resources(get_settings())["judge"].kind == "rules"
+    monkeypatch.setenv("TICKET_JUDGE", "bedrock")
+    monkeypatch.setenv("TICKET_JUDGE_MAX_COST_USD", "2.5")
+    judge = platform_resources(get_settings())["judge"]
+    assert (judge.kind, judge.max_cost_usd) == ("bedrock", 2.5)

@@ -221,6 +221,119 @@ def run(
         raise typer.Exit(code=1)
 
 
+@app.command()
+def calibrate(
+    judge: Annotated[
+        str | None, typer.Option(help="rules | bedrock | langchain (default: TICKET_JUDGE)")
+    ] = None,
+    reference: Annotated[
+        str, typer.Option(help="seed-nova-pro (built in) or a labelled .jsonl/.csv file")
+    ] = "seed-nova-pro",
+    show: Annotated[int, typer.Option(min=0, help="Disagreements to list per criterion")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
+) -> None:
+    """Grade a labelled reference set with a judge and report agreement per criterion."""
+    from dataclasses import replace
+
+    from ticket_platform.evaluation.calibration import (
+        compare,
+        disagreements,
+        load_reference,
+        verdicts_of,
+    )
+    from ticket_platform.evaluation.factory import build_judge, judge_price, run_limits
+    from ticket_platform.evaluation.judge import judge_id
+    from ticket_platform.evaluation.rules import fact_check
+    from ticket_platform.evaluation.runner import evaluate
+    from ticket_platform.settings import JUDGE_KINDS
+
+    settings = _settings()
+    if judge is not None and judge not in JUDGE_KINDS:
+        err.print(f"[red]--judge must be one of {', '.join(JUDGE_KINDS)}[/red]")
+        raise typer.Exit(code=2)
+    judge_settings = replace(settings.judge, kind=judge) if judge else settings.judge
+    try:
+        labelled = load_reference(reference)
+        grader = build_judge(judge_settings, settings.aws_region)
+    except (FileNotFoundError, SettingsError) as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    for rejected in labelled.rejected:
+        err.print(f"[yellow]{labelled.name}: {rejected}[/yellow]")
+    items = [entry.item for entry in labelled.items]
+    err.print(f"Grading {len(items)} responses of {labelled.name} with {judge_id(grader)} …")
+    run = evaluate(
+        items,
+        grader,
+        partition_date=datetime.now(UTC).date(),
+        limits=run_limits(judge_settings),
+        price=judge_price(judge_settings, grader),
+        fact_check=fact_check,
+    )
+    agreements = compare(verdicts_of(run.rows), labelled)
+    result = {
+        "reference": labelled.name,
+        "labelled_by": labelled.labelled_by,
+        "judge": judge_id(grader),
+        "failed": run.stats.failed,
+        "deferred": run.stats.deferred,
+        "model_calls": run.stats.model_calls,
+        "cost_usd": round(run.stats.cost_usd, 6),
+        "agreements": [a.as_dict() for a in agreements],
+        "disagreements": disagreements(run.rows, labelled),
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    _print_calibration(result, show)
+
+
+def _print_calibration(result: dict, show: int) -> None:
+    console = Console()
+    table = Table(title=f"{result['judge']} vs {result['reference']} ({result['labelled_by']})")
+    for name in (
+        "criterion",
+        "compared",
+        "agreement",
+        "kappa",
+        "TPR",
+        "TNR",
+        "judge pass",
+        "ref pass",
+    ):
+        table.add_column(name, justify="left" if name == "criterion" else "right")
+
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.0%}"
+
+    for a in result["agreements"]:
+        kappa = "n/a" if a["cohen_kappa"] is None else f"{a['cohen_kappa']:.2f}"
+        table.add_row(
+            a["criterion"],
+            str(a["compared"]),
+            pct(a["agreement"]),
+            kappa,
+            pct(a["true_positive_rate"]),
+            pct(a["true_negative_rate"]),
+            pct(a["judge_pass_rate"]),
+            pct(a["reference_pass_rate"]),
+        )
+    console.print(table)
+    for criterion, cases in result["disagreements"].items():
+        for case in cases[:show]:
+            verdict = "pass" if case["judge"] else "fail"
+            reference = "pass" if case["reference"] else "fail"
+            console.print(
+                f"[bold]{criterion}[/bold] {case['ticket_id']}: judge {verdict}, reference "
+                f"{reference} — {case['reasoning']}"
+            )
+    if result["failed"] or result["deferred"]:
+        console.print(
+            f"[yellow]{result['failed']} failed, {result['deferred']} deferred (not compared)"
+            "[/yellow]"
+        )
+
+
 def _ensure_dagster_home(settings) -> None:
     """Runs go to DAGSTER_HOME (default .data/dagster_home) so `make ui` shows them."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir / "dagster_home")))
@@ -264,8 +377,19 @@ def _print_summary(summary: dict) -> None:
         ("duplicates replaced", ingest["duplicates_replaced"] + ingest["duplicates_in_batch"]),
         ("files outside the date layout", len(summary["stray_keys"])),
     ]
+    evaluation = summary["evaluation"]
+    rate = evaluation["pass_rate"]
+    rows += [
+        ("judge", evaluation["judge"] or "not run"),
+        ("responses judged", evaluation["evaluated"]),
+        ("verdicts reused (cached)", evaluation["cached"]),
+        ("evaluations failed / deferred", f"{evaluation['failed']} / {evaluation['deferred']}"),
+        ("model calls", evaluation["model_calls"]),
+        ("pass rate, all four criteria", "n/a" if rate is None else f"{rate:.1%}"),
+    ]
     rows += [(f"rows in {name}", count) for name, count in summary["tables"].items()]
     rows += [("checks failed", ", ".join(summary["failed_checks"]) or "none")]
+    rows += [("checks warning", ", ".join(summary["warned_checks"]) or "none")]
     rows += [("seconds", f"{summary['seconds']:.1f}")]
     for name, value in rows:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else str(value))

@@ -11,9 +11,15 @@ from collections.abc import Callable
 
 import dagster as dg
 
+from ticket_platform.defs.evaluation.assets import (
+    CALIBRATION_JOB,
+    EVALUATION_JOB,
+    RESPONSE_EVALUATIONS,
+)
 from ticket_platform.defs.ingest.assets import INGEST_JOB, RAW_TICKETS
 from ticket_platform.defs.resources import warehouse_resource
 from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
+from ticket_platform.evaluation.store import ensure_evaluation_tables
 from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_days, ensure_tables
 from ticket_platform.lib.landing import landing_from_uri
 from ticket_platform.settings import Settings
@@ -32,12 +38,15 @@ INGEST_COUNTERS = (
 )
 # Dagster's console logger prints every engine event at DEBUG; the CLI wants the story, not that.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+EVALUATION_COUNTERS = ("items", "cached", "evaluated", "failed", "deferred", "model_calls")
 SUMMARY_TABLES = (
     "raw.tickets",
     "raw.ingest_ledger",
     "raw.ticket_quarantine",
+    "evaluation.response_evaluations",
     "marts.fct_tickets",
     "marts.daily_ticket_volume",
+    "marts.fct_response_evaluations",
 )
 
 
@@ -59,7 +68,9 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         "last_partition": days[-1].isoformat() if days else None,
         "stray_keys": strays[:100],
         "ingest": dict.fromkeys(INGEST_COUNTERS, 0),
+        "evaluation": {**dict.fromkeys(EVALUATION_COUNTERS, 0), "judge": None, "pass_rate": None},
         "failed_checks": [],
+        "warned_checks": [],
         "runs": [],
     }
     if strays:
@@ -78,10 +89,34 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
             run_config=QUIET,
         )
         _collect(result, summary)
+        if summary["success"]:
+            log(f"Judging the responses of {len(days)} partition(s) ({settings.judge.kind}) …")
+            result = definitions.resolve_job_def(EVALUATION_JOB).execute_in_process(
+                instance=instance,
+                tags={
+                    "dagster/asset_partition_range_start": days[0].isoformat(),
+                    "dagster/asset_partition_range_end": days[-1].isoformat(),
+                    "launched_by": "ticket-platform run",
+                },
+                raise_on_error=False,
+                run_config=QUIET,
+            )
+            _collect(result, summary)
     else:
         log("[yellow]No ticket files found; run `ticket-platform generate` first.[/yellow]")
         with warehouse_resource(settings).session() as session:
             ensure_tables(session)  # dbt then builds empty marts instead of failing
+            ensure_evaluation_tables(session)
+
+    if summary["success"]:
+        log("Calibrating the judge against its reference sets …")
+        result = definitions.resolve_job_def(CALIBRATION_JOB).execute_in_process(
+            instance=instance,
+            tags={"launched_by": "ticket-platform run"},
+            raise_on_error=False,
+            run_config=QUIET,
+        )
+        _collect(result, summary)
 
     if summary["success"]:
         log("Building dbt models and tests …")
@@ -109,9 +144,23 @@ def _collect(result: dg.ExecuteInProcessResult, summary: dict) -> None:
                 if value is not None:
                     summary["ingest"][name] += int(value.value)
             break  # a range run reports one materialization per partition, all alike
+        if materialization.asset_key == RESPONSE_EVALUATIONS:
+            metadata = materialization.metadata
+            evaluation = summary["evaluation"]
+            for name in EVALUATION_COUNTERS:
+                evaluation[name] += int(metadata[name].value) if name in metadata else 0
+            evaluation["judge"] = metadata["judge"].value
+            rate = metadata.get("pass_rate_all_criteria")
+            evaluation["pass_rate"] = rate.value if rate is not None else None
+            break
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
-            summary["failed_checks"].append(evaluation.asset_check_key.to_user_string())
+            bucket = (
+                "warned_checks"
+                if evaluation.severity == dg.AssetCheckSeverity.WARN
+                else ("failed_checks")
+            )
+            summary[bucket].append(evaluation.asset_check_key.to_user_string())
 
 
 def _table_counts(settings: Settings) -> dict[str, int | None]:

@@ -33,6 +33,28 @@ class RedshiftSettings:
     staging_uri: str  # s3://bucket/prefix for COPY batches
 
 
+JudgeKind = Literal["rules", "bedrock", "langchain"]
+JUDGE_KINDS: tuple[str, ...] = ("rules", "bedrock", "langchain")
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """The response judge (``TICKET_JUDGE*``); see the README's configuration table."""
+
+    kind: JudgeKind = "rules"
+    model_id: str | None = None  # bedrock: model or inference profile; langchain: recorded id
+    temperature: float = 0.0
+    concurrency: int = 16
+    max_calls: int | None = None
+    max_cost_usd: float | None = None
+    chat_model: str | None = None  # langchain: "module:ClassName"
+    chat_model_kwargs: str = "{}"  # langchain: JSON keyword arguments of the class
+    output: Literal["tool", "json"] = "tool"
+    price_per_1k: str | None = None  # "<input>,<output>" USD per 1,000 tokens
+    reference: str | None = None  # a human-labelled reference file for calibration
+    min_agreement: float = 0.8  # calibration check: lowest acceptable agreement per criterion
+
+
 @dataclass(frozen=True)
 class Settings:
     env: Environment
@@ -46,6 +68,7 @@ class Settings:
     partitions_start: str
     read_workers: int
     redshift: RedshiftSettings | None = field(default=None)
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
 
     @property
     def is_local(self) -> bool:
@@ -110,6 +133,38 @@ def get_settings() -> Settings:
             _env("TICKET_READ_WORKERS", "32" if landing_uri.startswith("s3://") else "1")
         ),
         redshift=redshift,
+        judge=_judge_settings(env),
+    )
+
+
+def _judge_settings(env: str) -> JudgeSettings:
+    kind = (_env("TICKET_JUDGE", "rules" if env == "local" else "bedrock") or "").lower()
+    if kind not in JUDGE_KINDS:
+        raise SettingsError(f"TICKET_JUDGE must be one of {', '.join(JUDGE_KINDS)}, not {kind!r}")
+    chat_model = _env("TICKET_JUDGE_CHAT_MODEL")
+    if kind == "langchain" and chat_model is None:
+        raise SettingsError(
+            "TICKET_JUDGE=langchain needs TICKET_JUDGE_CHAT_MODEL=module:ClassName "
+            "(e.g. langchain_openai:ChatOpenAI) and TICKET_JUDGE_CHAT_MODEL_KWARGS (JSON)"
+        )
+    output = (_env("TICKET_JUDGE_OUTPUT", "tool") or "tool").lower()
+    if output not in ("tool", "json"):
+        raise SettingsError(f"TICKET_JUDGE_OUTPUT must be 'tool' or 'json', not {output!r}")
+    max_calls = _env("TICKET_JUDGE_MAX_CALLS")
+    max_cost = _env("TICKET_JUDGE_MAX_COST_USD")
+    return JudgeSettings(
+        kind=kind,  # type: ignore[arg-type]
+        model_id=_env("TICKET_JUDGE_MODEL"),
+        temperature=_float("TICKET_JUDGE_TEMPERATURE", 0.0, 0.0, 2.0),
+        concurrency=int(_float("TICKET_JUDGE_CONCURRENCY", 16, 1, 256)),
+        max_calls=int(_float("TICKET_JUDGE_MAX_CALLS", 0, 0, 1e9)) if max_calls else None,
+        max_cost_usd=_float("TICKET_JUDGE_MAX_COST_USD", 0.0, 0.0, 1e6) if max_cost else None,
+        chat_model=chat_model,
+        chat_model_kwargs=_env("TICKET_JUDGE_CHAT_MODEL_KWARGS", "{}") or "{}",
+        output=output,  # type: ignore[arg-type]
+        price_per_1k=_env("TICKET_JUDGE_PRICE_PER_1K"),
+        reference=_env("TICKET_JUDGE_REFERENCE"),
+        min_agreement=_float("TICKET_JUDGE_MIN_AGREEMENT", 0.8, 0.0, 1.0),
     )
 
 

@@ -55,10 +55,16 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
         "raw.tickets": 500,
         "raw.ingest_ledger": 501,
         "raw.ticket_quarantine": 1,
+        "evaluation.response_evaluations": 500,
         "marts.fct_tickets": 500,
         "marts.daily_ticket_volume": _volume_groups(landing),
+        "marts.fct_response_evaluations": 500,
     }
     assert summary["failed_checks"] == []
+    evaluation = summary["evaluation"]
+    assert evaluation["judge"] == "rules:rules-v1"
+    assert (evaluation["evaluated"], evaluation["cached"], evaluation["model_calls"]) == (500, 0, 0)
+    assert 0 < evaluation["pass_rate"] < 1
 
     again = _cli("run", "--json", env=env)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -66,6 +72,8 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     assert rerun["ingest"]["files_already_loaded"] == 501
     assert rerun["ingest"]["rows_loaded"] == 0 and rerun["ingest"]["rows_quarantined"] == 0
     assert rerun["tables"]["raw.tickets"] == 500 and rerun["tables"]["raw.ticket_quarantine"] == 1
+    assert (rerun["evaluation"]["evaluated"], rerun["evaluation"]["cached"]) == (0, 500)
+    assert rerun["tables"]["evaluation.response_evaluations"] == 500
 
 
 def _volume_groups(landing: LocalLanding) -> int:
@@ -102,3 +110,22 @@ def test_run_on_an_empty_landing_builds_empty_marts(env):
     summary = json.loads(result.stdout)
     assert summary["success"] and summary["partitions"] == 0
     assert summary["tables"]["raw.tickets"] == 0 and summary["tables"]["marts.fct_tickets"] == 0
+
+
+def test_calibrate_reports_the_rules_judge_against_nova_pro(env):
+    result = _cli("calibrate", "--judge", "rules", "--json", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert report["judge"] == "rules:rules-v1" and report["reference"] == "seed-nova-pro"
+    tone = next(a for a in report["agreements"] if a["criterion"] == "professional_tone")
+    assert tone["compared"] == 100 and tone["reference_pass_rate"] == 0.97
+    assert (
+        len(report["disagreements"]["professional_tone"])
+        == tone["reference_only_pass"] + tone["judge_only_pass"]
+    )
+
+
+def test_calibrate_rejects_an_unknown_judge_or_reference(env):
+    assert _cli("calibrate", "--judge", "oracle", env=env).returncode == 2
+    missing = _cli("calibrate", "--reference", "nowhere.jsonl", env=env)
+    assert missing.returncode == 2 and "seed-nova-pro" in missing.stderr

@@ -13,6 +13,13 @@ of the SLA rules:
 The sample tickets were all submitted on one Friday and processed within seconds, so a few of
 them are altered (weekend submission, late processing, not processed yet) to exercise the rules.
 
+The same builds also fill a throwaway ``evaluation.response_evaluations`` (the columns of
+``ticket_platform.evaluation.store_sql``) with the real Nova Pro verdicts of the 100 sample tickets
+(``ticket_platform/evaluation/reference/seed_nova_pro.jsonl``) plus a rules judge with two
+evaluated, one failed and one deferred row, and check the evaluation marts against Python: pass
+rates per day / judge / dimension, the HIGH-priority failure share, and that failed and deferred
+rows are never counted as passes or failures.
+
 The DuckDB test always runs. The PostgreSQL test runs when TICKET_TEST_POSTGRES_DSN is set
 (e.g. ``postgresql://postgres@127.0.0.1:5432/test``); it writes to schemas with a unique suffix
 (TICKET_SCHEMA_SUFFIX) and drops them afterwards, so parallel runs do not collide.
@@ -20,6 +27,7 @@ The DuckDB test always runs. The PostgreSQL test runs when TICKET_TEST_POSTGRES_
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -38,9 +46,19 @@ from urllib.parse import unquote, urlparse
 import duckdb
 import pytest
 
+from ticket_platform.evaluation.store_sql import EVALUATION_TYPES
+
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "seed_processed_tickets.jsonl"
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 POSTGRES_DSN_VAR = "TICKET_TEST_POSTGRES_DSN"
+NOVA_PRO_VERDICTS = (
+    Path(__file__).resolve().parents[2]
+    / "ticket_platform"
+    / "evaluation"
+    / "reference"
+    / "seed_nova_pro.jsonl"
+)
+PRODUCT_TEAMS_CSV = DBT_PROJECT_DIR / "seeds" / "product_teams.csv"
 
 # raw.tickets, in the column order of the loader's table. The types are valid in DuckDB,
 # PostgreSQL and Redshift.
@@ -192,6 +210,146 @@ def load_raw_tickets_postgres(
 
 
 # --------------------------------------------------------------------------------------------
+# Loading evaluation.response_evaluations
+# --------------------------------------------------------------------------------------------
+CRITERIA = (
+    "contextual_relevance",
+    "technical_accuracy",
+    "professional_tone",
+    "actionable_guidance",
+)
+NOVA_JUDGE = "bedrock:us.amazon.nova-pro-v1:0"
+RULES_JUDGE = "rules:rules-v1"
+RUBRIC_VERSION = "support-rubric-v1"
+DIMENSIONS = ("product", "issue_type", "priority", "sentiment", "team")
+
+
+def _evaluation_row(
+    ticket: dict[str, Any], judge: str, status: str, verdict: dict[str, bool] | None
+) -> dict[str, Any]:
+    """One row of evaluation.response_evaluations; ``verdict`` only for evaluated rows."""
+    kind, model = judge.split(":", 1)
+    key = hashlib.sha256(f"{ticket['ticket_id']}|{judge}|{RUBRIC_VERSION}".encode()).hexdigest()
+    row: dict[str, Any] = {
+        "ticket_id": ticket["ticket_id"],
+        "judge": judge,
+        "judge_kind": kind,
+        "judge_model": model,
+        "rubric_version": RUBRIC_VERSION,
+        "prompt_version": "v1" if kind == "bedrock" else None,
+        "partition_date": ticket["submitted_at"].date(),
+        "status": status,
+        "cache_key": key,
+        "content_hash": hashlib.sha256(ticket["ticket_id"].encode()).hexdigest(),
+        "all_passed": None,
+        "steering_attempt": None,
+        "flags": "[]",
+        "flag_count": 0,
+        "error": "JudgeUnavailableError: throttled" if status == "failed" else None,
+        "attempts": {"evaluated": 1, "failed": 3, "deferred": 0}[status],
+        "latency_ms": None,
+        "input_tokens": None,
+        "output_tokens": None,
+        "cost_usd": None,
+        "evaluated_at": datetime(2025, 8, 11, 6, 0, 0),
+        "run_id": "pytest",
+    }
+    for criterion in CRITERIA:
+        row[criterion] = None
+        row[f"{criterion}_reasoning"] = None
+    if verdict is not None:
+        for criterion in CRITERIA:
+            row[criterion] = verdict[criterion]
+            row[f"{criterion}_reasoning"] = (
+                f"{criterion}: {'met' if verdict[criterion] else 'not met'}"
+            )
+        row.update(
+            all_passed=all(verdict[c] for c in CRITERIA),
+            steering_attempt=False,
+            latency_ms=850.5,
+            input_tokens=0 if kind == "rules" else 1200,
+            output_tokens=0 if kind == "rules" else 300,
+            cost_usd=0.0 if kind == "rules" else 0.00168,
+        )
+    return row
+
+
+def evaluation_records(tickets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evaluation rows of the tests.
+
+    * Nova Pro: the real seed-system verdicts (``labels``) of all 100 sample tickets, evaluated.
+    * Rules judge, on four HIGH-priority tickets of the same day: two evaluated (one passes,
+      one fails technical accuracy), one failed and one deferred. Its pass rates must come from
+      the two evaluated rows only.
+    """
+    by_id = {t["ticket_id"]: t for t in tickets}
+    records = []
+    with NOVA_PRO_VERDICTS.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                reference = json.loads(line)
+                ticket = by_id[reference["ticket_id"]]
+                records.append(
+                    _evaluation_row(ticket, NOVA_JUDGE, "evaluated", reference["labels"])
+                )
+    assert len(records) == len(tickets) == 100
+
+    high = [t for t in tickets if t["priority"] == "HIGH" and "scenario" not in t][:4]
+    passing = dict.fromkeys(CRITERIA, True)
+    records += [
+        _evaluation_row(high[0], RULES_JUDGE, "evaluated", passing),
+        _evaluation_row(high[1], RULES_JUDGE, "evaluated", passing | {"technical_accuracy": False}),
+        _evaluation_row(high[2], RULES_JUDGE, "failed", None),
+        _evaluation_row(high[3], RULES_JUDGE, "deferred", None),
+    ]
+    return records
+
+
+def _evaluation_values(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [tuple(record[name] for name in EVALUATION_TYPES) for record in records]
+
+
+def _create_evaluations_sql(schema: str) -> str:
+    # The column types of the evaluation asset's own DDL (valid in DuckDB, PostgreSQL, Redshift).
+    columns = ",\n    ".join(f"{name} {type_}" for name, type_ in EVALUATION_TYPES.items())
+    return f"create table {schema}.response_evaluations (\n    {columns}\n)"
+
+
+def load_evaluations_duckdb(
+    db_path: Path, records: list[dict[str, Any]], schema: str = "evaluation"
+) -> None:
+    """(Re)create ``<schema>.response_evaluations`` in DuckDB and insert ``records``."""
+    placeholders = ", ".join("?" for _ in EVALUATION_TYPES)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"drop table if exists {schema}.response_evaluations")
+        con.execute(_create_evaluations_sql(schema))
+        con.executemany(
+            f"insert into {schema}.response_evaluations values ({placeholders})",
+            _evaluation_values(records),
+        )
+
+
+def load_evaluations_postgres(
+    conn_kwargs: dict[str, Any], records: list[dict[str, Any]], schema: str = "evaluation"
+) -> None:
+    """(Re)create ``<schema>.response_evaluations`` in PostgreSQL and insert ``records``."""
+    import psycopg2
+    from psycopg2.extras import execute_values
+
+    with psycopg2.connect(**conn_kwargs) as conn, conn.cursor() as cur:
+        cur.execute(f"create schema if not exists {schema}")
+        cur.execute(f"drop table if exists {schema}.response_evaluations cascade")
+        cur.execute(_create_evaluations_sql(schema))
+        execute_values(
+            cur,
+            f"insert into {schema}.response_evaluations values %s",
+            _evaluation_values(records),
+        )
+    conn.close()
+
+
+# --------------------------------------------------------------------------------------------
 # Independent computation of the SLA rules
 # --------------------------------------------------------------------------------------------
 def expected_sla_due_at(priority: str, submitted_at: datetime) -> datetime:
@@ -211,6 +369,93 @@ def expected_sla_due_at(priority: str, submitted_at: datetime) -> datetime:
 def expected_breach(processed_at: datetime | None, due: datetime) -> bool:
     reference = processed_at or datetime.now(UTC).replace(tzinfo=None)
     return reference > due
+
+
+# --------------------------------------------------------------------------------------------
+# Independent computation of the evaluation marts
+# --------------------------------------------------------------------------------------------
+def product_teams() -> dict[str, str]:
+    with PRODUCT_TEAMS_CSV.open(newline="", encoding="utf-8") as handle:
+        return {row["product"]: row["team"] for row in csv.DictReader(handle)}
+
+
+def evaluation_facts(
+    records: list[dict[str, Any]], tickets: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each evaluation row with its ticket's day and breakdown values."""
+    by_id = {t["ticket_id"]: t for t in tickets}
+    teams = product_teams()
+    facts = []
+    for record in records:
+        ticket = by_id[record["ticket_id"]]
+        facts.append(
+            {
+                **record,
+                "submitted_date": ticket["submitted_at"].date(),
+                "product": ticket["product"],
+                "issue_type": ticket["issue_type"],
+                "priority": ticket["priority"],
+                "sentiment": ticket["sentiment"],
+                "team": teams.get(ticket["product"], "general support"),
+            }
+        )
+    return facts
+
+
+def _rate(passed: int, evaluated: int) -> float | None:
+    return passed / evaluated if evaluated else None
+
+
+def expected_daily_pass_rates(facts: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """(day, judge, rubric, dimension, value) -> counts and rates, over evaluated rows only."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for fact in facts:
+        day = (fact["submitted_date"], fact["judge"], fact["rubric_version"])
+        groups.setdefault((*day, "overall", "all"), []).append(fact)
+        for dimension in DIMENSIONS:
+            groups.setdefault((*day, dimension, fact[dimension]), []).append(fact)
+    expected = {}
+    for key, rows in groups.items():
+        evaluated = [r for r in rows if r["status"] == "evaluated"]
+        n = len(evaluated)
+        values: dict[str, Any] = {
+            "evaluation_count": len(rows),
+            "evaluated_count": n,
+            "failed_count": sum(r["status"] == "failed" for r in rows),
+            "deferred_count": sum(r["status"] == "deferred" for r in rows),
+        }
+        for criterion in CRITERIA:
+            passed = sum(bool(r[criterion]) for r in evaluated)
+            values[f"{criterion}_passed_count"] = passed
+            values[f"{criterion}_pass_rate"] = _rate(passed, n)
+        passed_all = sum(all(r[c] for c in CRITERIA) for r in evaluated)
+        values["all_criteria_passed_count"] = passed_all
+        values["all_criteria_pass_rate"] = _rate(passed_all, n)
+        expected[key] = values
+    return expected
+
+
+def expected_high_priority_failures(
+    facts: list[dict[str, Any]],
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """(day, judge, rubric) -> HIGH-priority counts; failing = evaluated and not all passed."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for fact in facts:
+        if fact["priority"] == "HIGH":
+            key = (fact["submitted_date"], fact["judge"], fact["rubric_version"])
+            groups.setdefault(key, []).append(fact)
+    expected = {}
+    for key, rows in groups.items():
+        evaluated = [r for r in rows if r["status"] == "evaluated"]
+        failing = sum(not all(r[c] for c in CRITERIA) for r in evaluated)
+        expected[key] = {
+            "ticket_count": len(rows),
+            "evaluated_count": len(evaluated),
+            "not_evaluated_count": len(rows) - len(evaluated),
+            "failing_count": failing,
+            "failing_share": _rate(failing, len(evaluated)),
+        }
+    return expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -367,29 +612,174 @@ def check_marts(marts: MartRows, tickets: list[dict[str, Any]]) -> None:
             assert row["median_response_latency_seconds"] is None, key
 
 
+RATE_KEY = ["submitted_date", "judge", "rubric_version", "dimension", "dimension_value"]
+RATE_VALUES = [
+    "evaluation_count",
+    "evaluated_count",
+    "failed_count",
+    "deferred_count",
+    *(f"{c}_passed_count" for c in CRITERIA),
+    "all_criteria_passed_count",
+    *(f"{c}_pass_rate" for c in CRITERIA),
+    "all_criteria_pass_rate",
+]
+HIGH_KEY = ["submitted_date", "judge", "rubric_version"]
+HIGH_VALUES = [
+    "ticket_count",
+    "evaluated_count",
+    "not_evaluated_count",
+    "failing_count",
+    "failing_share",
+]
+
+
+@dataclass
+class EvaluationMarts:
+    fct: list[dict[str, Any]]
+    rates: dict[tuple[Any, ...], dict[str, Any]]
+    high: dict[tuple[Any, ...], dict[str, Any]]
+
+
+def _keyed(cursor: Any, sql: str, key: list[str], values: list[str]) -> dict[tuple, dict]:
+    cursor.execute(sql)
+    rows = [dict(zip(key + values, row, strict=True)) for row in cursor.fetchall()]
+    keyed = {tuple(r[k] for k in key): {v: r[v] for v in values} for r in rows}
+    assert len(keyed) == len(rows), "duplicate keys"
+    return keyed
+
+
+def fetch_evaluation_marts(cursor: Any, marts_schema: str) -> EvaluationMarts:
+    columns = ["ticket_id", "judge", "status", "is_evaluated", "submitted_date", "product", "team"]
+    cursor.execute(f"select {', '.join(columns)} from {marts_schema}.fct_response_evaluations")
+    fct = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    rates = _keyed(
+        cursor,
+        f"select {', '.join(RATE_KEY + RATE_VALUES)} from {marts_schema}.evaluation_daily_pass_rates",
+        RATE_KEY,
+        RATE_VALUES,
+    )
+    high = _keyed(
+        cursor,
+        f"select {', '.join(HIGH_KEY + HIGH_VALUES)} "
+        f"from {marts_schema}.evaluation_high_priority_failures",
+        HIGH_KEY,
+        HIGH_VALUES,
+    )
+    return EvaluationMarts(fct=fct, rates=rates, high=high)
+
+
+def _assert_same_values(actual: dict[str, Any], expected: dict[str, Any], label: Any) -> None:
+    for name, value in expected.items():
+        if value is None:
+            assert actual[name] is None, (label, name)
+        elif isinstance(value, float):
+            assert actual[name] is not None, (label, name)
+            assert float(actual[name]) == pytest.approx(value, abs=1e-9), (label, name)
+        else:
+            assert int(actual[name]) == value, (label, name)
+
+
+def check_evaluation_marts(
+    marts: EvaluationMarts, records: list[dict[str, Any]], tickets: list[dict[str, Any]]
+) -> None:
+    facts = evaluation_facts(records, tickets)
+
+    # fct_response_evaluations: every row, whatever its status, with the ticket's facts.
+    assert len(marts.fct) == len(records) == 104
+    by_key = {(r["ticket_id"], r["judge"]): r for r in marts.fct}
+    for fact in facts:
+        row = by_key[(fact["ticket_id"], fact["judge"])]
+        assert row["status"] == fact["status"]
+        assert bool(row["is_evaluated"]) is (fact["status"] == "evaluated")
+        assert row["submitted_date"] == fact["submitted_date"]
+        assert (row["product"], row["team"]) == (fact["product"], fact["team"])
+
+    # evaluation_daily_pass_rates: every (day, judge, rubric, dimension, value), exactly.
+    expected_rates = expected_daily_pass_rates(facts)
+    assert set(marts.rates) == set(expected_rates)
+    for key, expected in expected_rates.items():
+        _assert_same_values(marts.rates[key], expected, key)
+
+    # Pass rates per product of Nova Pro, summed over the days, from the reference labels.
+    labels: dict[str, list[bool]] = {}
+    for fact in facts:
+        if fact["judge"] == NOVA_JUDGE:
+            labels.setdefault(fact["product"], []).append(all(fact[c] for c in CRITERIA))
+    for product, passes in labels.items():
+        rows = [
+            v
+            for k, v in marts.rates.items()
+            if k[1] == NOVA_JUDGE and k[3] == "product" and k[4] == product
+        ]
+        evaluated = sum(int(r["evaluated_count"]) for r in rows)
+        passed = sum(int(r["all_criteria_passed_count"]) for r in rows)
+        assert evaluated == len(passes), product
+        assert passed / evaluated == pytest.approx(sum(passes) / len(passes)), product
+    nova_overall = [v for k, v in marts.rates.items() if k[1] == NOVA_JUDGE and k[3] == "overall"]
+    assert sum(int(r["evaluated_count"]) for r in nova_overall) == 100
+    assert sum(int(r["all_criteria_passed_count"]) for r in nova_overall) == 91  # 9 fail
+
+    # Failed and deferred rows count in neither passes nor failures: the rules judge's rates
+    # come from its two evaluated rows (one passes all, one fails technical accuracy).
+    (rules_overall,) = [
+        v for k, v in marts.rates.items() if k[1] == RULES_JUDGE and k[3] == "overall"
+    ]
+    assert int(rules_overall["evaluation_count"]) == 4
+    assert int(rules_overall["evaluated_count"]) == 2
+    assert int(rules_overall["failed_count"]) == 1
+    assert int(rules_overall["deferred_count"]) == 1
+    assert float(rules_overall["all_criteria_pass_rate"]) == pytest.approx(0.5)
+    assert float(rules_overall["technical_accuracy_pass_rate"]) == pytest.approx(0.5)
+    assert float(rules_overall["contextual_relevance_pass_rate"]) == pytest.approx(1.0)
+
+    # evaluation_high_priority_failures: exactly, and the share over the whole sample.
+    expected_high = expected_high_priority_failures(facts)
+    assert set(marts.high) == set(expected_high)
+    for key, expected in expected_high.items():
+        _assert_same_values(marts.high[key], expected, key)
+    nova_high = [v for k, v in marts.high.items() if k[1] == NOVA_JUDGE]
+    high_tickets = [t for t in tickets if t["priority"] == "HIGH"]
+    assert sum(int(r["evaluated_count"]) for r in nova_high) == len(high_tickets) == 31
+    assert sum(int(r["failing_count"]) for r in nova_high) == 3  # of 31 HIGH: 3 fail
+    (rules_high,) = [v for k, v in marts.high.items() if k[1] == RULES_JUDGE]
+    assert (int(rules_high["ticket_count"]), int(rules_high["not_evaluated_count"])) == (4, 2)
+    assert int(rules_high["failing_count"]) == 1
+    assert float(rules_high["failing_share"]) == pytest.approx(0.5)
+
+
 @pytest.fixture
 def scenario_tickets() -> list[dict[str, Any]]:
     return with_sla_scenarios(read_fixture_tickets())
+
+
+@pytest.fixture
+def evaluations(scenario_tickets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return evaluation_records(scenario_tickets)
 
 
 # --------------------------------------------------------------------------------------------
 # Tests
 # --------------------------------------------------------------------------------------------
 @pytest.mark.dbt
-def test_dbt_build_on_duckdb(tmp_path: Path, scenario_tickets: list[dict[str, Any]]) -> None:
+def test_dbt_build_on_duckdb(
+    tmp_path: Path, scenario_tickets: list[dict[str, Any]], evaluations: list[dict[str, Any]]
+) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     load_raw_tickets_duckdb(warehouse, raw_rows(scenario_tickets))
+    load_evaluations_duckdb(warehouse, evaluations)
 
     env = base_env() | {"TICKET_WAREHOUSE_PATH": str(warehouse)}
     run_dbt(["build", "--target", "local"], env, tmp_path)
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         marts = fetch_marts(con.cursor(), "marts")
+        evaluation_marts = fetch_evaluation_marts(con.cursor(), "marts")
         # persist_docs wrote the yml descriptions into the catalog.
         comment = con.execute(
             "select comment from duckdb_tables() where schema_name = 'marts' and table_name = 'fct_tickets'"
         ).fetchone()
     check_marts(marts, scenario_tickets)
+    check_evaluation_marts(evaluation_marts, evaluations, scenario_tickets)
     assert comment is not None and "One row per support ticket" in comment[0]
 
 
@@ -420,12 +810,14 @@ def postgres_conn_kwargs() -> Iterator[dict[str, Any]]:
 def test_dbt_build_on_postgres(
     tmp_path: Path,
     scenario_tickets: list[dict[str, Any]],
+    evaluations: list[dict[str, Any]],
     postgres_conn_kwargs: dict[str, Any],
 ) -> None:
     import psycopg2
 
     suffix = f"_pytest_{uuid.uuid4().hex[:10]}"
-    schemas = [f"{name}{suffix}" for name in ("raw", "staging", "intermediate", "marts", "dbt")]
+    names = ("raw", "evaluation", "staging", "intermediate", "marts", "reference", "dbt")
+    schemas = [f"{name}{suffix}" for name in names]
     kwargs = postgres_conn_kwargs
     env = base_env() | {
         "TICKET_PG_HOST": str(kwargs["host"]),
@@ -438,12 +830,14 @@ def test_dbt_build_on_postgres(
     }
     try:
         load_raw_tickets_postgres(kwargs, raw_rows(scenario_tickets), schema=f"raw{suffix}")
+        load_evaluations_postgres(kwargs, evaluations, schema=f"evaluation{suffix}")
         run_dbt(["build", "--target", "postgres"], env, tmp_path)
 
         conn = psycopg2.connect(**kwargs)
         try:
             with conn.cursor() as cur:
                 marts = fetch_marts(cur, f"marts{suffix}")
+                evaluation_marts = fetch_evaluation_marts(cur, f"marts{suffix}")
                 cur.execute(
                     "select obj_description(%s::regclass, 'pg_class')",
                     (f"marts{suffix}.fct_tickets",),
@@ -452,6 +846,7 @@ def test_dbt_build_on_postgres(
         finally:
             conn.close()
         check_marts(marts, scenario_tickets)
+        check_evaluation_marts(evaluation_marts, evaluations, scenario_tickets)
         assert comment is not None and "One row per support ticket" in comment[0]
     finally:
         conn = psycopg2.connect(**kwargs)

@@ -27,6 +27,11 @@ def test_settings_are_read_at_call_time(monkeypatch, tmp_path):
         ("TICKET_PLATFORM_ENV", "staging", "must be 'local' or 'prod'"),
         ("TICKET_MAX_QUARANTINE_RATE", "lots", "is not a number"),
         ("TICKET_MAX_QUARANTINE_RATE", "1.5", "between 0.0 and 1.0"),
+        ("TICKET_JUDGE", "gpt", "must be one of rules, bedrock, langchain"),
+        ("TICKET_JUDGE", "langchain", "needs TICKET_JUDGE_CHAT_MODEL=module:ClassName"),
+        ("TICKET_JUDGE_OUTPUT", "xml", "must be 'tool' or 'json'"),
+        ("TICKET_JUDGE_CONCURRENCY", "0", "between 1 and 256"),
+        ("TICKET_JUDGE_MAX_COST_USD", "-1", "between 0.0"),
     ],
 )
 def test_bad_settings_say_what_to_fix(monkeypatch, name, value, message):
@@ -43,3 +48,27 @@ def test_prod_names_each_missing_variable(monkeypatch):
     monkeypatch.setenv("TICKET_LANDING_URI", "s3://lake/landing")
     with pytest.raises(SettingsError, match="TICKET_REDSHIFT_HOST"):
         get_settings()
+
+
+def test_the_judge_is_offline_locally_and_bedrock_in_prod(monkeypatch):
+    monkeypatch.delenv("TICKET_JUDGE", raising=False)
+    monkeypatch.delenv("TICKET_PLATFORM_ENV", raising=False)
+    local = get_settings().judge
+    assert (local.kind, local.concurrency, local.max_calls, local.max_cost_usd) == (
+        "rules",
+        16,
+        None,
+        None,
+    )
+    for name, value in {
+        "TICKET_PLATFORM_ENV": "prod",
+        "TICKET_LANDING_URI": "s3://lake/landing",
+        "TICKET_REDSHIFT_HOST": "cluster.example",
+        "TICKET_REDSHIFT_USER": "loader",
+        "TICKET_REDSHIFT_IAM_ROLE_ARN": "arn:aws:iam::1:role/copy",
+        "TICKET_REDSHIFT_STAGING_URI": "s3://lake/_staging",
+        "TICKET_JUDGE_MAX_CALLS": "500",
+    }.items():
+        monkeypatch.setenv(name, value)
+    prod = get_settings().judge
+    assert (prod.kind, prod.max_calls, prod.temperature) == ("bedrock", 500, 0.0)

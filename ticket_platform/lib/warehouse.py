@@ -41,6 +41,47 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "rows_accepted": pa.int32(),
     "rows_quarantined": pa.int32(),
     "line_number": pa.int32(),
+    # evaluation tables (ticket_platform/evaluation/store_sql.py)
+    **dict.fromkeys(
+        (
+            "contextual_relevance",
+            "technical_accuracy",
+            "professional_tone",
+            "actionable_guidance",
+            "all_passed",
+            "steering_attempt",
+        ),
+        pa.bool_(),
+    ),
+    **dict.fromkeys(
+        (
+            "flag_count",
+            "attempts",
+            "input_tokens",
+            "output_tokens",
+            "compared",
+            "both_pass",
+            "both_fail",
+            "judge_only_pass",
+            "reference_only_pass",
+        ),
+        pa.int64(),
+    ),
+    **dict.fromkeys(
+        (
+            "latency_ms",
+            "cost_usd",
+            "agreement",
+            "cohen_kappa",
+            "true_positive_rate",
+            "true_negative_rate",
+            "reference_pass_rate",
+            "judge_pass_rate",
+        ),
+        pa.float64(),
+    ),
+    "evaluated_at": pa.timestamp("us"),
+    "computed_at": pa.timestamp("us"),
 }
 
 

@@ -7,10 +7,11 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from ticket_platform.defs.ingest.assets import RAW_TICKETS
 from ticket_platform.defs.ingest.resources import WarehouseResource
 from ticket_platform.defs.transform.project import dbt_environment, dbt_project, prepare_manifest
 from ticket_platform.defs.transform.translator import TicketDbtTranslator
+from ticket_platform.evaluation.store import ensure_evaluation_tables
+from ticket_platform.lib.ingest import ensure_tables
 from ticket_platform.settings import Settings, get_settings
 
 
@@ -67,6 +68,9 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ):
         os.environ.update(dbt_environment(settings))
+        with warehouse.session() as session:  # dbt's sources exist even before the first load
+            ensure_tables(session)
+            ensure_evaluation_tables(session)
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         events = list(invocation.stream())
         yield from with_row_counts(events, model_relations(invocation.manifest), warehouse)
@@ -81,8 +85,9 @@ DBT_BUILD_JOB = "dbt_build"
 
 
 def build_dbt_job(models: dg.AssetsDefinition):
-    """Every dbt model and test, including the tests dbt runs on its source ``raw/tickets``."""
-    source_checks = [key for key in models.check_keys if key.asset_key == RAW_TICKETS]
+    """Every dbt model and test, including the tests dbt runs on its sources (assets of the
+    ingest and evaluation steps, such as ``raw/tickets``)."""
+    source_checks = [key for key in models.check_keys if key.asset_key not in models.keys]
     return dg.define_asset_job(
         DBT_BUILD_JOB,
         selection=dg.AssetSelection.assets(models) | dg.AssetSelection.checks(*source_checks),
