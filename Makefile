@@ -57,10 +57,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: ingest benchmark (100,000 generated files by default) and simulator throughput
+## bench: ingest benchmark (100,000 generated files by default), simulator and judge throughput
 bench: install
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/simulator_bench.py
+	$(BIN)/python bench/evaluation_bench.py
 
 clean:
 	rm -rf .data dbt_project/target dbt_project/logs infra_cdk/.build infra_cdk/cdk.out

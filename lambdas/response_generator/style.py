@@ -5,22 +5,22 @@ import re
 # Contractions, with straight or typographic apostrophes. A bare "'s" is left alone: it is far
 # more often a possessive ("the instance's role") than "is".
 _APOSTROPHE = "['\u2019]"  # straight or typographic (right single quotation mark)
-_CONTRACTION = re.compile(
+CONTRACTION = re.compile(
     rf"\b(?:\w+n{_APOSTROPHE}t|\w+{_APOSTROPHE}(?:re|ve|ll|d|m)"
     rf"|(?:it|that|there|here|what|who|where|let|he|she){_APOSTROPHE}s)\b",
     re.IGNORECASE,
 )
 
 # "!" except in the "!=" operator of a query or command quoted in a step.
-_EXCLAMATION = re.compile(r"!(?!=)")
+EXCLAMATION = re.compile(r"!(?!=)")
 
 
 def style_problems(text: str) -> list[str]:
     """Why ``text`` breaks the house style (empty when it does not)."""
     problems = []
-    if _EXCLAMATION.search(text):
+    if EXCLAMATION.search(text):
         problems.append("exclamation mark")
-    contractions = sorted({m.group(0) for m in _CONTRACTION.finditer(text)})
+    contractions = sorted({m.group(0) for m in CONTRACTION.finditer(text)})
     if contractions:
         problems.append("contraction(s): " + ", ".join(contractions))
     return problems

@@ -40,8 +40,9 @@ RUBRIC: dict[Criterion, str] = {
         "a backup)."
     ),
     Criterion.professional_tone: (
-        "Formal and polite: no contractions (it's, don't, we're, let's), no slang, no emojis and "
-        "no exclamation marks."
+        "Formal and polite (it greets or thanks the customer, says please, or signs off), with "
+        "no contractions (it's, don't, we're, let's), no slang, no emojis and no exclamation "
+        "marks."
     ),
     Criterion.actionable_guidance: (
         "At least two (typically two to three) specific, executable steps, each referring to a "

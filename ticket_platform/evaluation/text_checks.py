@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from lambdas.response_generator.style import _CONTRACTION, _EXCLAMATION
+from lambdas.response_generator.style import CONTRACTION, EXCLAMATION
 from ticket_platform.lib.synthetic.catalog import PRODUCTS, Product
 from ticket_platform.simulator.responder import short_product
 
@@ -77,12 +77,12 @@ def contractions(text: str) -> list[str]:
     The pattern is the response generator's house style: a bare possessive "'s" is not counted,
     but it's, that's, let's, there's... are.
     """
-    return _unique(m.group(0) for m in _CONTRACTION.finditer(prose(text)))
+    return _unique(m.group(0) for m in CONTRACTION.finditer(prose(text)))
 
 
 def exclamation_marks(text: str) -> int:
     """The number of exclamation marks in the prose of ``text`` (``!=`` is an operator)."""
-    return len(_EXCLAMATION.findall(prose(text)))
+    return len(EXCLAMATION.findall(prose(text)))
 
 
 def emojis(text: str) -> list[str]:
