@@ -76,32 +76,22 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
     if strays:
         log(f"[yellow]{len(strays)} file(s) outside tickets/YYYY/MM/DD/ are not loaded[/yellow]")
 
-    if days:
-        log(f"Loading {len(days)} partition(s) {days[0]} .. {days[-1]} in one run …")
-        result = definitions.resolve_job_def(INGEST_JOB).execute_in_process(
-            instance=instance,
-            tags={
-                "dagster/asset_partition_range_start": days[0].isoformat(),
-                "dagster/asset_partition_range_end": days[-1].isoformat(),
-                "launched_by": "ticket-platform run",
-            },
-            raise_on_error=False,
-            run_config=QUIET,
+    def execute(job: str, days: list | None = None) -> None:
+        tags = {"launched_by": "ticket-platform run"}
+        if days:
+            tags["dagster/asset_partition_range_start"] = days[0].isoformat()
+            tags["dagster/asset_partition_range_end"] = days[-1].isoformat()
+        result = definitions.resolve_job_def(job).execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False, run_config=QUIET
         )
         _collect(result, summary)
+
+    if days:
+        log(f"Loading {len(days)} partition(s) {days[0]} .. {days[-1]} in one run …")
+        execute(INGEST_JOB, days)
         if summary["success"]:
             log(f"Judging the responses of {len(days)} partition(s) ({settings.judge.kind}) …")
-            result = definitions.resolve_job_def(EVALUATION_JOB).execute_in_process(
-                instance=instance,
-                tags={
-                    "dagster/asset_partition_range_start": days[0].isoformat(),
-                    "dagster/asset_partition_range_end": days[-1].isoformat(),
-                    "launched_by": "ticket-platform run",
-                },
-                raise_on_error=False,
-                run_config=QUIET,
-            )
-            _collect(result, summary)
+            execute(EVALUATION_JOB, days)
     else:
         log("[yellow]No ticket files found; run `ticket-platform generate` first.[/yellow]")
         with warehouse_resource(settings).session() as session:
@@ -110,23 +100,10 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
 
     if summary["success"]:
         log("Calibrating the judge against its reference sets …")
-        result = definitions.resolve_job_def(CALIBRATION_JOB).execute_in_process(
-            instance=instance,
-            tags={"launched_by": "ticket-platform run"},
-            raise_on_error=False,
-            run_config=QUIET,
-        )
-        _collect(result, summary)
-
+        execute(CALIBRATION_JOB)
     if summary["success"]:
         log("Building dbt models and tests …")
-        result = definitions.resolve_job_def(DBT_BUILD_JOB).execute_in_process(
-            instance=instance,
-            tags={"launched_by": "ticket-platform run"},
-            raise_on_error=False,
-            run_config=QUIET,
-        )
-        _collect(result, summary)
+        execute(DBT_BUILD_JOB)
 
     summary["tables"] = _table_counts(settings)
     summary["seconds"] = round(time.perf_counter() - started, 2)

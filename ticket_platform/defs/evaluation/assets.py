@@ -11,10 +11,10 @@ from ticket_platform.evaluation import store
 from ticket_platform.evaluation.calibration import BUILTIN_REFERENCES, compare, load_reference
 from ticket_platform.evaluation.judge import Judge, judge_id
 from ticket_platform.evaluation.report import agreement_table, pass_rate_chart
-from ticket_platform.evaluation.rubric import RUBRIC_VERSION
+from ticket_platform.evaluation.rubric import RUBRIC_VERSION, EvaluationItem
 from ticket_platform.evaluation.rules import RulesJudge, fact_check
 from ticket_platform.evaluation.runner import Budget, RunStats, evaluate
-from ticket_platform.evaluation.store_sql import REFERENCE_EVALUATIONS_TABLE
+from ticket_platform.evaluation.store_sql import EVALUATIONS_TABLE, REFERENCE_EVALUATIONS_TABLE
 from ticket_platform.partitions import daily_ticket_partitions
 from ticket_platform.settings import Settings, get_settings
 
@@ -45,6 +45,56 @@ def stats_metadata(stats: RunStats, prefix: str = "") -> dict[str, dg.MetadataVa
         metadata[f"{prefix}{name}"] = dg.MetadataValue.int(getattr(stats, name))
     metadata[f"{prefix}cost_usd"] = dg.MetadataValue.float(round(stats.cost_usd, 6))
     return metadata
+
+
+def judge_and_store(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    judge: JudgeResource,
+    current: Judge,
+    items: list[EvaluationItem],
+    day: date,
+    budget: Budget,
+    table: str = EVALUATIONS_TABLE,
+) -> RunStats:
+    """Judge what the cache does not already hold, store the rows, log and return the counts.
+
+    Production verdicts are cached per partition; reference-set verdicts across the whole table.
+    """
+    name = judge_id(current)
+    cache_day = day if table == EVALUATIONS_TABLE else None
+    with warehouse.session() as session:
+        cached = store.cached_keys(session, name, day=cache_day, table=table)
+    price = judge.price(current)
+    if current.calls_model and judge.max_cost_usd is not None and price is None:
+        context.log.warning(
+            f"{name}: no price known, so TICKET_JUDGE_MAX_COST_USD cannot apply; "
+            "set TICKET_JUDGE_PRICE_PER_1K"
+        )
+
+    def progress(done: int, total: int) -> None:
+        context.log.info(f"{day} {name}: {done:,}/{total:,} responses judged")
+
+    run = evaluate(
+        items,
+        current,
+        partition_date=day,
+        cached=cached,
+        limits=judge.limits(),
+        price=price,
+        fact_check=fact_check,
+        run_id=context.run.run_id,
+        budget=budget if current.calls_model else None,
+        on_progress=progress,
+    )
+    with warehouse.session() as session:
+        store.write_evaluations(session, run.rows, table=table)
+    s = run.stats
+    context.log.info(
+        f"{day} {name}: {s.items:,} tickets, {s.cached:,} cached, {s.evaluated:,} evaluated, "
+        f"{s.failed:,} failed, {s.deferred:,} deferred"
+    )
+    return s
 
 
 def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
@@ -96,39 +146,9 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
         for day in days:
             with warehouse.session() as session:
                 items = store.partition_items(session, day)
-                cached = {j: store.cached_keys(session, judge_id(j), day=day) for j in judges}
             for current in judges:
-                name = judge_id(current)
-                price = judge.price(current)
-                if current.calls_model and limits.max_cost_usd is not None and price is None:
-                    context.log.warning(
-                        f"{name}: no price known, so TICKET_JUDGE_MAX_COST_USD cannot apply; "
-                        "set TICKET_JUDGE_PRICE_PER_1K"
-                    )
-
-                def progress(done: int, total: int, day: date = day, name: str = name) -> None:
-                    context.log.info(f"{day} {name}: {done:,}/{total:,} responses judged")
-
-                run = evaluate(
-                    items,
-                    current,
-                    partition_date=day,
-                    cached=cached[current],
-                    limits=limits,
-                    price=price,
-                    fact_check=fact_check,
-                    run_id=context.run.run_id,
-                    budget=budget if current.calls_model else None,
-                    on_progress=progress,
-                )
-                with warehouse.session() as session:
-                    store.write_evaluations(session, run.rows)
-                totals[name].add(run.stats)
-                s = run.stats
-                context.log.info(
-                    f"{day} {name}: {s.items:,} tickets, {s.cached:,} cached, "
-                    f"{s.evaluated:,} evaluated, {s.failed:,} failed, {s.deferred:,} deferred"
-                )
+                stats = judge_and_store(context, warehouse, judge, current, items, day, budget)
+                totals[judge_id(current)].add(stats)
         with warehouse.session() as session:
             statuses = store.partition_status_counts(session, days)
 
@@ -240,21 +260,17 @@ def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
             items = [labelled.item for labelled in reference.items]
             for current in judges:
                 jid = judge_id(current)
-                with warehouse.session() as session:
-                    cached = store.cached_keys(session, jid, table=REFERENCE_EVALUATIONS_TABLE)
-                run = evaluate(
-                    items,
+                stats = judge_and_store(
+                    context,
+                    warehouse,
+                    judge,
                     current,
-                    partition_date=date.today(),
-                    cached=cached,
-                    limits=limits,
-                    price=judge.price(current),
-                    fact_check=fact_check,
-                    run_id=context.run.run_id,
-                    budget=budget if current.calls_model else None,
+                    items,
+                    date.today(),
+                    budget,
+                    table=REFERENCE_EVALUATIONS_TABLE,
                 )
                 with warehouse.session() as session:
-                    store.write_evaluations(session, run.rows, table=REFERENCE_EVALUATIONS_TABLE)
                     verdicts = store.stored_verdicts(
                         session, jid, [item.ticket_id for item in items]
                     )
@@ -265,7 +281,7 @@ def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
                     )
                 context.log.info(
                     f"{reference.name} vs {jid}: {len(verdicts)}/{len(items)} judged, "
-                    f"{run.stats.model_calls} model call(s), {run.stats.cached} cached"
+                    f"{stats.model_calls} model call(s), {stats.cached} cached"
                 )
                 metadata[f"{reference.name} vs {jid}"] = dg.MetadataValue.md(
                     f"Labelled by {reference.labelled_by}; {len(reference.rejected)} row(s) "
