@@ -51,6 +51,13 @@ def test_failed_rows_are_stored_with_their_error_and_are_not_cache_hits(session)
     store.write_evaluations(session, [failed])
     assert store.cached_keys(session, "rules:rules-v1", day=DAY) == {}
     assert store.partition_status_counts(session, [DAY]) == {"failed": 1}
+    flagged = {**row, "ticket_id": "T-9", "flags": '["steering: x"]', "flag_count": 1}
+    store.write_evaluations(session, [flagged])
+    assert store.partition_status_counts(session, [DAY]) == {
+        "failed": 1,
+        "evaluated": 1,
+        "flagged": 1,
+    }
 
 
 def test_calibration_rows_replace_the_previous_result(session):

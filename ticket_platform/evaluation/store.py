@@ -102,16 +102,18 @@ def calibration_rows(
 
 
 def partition_status_counts(session: WarehouseSession, days: Sequence[date]) -> dict[str, int]:
-    """Rows per status over the given partitions, all judges (for the asset's checks)."""
+    """Rows per status over the given partitions, all judges, plus ``flagged`` (for the checks)."""
     if not days:
         return {}
     marks = ", ".join([session.param] * len(days))
     rows = session.query(
-        f"select status, count(*) from {sql.EVALUATIONS_TABLE} "
-        f"where partition_date in ({marks}) group by status",
+        f"select status, count(*), sum(case when flag_count > 0 then 1 else 0 end) "
+        f"from {sql.EVALUATIONS_TABLE} where partition_date in ({marks}) group by status",
         list(days),
     )
-    return {status: int(count) for status, count in rows}
+    counts = {status: int(count) for status, count, _ in rows}
+    flagged = sum(int(flags or 0) for _, _, flags in rows)
+    return counts | ({"flagged": flagged} if flagged else {})
 
 
 def _merge(

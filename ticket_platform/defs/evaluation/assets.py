@@ -164,7 +164,7 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
         for second in judges[1:]:
             metadata.update(stats_metadata(totals[judge_id(second)], prefix=f"{second.name}_"))
         open_rows = statuses.get("failed", 0) + statuses.get("deferred", 0)
-        flagged = sum(stats.flagged for stats in totals.values())
+        flagged = statuses.get("flagged", 0)
         return dg.MaterializeResult(
             metadata=metadata,
             check_results=[
@@ -188,7 +188,7 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
                     check_name=FLAGS_CHECK,
                     passed=flagged == 0,
                     severity=dg.AssetCheckSeverity.WARN,
-                    metadata={"flagged_in_this_run": flagged},
+                    metadata={"flagged": flagged},
                     description=(
                         f"{flagged} verdict(s) flagged; see evaluation.response_evaluations.flags"
                         if flagged
