@@ -1,4 +1,5 @@
-"""Run the whole graph headless: ingest every landed partition, then dbt, then summarize.
+"""Run the whole graph headless: ingest every landed partition, judge its responses, calibrate
+the judge, build the dbt models, then summarize.
 
 Used by ``ticket-platform run`` (and so by ``make demo``). Runs are recorded in the Dagster
 instance at ``DAGSTER_HOME``, so the UI shows them afterwards.

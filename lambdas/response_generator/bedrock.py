@@ -25,7 +25,7 @@ DEFAULT_MODEL_ID = "us.amazon.nova-pro-v1:0"
 DEFAULT_TEMPERATURE = 0.2
 MAX_TOKENS = 1_500
 
-_TRANSIENT_CODES = frozenset(
+TRANSIENT_CODES = frozenset(
     {
         "ThrottlingException",
         "TooManyRequestsException",
@@ -33,6 +33,7 @@ _TRANSIENT_CODES = frozenset(
         "InternalServerException",
         "ModelNotReadyException",
         "ModelTimeoutException",
+        "RequestTimeout",
     }
 )
 
@@ -85,13 +86,18 @@ class BedrockResponder:
             raise ResponseValidationError(f"model output rejected: {_short(error)}") from error
 
 
-def _client_error(error: ClientError) -> Exception:
+def describe_client_error(error: ClientError) -> tuple[bool, str]:
+    """Whether a Bedrock ``ClientError`` is worth retrying (throttling, 429, 5xx), and a message."""
     code = error.response.get("Error", {}).get("Code", "")
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
     message = error.response.get("Error", {}).get("Message", str(error))
-    if code in _TRANSIENT_CODES or status == 429 or status >= 500:
-        return BedrockUnavailableError(f"{code or status}: {message}")
-    return BedrockRequestError(f"{code or status}: {message}")
+    transient = code in TRANSIENT_CODES or status == 429 or status >= 500
+    return transient, f"{code or status}: {message}"
+
+
+def _client_error(error: ClientError) -> Exception:
+    transient, message = describe_client_error(error)
+    return BedrockUnavailableError(message) if transient else BedrockRequestError(message)
 
 
 def _short(error: Exception, limit: int = 500) -> str:

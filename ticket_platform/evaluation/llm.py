@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 from pydantic import ValidationError
 
+from lambdas.response_generator.bedrock import describe_client_error
 from ticket_platform.evaluation.judge import (
     JudgeError,
     JudgeReply,
@@ -25,24 +26,16 @@ from ticket_platform.evaluation.judge import (
     JudgeRequestError,
     JudgeUnavailableError,
 )
-from ticket_platform.evaluation.prompt import JUDGE_PROMPT_VERSION, judge_messages
+from ticket_platform.evaluation.prompt import (
+    JUDGE_PROMPT_VERSION,
+    MAX_OUTPUT_TOKENS,
+    judge_messages,
+)
 from ticket_platform.evaluation.rubric import EvaluationItem, Verdict
 
 DEFAULT_BEDROCK_MODEL = "us.amazon.nova-pro-v1:0"
-MAX_OUTPUT_TOKENS = 1_500
 Method = Literal["tool", "json"]
 
-_TRANSIENT_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "TooManyRequestsException",
-        "ServiceUnavailableException",
-        "InternalServerException",
-        "ModelNotReadyException",
-        "ModelTimeoutException",
-        "RequestTimeout",
-    }
-)
 # Exception class names of other providers' SDKs (openai, anthropic, httpx) worth retrying.
 _TRANSIENT_NAMES = re.compile(r"RateLimit|Timeout|APIConnection|ServiceUnavailable|Overloaded")
 
@@ -98,10 +91,7 @@ class LangChainJudge:
 def classify_error(error: Exception) -> JudgeError:
     """A provider error as a retryable ``JudgeUnavailableError`` or a final ``JudgeRequestError``."""
     if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        message = f"{code or status}: {error.response.get('Error', {}).get('Message', error)}"
-        transient = code in _TRANSIENT_CODES or status == 429 or status >= 500
+        transient, message = describe_client_error(error)
         return JudgeUnavailableError(message) if transient else JudgeRequestError(message)
     if isinstance(error, BotoCoreError | TimeoutError | ConnectionError):
         return JudgeUnavailableError(f"{type(error).__name__}: {_short(error)}")

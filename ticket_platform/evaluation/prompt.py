@@ -18,6 +18,7 @@ from ticket_platform.evaluation.rubric import (
 )
 
 JUDGE_PROMPT_VERSION = "judge-prompt-v1"
+MAX_OUTPUT_TOKENS = 1_500  # what an LLM judge may answer with; also the budget's worst case
 
 _CRITERIA_TEXT = "\n".join(f"- {criterion.value}: {RUBRIC[criterion]}" for criterion in CRITERIA)
 

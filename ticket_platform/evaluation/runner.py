@@ -31,12 +31,11 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 
 from ticket_platform.evaluation.judge import Judge, JudgeError, JudgeReply, judge_id
 from ticket_platform.evaluation.pricing import Price
-from ticket_platform.evaluation.prompt import estimated_input_tokens
+from ticket_platform.evaluation.prompt import MAX_OUTPUT_TOKENS, estimated_input_tokens
 from ticket_platform.evaluation.rubric import CRITERIA, RUBRIC_VERSION, Criterion, EvaluationItem
 
 # The rules judge's objective findings: violations per criterion, and steering signals.
 FactCheck = Callable[[EvaluationItem], tuple[Mapping[Criterion, list[str]], list[str]]]
-ESTIMATED_OUTPUT_TOKENS = 1_500  # the judges' max_tokens: the most a reply can cost
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,7 @@ class _Context:
         estimate = 0.0
         if self.judge.calls_model:
             if self.price is not None:
-                estimate = self.price.cost(estimated_input_tokens(item), ESTIMATED_OUTPUT_TOKENS)
+                estimate = self.price.cost(estimated_input_tokens(item), MAX_OUTPUT_TOKENS)
             if not self.budget.reserve(estimate):
                 stats.deferred += 1
                 return self._row(item, key, "deferred", error=self._budget_note()), stats

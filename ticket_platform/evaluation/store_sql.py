@@ -9,7 +9,7 @@ run's budget ran out.
 
 from __future__ import annotations
 
-from ticket_platform.lib.warehouse_sql import Dialect
+from ticket_platform.lib.warehouse_sql import Dialect, columns_ddl
 
 EVALUATION_SCHEMA = "evaluation"
 EVALUATIONS_TABLE = f"{EVALUATION_SCHEMA}.response_evaluations"
@@ -17,8 +17,6 @@ EVALUATIONS_TABLE = f"{EVALUATION_SCHEMA}.response_evaluations"
 REFERENCE_EVALUATIONS_TABLE = f"{EVALUATION_SCHEMA}.reference_evaluations"
 CALIBRATION_TABLE = f"{EVALUATION_SCHEMA}.judge_calibration"
 EVALUATIONS_BATCH = "evaluations_batch"
-
-STATUSES = ("evaluated", "failed", "deferred")
 
 _TEXT = "varchar(65535)"
 EVALUATION_TYPES: dict[str, str] = {
@@ -79,10 +77,6 @@ CALIBRATION_TYPES: dict[str, str] = {
 CALIBRATION_COLUMNS: tuple[str, ...] = tuple(CALIBRATION_TYPES)
 
 
-def _columns(types: dict[str, str]) -> str:
-    return ",\n    ".join(f"{name} {kind}" for name, kind in types.items())
-
-
 def create_evaluation_tables_sql(dialect: Dialect) -> list[str]:
     """Idempotent DDL for the evaluation schema and its tables."""
     redshift = dialect == "redshift"
@@ -90,11 +84,11 @@ def create_evaluation_tables_sql(dialect: Dialect) -> list[str]:
     return [
         f"create schema if not exists {EVALUATION_SCHEMA}",
         *(
-            f"create table if not exists {table} (\n    {_columns(EVALUATION_TYPES)}\n)"
+            f"create table if not exists {table} (\n    {columns_ddl(EVALUATION_TYPES)}\n)"
             + (tail if redshift else "")
             for table in (EVALUATIONS_TABLE, REFERENCE_EVALUATIONS_TABLE)
         ),
-        f"create table if not exists {CALIBRATION_TABLE} (\n    {_columns(CALIBRATION_TYPES)}\n)"
+        f"create table if not exists {CALIBRATION_TABLE} (\n    {columns_ddl(CALIBRATION_TYPES)}\n)"
         + ("\ndiststyle all" if redshift else ""),
     ]
 

@@ -93,7 +93,7 @@ QUARANTINE_TYPES: dict[str, str] = {
 QUARANTINE_COLUMNS: tuple[str, ...] = tuple(QUARANTINE_TYPES)
 
 
-def _columns_ddl(types: dict[str, str]) -> str:
+def columns_ddl(types: dict[str, str]) -> str:
     return ",\n    ".join(f"{name} {kind}" for name, kind in types.items())
 
 
@@ -107,10 +107,10 @@ def create_tables_sql(dialect: Dialect) -> list[str]:
     return [
         f"create schema if not exists {RAW_SCHEMA}",
         f"create table if not exists {TICKETS_TABLE} (\n    "
-        f"{_columns_ddl(_TICKET_TYPES | LINEAGE_TYPES)}\n){tickets_tail}",
-        f"create table if not exists {LEDGER_TABLE} (\n    {_columns_ddl(LEDGER_TYPES)}\n){ledger_tail}",
+        f"{columns_ddl(_TICKET_TYPES | LINEAGE_TYPES)}\n){tickets_tail}",
+        f"create table if not exists {LEDGER_TABLE} (\n    {columns_ddl(LEDGER_TYPES)}\n){ledger_tail}",
         f"create table if not exists {QUARANTINE_TABLE} (\n    "
-        f"{_columns_ddl(QUARANTINE_TYPES)}\n){quarantine_tail}",
+        f"{columns_ddl(QUARANTINE_TYPES)}\n){quarantine_tail}",
     ]
 
 

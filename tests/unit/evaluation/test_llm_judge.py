@@ -4,9 +4,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
+from bedrock_stub import StubbedBedrock, tool_use
+from bedrock_stub import converse_response as stubbed_reply
 from judges import item
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
@@ -21,7 +21,6 @@ from ticket_platform.evaluation.pricing import price_of
 from ticket_platform.evaluation.prompt import JUDGE_PROMPT_VERSION
 from ticket_platform.evaluation.runner import RunLimits, evaluate
 
-REGION = "us-east-1"
 GOOD = {
     "contextual_relevance": {"reasoning": "Names Lambda and the timeout.", "passed": True},
     "technical_accuracy": {"reasoning": "The timeout setting is right.", "passed": True},
@@ -32,35 +31,12 @@ GOOD = {
 
 
 def converse_response(arguments: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "output": {
-            "message": {
-                "role": "assistant",
-                "content": [
-                    {"toolUse": {"toolUseId": "t1", "name": "Verdict", "input": arguments}}
-                ],
-            }
-        },
-        "stopReason": "tool_use",
-        "usage": {"inputTokens": 1200, "outputTokens": 310, "totalTokens": 1510},
-        "metrics": {"latencyMs": 900},
-    }
-
-
-class Bedrock:
-    def __init__(self) -> None:
-        self.client = boto3.client("bedrock-runtime", region_name=REGION)
-        self.stubber = Stubber(self.client)
-        self.requests: list[dict[str, Any]] = []
-        self.client.meta.events.register(
-            "provide-client-params.bedrock-runtime.Converse",
-            lambda params, **_: self.requests.append(params),
-        )
+    return stubbed_reply(tool_use(arguments, "Verdict"), usage=(1200, 310))
 
 
 @pytest.fixture
-def bedrock() -> Iterator[Bedrock]:
-    stub = Bedrock()
+def bedrock() -> Iterator[StubbedBedrock]:
+    stub = StubbedBedrock()
     with stub.stubber:
         yield stub
     stub.stubber.assert_no_pending_responses()

@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
+from bedrock_stub import StubbedBedrock, converse_response
+from bedrock_stub import tool_use as _tool_use
 from lambda_events import REGION, SENTIMENT, submitted_event
 
 from lambdas.response_generator import handler as generator_handler
@@ -37,30 +37,12 @@ GOOD_OUTPUT = {
 }
 
 
-def converse_response(content: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "output": {"message": {"role": "assistant", "content": content}},
-        "stopReason": "tool_use",
-        "usage": {"inputTokens": 812, "outputTokens": 240, "totalTokens": 1052},
-        "metrics": {"latencyMs": 2310},
-    }
-
-
 def tool_use(arguments: dict[str, Any], name: str = "TicketResponse") -> list[dict[str, Any]]:
-    return [{"toolUse": {"toolUseId": "tooluse_1", "name": name, "input": arguments}}]
+    return _tool_use(arguments, name)
 
 
-class Bedrock:
-    """A real bedrock-runtime client with a Stubber, recording the Converse requests."""
-
-    def __init__(self) -> None:
-        self.client = boto3.client("bedrock-runtime", region_name=REGION)
-        self.stubber = Stubber(self.client)
-        self.requests: list[dict[str, Any]] = []
-        self.client.meta.events.register(
-            "provide-client-params.bedrock-runtime.Converse",
-            lambda params, **_: self.requests.append(params),
-        )
+class Bedrock(StubbedBedrock):
+    """The stubbed client, plus the responder under test and the text it sent."""
 
     def responder(self, temperature: float = 0.2) -> BedrockResponder:
         return BedrockResponder(

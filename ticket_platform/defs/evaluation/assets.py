@@ -104,7 +104,7 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
         deps=[RAW_TICKETS],
         backfill_policy=dg.BackfillPolicy.single_run(),
         group_name="evaluation",
-        kinds={"python", "bedrock" if settings.judge.kind == "bedrock" else "rules"},
+        kinds={"python", settings.judge.kind},
         owners=["team:data-platform"],
         tags={"layer": "evaluation"},
         description=(
@@ -137,9 +137,8 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, judge: JudgeResource
     ) -> dg.MaterializeResult:
         judges = judges_of(judge)
-        limits = judge.limits()
         totals = {judge_id(j): RunStats() for j in judges}
-        budget = Budget(limits.max_calls, limits.max_cost_usd)
+        budget = judge.budget()
         days = sorted(date.fromisoformat(key) for key in context.partition_keys)
         with warehouse.session() as session:
             store.ensure_evaluation_tables(session)
@@ -247,8 +246,7 @@ def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, judge: JudgeResource
     ) -> dg.MaterializeResult:
         judges = judges_of(judge)
-        limits = judge.limits()
-        budget = Budget(limits.max_calls, limits.max_cost_usd)
+        budget = judge.budget()
         metadata: dict[str, dg.MetadataValue] = {}
         check_results: list[dg.AssetCheckResult] = []
         with warehouse.session() as session:

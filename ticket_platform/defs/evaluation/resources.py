@@ -8,7 +8,7 @@ from pydantic import Field
 from ticket_platform.evaluation.factory import build_judge, judge_price, run_limits
 from ticket_platform.evaluation.judge import Judge
 from ticket_platform.evaluation.pricing import Price
-from ticket_platform.evaluation.runner import RunLimits
+from ticket_platform.evaluation.runner import Budget, RunLimits
 from ticket_platform.settings import JudgeSettings
 
 
@@ -65,3 +65,7 @@ class JudgeResource(dg.ConfigurableResource):
 
     def limits(self) -> RunLimits:
         return run_limits(self.settings())
+
+    def budget(self) -> Budget:
+        """One run's budget, shared by every partition and judge of the run."""
+        return Budget(self.max_calls, self.max_cost_usd)
