@@ -38,9 +38,14 @@ infra-synth: install
 infra-deploy: install
 	cd infra_cdk && npx cdk deploy -c envName=$(ENV_NAME) -c alertEmails=$(ALERT_EMAILS)
 
+# The instance settings (pools, run retries, freshness daemon) every local command shares.
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
 ## demo: install, run generated tickets through the real-time path offline (simulate) into
 ## .data/, then run the whole batch graph and print a summary
-demo: install
+demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/ticket-platform simulate --tickets $(DEMO_TICKETS) --days $(DEMO_DAYS) --seed 42
 	$(BIN)/ticket-platform run
 
@@ -49,8 +54,7 @@ test: install
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS) || { s=$$?; [ $$s -eq 5 ] && echo 'pytest collected no tests'; [ $$s -eq 5 ] || exit $$s; }
 
 ## ui: the Dagster UI on http://127.0.0.1:3000 with the runs of `make demo`
-ui: install
-	mkdir -p $(DAGSTER_HOME)
+ui: install $(DAGSTER_HOME)/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 lint: install

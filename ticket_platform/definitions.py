@@ -1,10 +1,15 @@
-"""Entry point for ``dagster dev -w workspace.yaml``: everything under ``defs/``."""
+"""Entry point for ``dagster dev -w workspace.yaml``: everything under ``defs/``, with the
+project-wide freshness and automation policies applied (``defs/automation/policies.py``)."""
 
 from pathlib import Path
 
 import dagster as dg
 
+from ticket_platform.defs.automation.policies import apply_policies
+from ticket_platform.settings import get_settings
+
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    return apply_policies(loaded, get_settings())

@@ -56,6 +56,29 @@ class JudgeSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """Where alerts go (``TICKET_ALERT_*``). With neither SNS nor Slack set, they go to a local log."""
+
+    sns_topic_arn: str | None = None
+    slack_webhook_url: str | None = None
+    log_path: Path = DEFAULT_DATA_DIR / "alerts" / "alerts.jsonl"
+    # The audit table's own DuckDB file locally (kept apart from the single-writer warehouse so a
+    # sensor never waits on a running load); None means the warehouse itself (prod).
+    audit_database: Path | None = DEFAULT_DATA_DIR / "alerts" / "alerts.duckdb"
+    ui_url: str = "http://127.0.0.1:3000"  # links in alerts point at this Dagster UI
+
+
+@dataclass(frozen=True)
+class AutomationSettings:
+    """The landing sensor and freshness targets (``TICKET_SENSOR_*``, ``TICKET_FRESHNESS_*``)."""
+
+    lookback_days: int = 2  # days before yesterday the landing sensor still lists for late files
+    sensor_interval_seconds: int = 30
+    freshness_hours: float = 26.0  # project-wide default: every asset updated within a day
+    staging_freshness_hours: float = 1.0  # staging and fct_tickets in prod
+
+
+@dataclass(frozen=True)
 class Settings:
     env: Environment
     data_dir: Path
@@ -69,6 +92,8 @@ class Settings:
     read_workers: int
     redshift: RedshiftSettings | None = field(default=None)
     judge: JudgeSettings = field(default_factory=JudgeSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    automation: AutomationSettings = field(default_factory=AutomationSettings)
 
     @property
     def is_local(self) -> bool:
@@ -134,6 +159,31 @@ def get_settings() -> Settings:
         ),
         redshift=redshift,
         judge=_judge_settings(env),
+        alerts=_alert_settings(env, data_dir),
+        automation=_automation_settings(),
+    )
+
+
+def _alert_settings(env: str, data_dir: Path) -> AlertSettings:
+    audit_default = str(data_dir / "alerts" / "alerts.duckdb") if env == "local" else None
+    audit = _env("TICKET_ALERT_AUDIT_DATABASE", audit_default)
+    return AlertSettings(
+        sns_topic_arn=_env("TICKET_ALERT_SNS_TOPIC_ARN"),
+        slack_webhook_url=_env("TICKET_ALERT_SLACK_WEBHOOK_URL"),
+        log_path=Path(_env("TICKET_ALERT_LOG", str(data_dir / "alerts" / "alerts.jsonl")))
+        .expanduser()
+        .resolve(),
+        audit_database=Path(audit).expanduser().resolve() if audit else None,
+        ui_url=(_env("TICKET_DAGSTER_UI_URL", "http://127.0.0.1:3000") or "").rstrip("/"),
+    )
+
+
+def _automation_settings() -> AutomationSettings:
+    return AutomationSettings(
+        lookback_days=int(_float("TICKET_SENSOR_LOOKBACK_DAYS", 2, 0, 90)),
+        sensor_interval_seconds=int(_float("TICKET_SENSOR_INTERVAL_SECONDS", 30, 5, 3600)),
+        freshness_hours=_float("TICKET_FRESHNESS_HOURS", 26.0, 0.1, 24 * 30),
+        staging_freshness_hours=_float("TICKET_STAGING_FRESHNESS_HOURS", 1.0, 0.05, 24 * 30),
     )
 
 

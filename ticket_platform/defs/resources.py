@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_aws.redshift import RedshiftClientResource
 
+from ticket_platform.defs.automation.resources import AlertResource
 from ticket_platform.defs.evaluation.resources import JudgeResource
 from ticket_platform.defs.ingest.resources import (
     DuckDBWarehouse,
@@ -45,6 +46,7 @@ def platform_resources(settings: Settings) -> dict[str, object]:
         "warehouse": warehouse_resource(settings),
         "dbt": dbt_cli(settings),
         "judge": JudgeResource.from_settings(settings.judge, settings.aws_region),
+        "alerts": AlertResource.from_settings(settings.alerts),
     }
 
 

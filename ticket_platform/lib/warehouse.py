@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import orjson
 import pyarrow as pa
-from tenacity import retry, retry_if_exception, stop_after_delay, wait_random_exponential
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random_exponential
 
 from ticket_platform.lib import warehouse_sql as sql
 from ticket_platform.lib.warehouse_sql import Dialect
@@ -82,6 +82,9 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     ),
     "evaluated_at": pa.timestamp("us"),
     "computed_at": pa.timestamp("us"),
+    # alert audit table (ticket_platform/alerts/audit_sql.py)
+    "occurred_at": pa.timestamp("us"),
+    "sent_at": pa.timestamp("us"),
 }
 
 
@@ -117,7 +120,7 @@ class WarehouseSession(Protocol):
 # --------------------------------------------------------------------------------------------
 # DuckDB
 # --------------------------------------------------------------------------------------------
-def _is_lock_conflict(error: BaseException) -> bool:
+def is_lock_conflict(error: BaseException) -> bool:
     return "lock" in str(error).lower() and "duckdb" in type(error).__module__
 
 
@@ -163,16 +166,18 @@ class DuckDBSession:
         self.con.execute("rollback")
 
 
-@retry(
-    retry=retry_if_exception(_is_lock_conflict),
-    wait=wait_random_exponential(multiplier=0.2, max=5),
-    stop=stop_after_delay(120),
-    reraise=True,
-)
-def _duckdb_connect(path: str) -> Any:
+def _duckdb_connect(path: str, lock_wait_seconds: float) -> Any:
     import duckdb
 
-    return duckdb.connect(path)
+    for attempt in Retrying(
+        retry=retry_if_exception(is_lock_conflict),
+        wait=wait_random_exponential(multiplier=0.2, max=5),
+        stop=stop_after_delay(lock_wait_seconds),
+        reraise=True,
+    ):
+        with attempt:
+            return duckdb.connect(path)
+    raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
 DUCKDB_MEMORY_LIMIT = "1GB"
@@ -180,15 +185,18 @@ DUCKDB_MEMORY_LIMIT = "1GB"
 
 @contextmanager
 def duckdb_session(
-    path: str | Path, memory_limit: str = DUCKDB_MEMORY_LIMIT
+    path: str | Path,
+    memory_limit: str = DUCKDB_MEMORY_LIMIT,
+    lock_wait_seconds: float = 120,
 ) -> Iterator[DuckDBSession]:
-    """A session on a DuckDB file; waits (bounded) while another process holds its write lock.
+    """A session on a DuckDB file; waits up to ``lock_wait_seconds`` while another process holds
+    its write lock (DuckDB allows one writing process), then raises the lock error.
 
     DuckDB's buffer pool defaults to 80 % of RAM and keeps pages of the growing table cached;
     the load needs far less, so the session caps it (and lets inserts ignore row order).
     """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = _duckdb_connect(str(path))
+    con = _duckdb_connect(str(path), lock_wait_seconds)
     con.execute(f"set memory_limit = '{memory_limit}'")
     con.execute("set preserve_insertion_order = false")
     try:

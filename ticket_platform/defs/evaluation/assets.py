@@ -4,6 +4,7 @@ from datetime import date
 
 import dagster as dg
 
+from ticket_platform.defs.automation.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.defs.evaluation.resources import JudgeResource
 from ticket_platform.defs.ingest.assets import RAW_TICKETS
 from ticket_platform.defs.ingest.resources import WarehouseResource
@@ -103,6 +104,8 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
         partitions_def=daily_ticket_partitions(settings),
         deps=[RAW_TICKETS],
         backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=writer_pool(settings),
+        retry_policy=TRANSIENT_RETRY,
         group_name="evaluation",
         kinds={"python", settings.judge.kind},
         owners=["team:data-platform"],
@@ -228,6 +231,8 @@ def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=JUDGE_CALIBRATION,
+        pool=writer_pool(settings),
+        retry_policy=TRANSIENT_RETRY,
         group_name="evaluation",
         kinds={"python"},
         owners=["team:data-platform"],
@@ -309,7 +314,10 @@ def defs() -> dg.Definitions:
     calibration = build_judge_calibration_asset(settings)
     job = dg.define_asset_job(
         EVALUATION_JOB,
-        selection=dg.AssetSelection.assets(evaluations),
+        # The asset and its own checks: dbt's source tests run with dbt, freshness checks with
+        # their sensor.
+        selection=dg.AssetSelection.assets(evaluations).without_checks()
+        | dg.AssetSelection.checks(*evaluations.check_keys),
         description="Judge the generated responses of the selected days.",
     )
     calibrate = dg.define_asset_job(

@@ -4,6 +4,7 @@ from datetime import date
 
 import dagster as dg
 
+from ticket_platform.defs.automation.pools import TRANSIENT_RETRY, ingest_pool
 from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
 from ticket_platform.lib.ingest import (
     LoadReport,
@@ -25,6 +26,8 @@ def build_raw_tickets_asset(settings: Settings) -> dg.AssetsDefinition:
         key=RAW_TICKETS,
         partitions_def=daily_ticket_partitions(settings),
         backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=ingest_pool(settings),
+        retry_policy=TRANSIENT_RETRY,
         group_name="ingest",
         kinds={"python", "duckdb" if settings.is_local else "redshift"},
         owners=["team:data-platform"],

@@ -44,7 +44,8 @@ class WarehouseResource(dg.ConfigurableResource):
         raise NotImplementedError
 
     @contextmanager
-    def session(self) -> Iterator[WarehouseSession]:
+    def session(self, lock_wait_seconds: float = 120) -> Iterator[WarehouseSession]:
+        """A session; on DuckDB, waits up to ``lock_wait_seconds`` for another writer to finish."""
         raise NotImplementedError
         yield
 
@@ -59,8 +60,8 @@ class DuckDBWarehouse(WarehouseResource):
         return "duckdb"
 
     @contextmanager
-    def session(self) -> Iterator[WarehouseSession]:
-        with duckdb_session(self.database) as session:
+    def session(self, lock_wait_seconds: float = 120) -> Iterator[WarehouseSession]:
+        with duckdb_session(self.database, lock_wait_seconds=lock_wait_seconds) as session:
             yield session
 
 
@@ -74,7 +75,7 @@ class PostgresWarehouse(WarehouseResource):
         return "postgres"
 
     @contextmanager
-    def session(self) -> Iterator[WarehouseSession]:
+    def session(self, lock_wait_seconds: float = 120) -> Iterator[WarehouseSession]:
         import psycopg2
 
         with postgres_session(lambda: psycopg2.connect(self.dsn)) as session:
@@ -95,7 +96,7 @@ class RedshiftWarehouse(WarehouseResource):
         return "redshift"
 
     @contextmanager
-    def session(self) -> Iterator[WarehouseSession]:
+    def session(self, lock_wait_seconds: float = 120) -> Iterator[WarehouseSession]:
         import psycopg2
 
         kind, bucket, prefix = parse_landing_uri(self.staging_uri)

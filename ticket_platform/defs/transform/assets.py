@@ -7,6 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ticket_platform.defs.automation.pools import writer_pool
 from ticket_platform.defs.ingest.resources import WarehouseResource
 from ticket_platform.defs.transform.project import dbt_environment, dbt_project, prepare_manifest
 from ticket_platform.defs.transform.translator import TicketDbtTranslator
@@ -63,6 +64,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         project=project,
         dagster_dbt_translator=TicketDbtTranslator(),
         name="ticket_dbt_models",
+        pool=writer_pool(settings),
     )
     def ticket_dbt_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
