@@ -11,7 +11,7 @@ INFRA_STAMP := infra_cdk/node_modules/.installed-stamp
 DEMO_TICKETS ?= 3000
 DEMO_DAYS    ?= 14
 
-.PHONY: install infra-install infra-synth infra-deploy demo test ui lint bench clean
+.PHONY: install infra-install infra-synth infra-deploy demo test ui lint bench bench-automation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,11 +61,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: ingest benchmark (100,000 generated files by default), simulator and judge throughput
+## bench: ingest benchmark (100,000 generated files by default), simulator and judge throughput,
+## landing sensor tick time (bench/automation_latency.py, file→marts with the daemon, runs alone)
 bench: install
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/simulator_bench.py
 	$(BIN)/python bench/evaluation_bench.py
+	$(BIN)/python bench/sensor_bench.py
+
+## bench-automation: file landed → marts updated with `dagster dev` running (its own data dir)
+bench-automation: install
+	$(BIN)/python bench/automation_latency.py
 
 clean:
 	rm -rf .data dbt_project/target dbt_project/logs infra_cdk/.build infra_cdk/cdk.out

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from prod_env import PROD_ENV
 
 from ticket_platform.defs.automation.pools import INGEST_POOL, LOCAL_WRITER_POOL
 from ticket_platform.defs.evaluation.assets import RESPONSE_EVALUATIONS
@@ -15,14 +16,6 @@ from ticket_platform.settings import PROJECT_ROOT
 STG = dg.AssetKey(["staging", "stg_tickets"])
 FCT = dg.AssetKey(["marts", "fct_tickets"])
 VOLUME = dg.AssetKey(["marts", "daily_ticket_volume"])
-PROD_ENV = {
-    "TICKET_PLATFORM_ENV": "prod",
-    "TICKET_LANDING_URI": "s3://lake/landing",
-    "TICKET_REDSHIFT_HOST": "cluster.example",
-    "TICKET_REDSHIFT_USER": "loader",
-    "TICKET_REDSHIFT_IAM_ROLE_ARN": "arn:aws:iam::1:role/copy",
-    "TICKET_REDSHIFT_STAGING_URI": "s3://lake/_staging",
-}
 SENSORS = {
     "landing_sensor",
     "dbt_automation_sensor",
@@ -147,3 +140,13 @@ def test_automation_follows_a_new_raw_partition(local):
             defs=local, instance=instance, asset_selection=selection, cursor=second.cursor
         )
         assert third.total_requested == 0, "handled updates are not requested twice"
+
+
+def test_the_landing_sensor_loads_and_judges_in_one_run(local):
+    sensor = local.resolve_sensor_def("landing_sensor")
+    assert sensor.job_name == "load_and_judge"
+    job = local.resolve_job_def("load_and_judge")
+    assert job.asset_layer.selected_asset_keys == {RAW_TICKETS, RESPONSE_EVALUATIONS}
+    checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
+    assert "quarantine_rate_within_limit" in checks
+    assert not any("freshness" in name for name in checks), "freshness checks have their sensor"

@@ -2,6 +2,7 @@
 
 import dagster as dg
 import pytest
+from prod_env import PROD_ENV
 
 from ticket_platform.defs.ingest.assets import INGEST_JOB, QUARANTINE_CHECK, RAW_TICKETS
 from ticket_platform.defs.ingest.resources import DuckDBWarehouse, RedshiftWarehouse
@@ -58,14 +59,7 @@ def test_one_switch_chooses_the_warehouse(monkeypatch, tmp_path):
     assert local["warehouse"].database == str(tmp_path / "warehouse.duckdb")
     assert local["dbt"].target == "local"
 
-    for name, value in {
-        "TICKET_PLATFORM_ENV": "prod",
-        "TICKET_LANDING_URI": "s3://lake/landing",
-        "TICKET_REDSHIFT_HOST": "cluster.example",
-        "TICKET_REDSHIFT_USER": "loader",
-        "TICKET_REDSHIFT_IAM_ROLE_ARN": "arn:aws:iam::1:role/copy",
-        "TICKET_REDSHIFT_STAGING_URI": "s3://lake/_staging",
-    }.items():
+    for name, value in PROD_ENV.items():
         monkeypatch.setenv(name, value)
     prod = platform_resources(get_settings())
     assert isinstance(prod["warehouse"], RedshiftWarehouse)

@@ -12,4 +12,7 @@ from ticket_platform.settings import get_settings
 @dg.definitions
 def defs() -> dg.Definitions:
     loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
-    return apply_policies(loaded, get_settings())
+    # Runs here are one or two steps serialised by pools: a process per step (the multiprocess
+    # default) would only add seconds of start-up to every run.
+    executor = dg.Definitions(executor=dg.in_process_executor)
+    return apply_policies(dg.Definitions.merge(loaded, executor), get_settings())

@@ -73,7 +73,7 @@ class AutomationSettings:
     """The landing sensor and freshness targets (``TICKET_SENSOR_*``, ``TICKET_FRESHNESS_*``)."""
 
     lookback_days: int = 2  # days before yesterday the landing sensor still lists for late files
-    sensor_interval_seconds: int = 30
+    sensor_interval_seconds: int = 15
     freshness_hours: float = 26.0  # project-wide default: every asset updated within a day
     staging_freshness_hours: float = 1.0  # staging and fct_tickets in prod
 
@@ -181,7 +181,7 @@ def _alert_settings(env: str, data_dir: Path) -> AlertSettings:
 def _automation_settings() -> AutomationSettings:
     return AutomationSettings(
         lookback_days=int(_float("TICKET_SENSOR_LOOKBACK_DAYS", 2, 0, 90)),
-        sensor_interval_seconds=int(_float("TICKET_SENSOR_INTERVAL_SECONDS", 30, 5, 3600)),
+        sensor_interval_seconds=int(_float("TICKET_SENSOR_INTERVAL_SECONDS", 15, 5, 3600)),
         freshness_hours=_float("TICKET_FRESHNESS_HOURS", 26.0, 0.1, 24 * 30),
         staging_freshness_hours=_float("TICKET_STAGING_FRESHNESS_HOURS", 1.0, 0.05, 24 * 30),
     )

@@ -164,3 +164,28 @@ def test_s3_listing_is_paginated_beyond_1000_keys(settings, seed_lines, tmp_path
         "2025-08-08": "1050",
         "2025-08-09": "1",
     }
+
+
+def test_a_day_whose_load_is_running_is_not_requested_again(settings, seed_landing, tmp_path):
+    sensor = build_landing_sensor(settings, today=lambda: TODAY)
+    resources = {
+        "landing": LandingResource(uri=seed_landing.uri),
+        "warehouse": DuckDBWarehouse(database=str(tmp_path / "w.duckdb")),
+    }
+    with dg.DagsterInstance.ephemeral() as instance:
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="load_and_judge",
+                run_id="running-load",
+                status=dg.DagsterRunStatus.STARTED,
+                tags={PARTITION_TAG: DAY.isoformat()},
+            )
+        )
+        result = sensor(dg.build_sensor_context(instance=instance, resources=resources))
+        assert isinstance(result, dg.SkipReason) and "being loaded" in result.skip_message
+        # The load ends (here: it fails); the files it did not load are requested again.
+        instance.report_run_failed(instance.get_run_by_id("running-load"))
+        [request] = _requests(
+            sensor(dg.build_sensor_context(instance=instance, resources=resources))
+        )
+        assert request.partition_key == DAY.isoformat()

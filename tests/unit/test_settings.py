@@ -1,4 +1,5 @@
 import pytest
+from prod_env import PROD_ENV
 
 from ticket_platform.settings import SettingsError, get_settings
 
@@ -60,15 +61,7 @@ def test_the_judge_is_offline_locally_and_bedrock_in_prod(monkeypatch):
         None,
         None,
     )
-    for name, value in {
-        "TICKET_PLATFORM_ENV": "prod",
-        "TICKET_LANDING_URI": "s3://lake/landing",
-        "TICKET_REDSHIFT_HOST": "cluster.example",
-        "TICKET_REDSHIFT_USER": "loader",
-        "TICKET_REDSHIFT_IAM_ROLE_ARN": "arn:aws:iam::1:role/copy",
-        "TICKET_REDSHIFT_STAGING_URI": "s3://lake/_staging",
-        "TICKET_JUDGE_MAX_CALLS": "500",
-    }.items():
+    for name, value in {**PROD_ENV, "TICKET_JUDGE_MAX_CALLS": "500"}.items():
         monkeypatch.setenv(name, value)
     prod = get_settings().judge
     assert (prod.kind, prod.max_calls, prod.temperature) == ("bedrock", 500, 0.0)

@@ -10,21 +10,14 @@ import orjson
 
 from ticket_platform.alerts import audit_sql as sql
 from ticket_platform.alerts.alert import Alert
-from ticket_platform.lib.warehouse import WarehouseSession
+from ticket_platform.lib.warehouse import WarehouseSession, run_in_transaction
 
 KEYS_PER_QUERY = 500  # keeps the IN list (and the parameter count) bounded
 
 
 def ensure_alert_tables(session: WarehouseSession) -> None:
     """Create the ``ops`` schema and ``ops.alert_log`` if they do not exist."""
-    session.begin()
-    try:
-        for statement in sql.create_alert_tables_sql(session.dialect):
-            session.execute(statement)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    run_in_transaction(session, sql.create_alert_tables_sql(session.dialect))
 
 
 def delivery_row(

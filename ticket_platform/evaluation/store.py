@@ -9,14 +9,14 @@ from typing import Any
 from ticket_platform.evaluation import store_sql as sql
 from ticket_platform.evaluation.calibration import Agreement, ReferenceSet
 from ticket_platform.evaluation.rubric import CRITERIA, RUBRIC_VERSION, Criterion, EvaluationItem
-from ticket_platform.lib.warehouse import WarehouseSession
+from ticket_platform.lib.warehouse import WarehouseSession, run_in_transaction
 from ticket_platform.lib.warehouse_sql import TICKETS_TABLE
 
 _ITEM_COLUMNS = ("ticket_id", "subject", "description", "product", "issue_type", "response_text")
 
 
 def ensure_evaluation_tables(session: WarehouseSession) -> None:
-    _in_transaction(session, sql.create_evaluation_tables_sql(session.dialect))
+    run_in_transaction(session, sql.create_evaluation_tables_sql(session.dialect))
 
 
 def partition_items(session: WarehouseSession, day: date) -> list[EvaluationItem]:
@@ -137,14 +137,3 @@ def _merge(
         session.rollback()
         raise
     return len(rows)
-
-
-def _in_transaction(session: WarehouseSession, statements: Sequence[str]) -> None:
-    session.begin()
-    try:
-        for statement in statements:
-            session.execute(statement)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise

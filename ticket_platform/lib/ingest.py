@@ -25,7 +25,7 @@ from ticket_platform.lib import warehouse_sql as sql
 from ticket_platform.lib.batch import ParsedBatch, parse_files
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.parsing import DEFAULT_MAX_FILE_BYTES
-from ticket_platform.lib.warehouse import WarehouseSession
+from ticket_platform.lib.warehouse import WarehouseSession, run_in_transaction
 
 TICKETS_PREFIX = "tickets"
 PARSE_BATCH = 1_000  # files parsed together; transactions gather batches up to chunk_files
@@ -184,14 +184,7 @@ def _write(session: WarehouseSession, batch: ParsedBatch, total: LoadReport) -> 
 
 
 def ensure_tables(session: WarehouseSession) -> None:
-    session.begin()
-    try:
-        for statement in sql.create_tables_sql(session.dialect):
-            session.execute(statement)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    run_in_transaction(session, sql.create_tables_sql(session.dialect))
 
 
 def apply_batch(

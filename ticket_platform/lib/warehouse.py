@@ -117,6 +117,18 @@ class WarehouseSession(Protocol):
     def rollback(self) -> None: ...
 
 
+def run_in_transaction(session: WarehouseSession, statements: Sequence[str]) -> None:
+    """Run the statements in one transaction; roll back and re-raise on the first error."""
+    session.begin()
+    try:
+        for statement in statements:
+            session.execute(statement)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
 # --------------------------------------------------------------------------------------------
 # DuckDB
 # --------------------------------------------------------------------------------------------

@@ -5,7 +5,12 @@ from datetime import UTC, date, datetime
 
 import dagster as dg
 
-from ticket_platform.defs.ingest.assets import INGEST_JOB
+from ticket_platform.defs.evaluation.assets import (
+    COMPLETE_CHECK,
+    FLAGS_CHECK,
+    RESPONSE_EVALUATIONS,
+)
+from ticket_platform.defs.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
 from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
 from ticket_platform.lib import warehouse_sql as sql
 from ticket_platform.lib.ingest import ensure_tables
@@ -14,14 +19,31 @@ from ticket_platform.lib.warehouse import is_lock_conflict
 from ticket_platform.settings import Settings, get_settings
 
 LANDING_SENSOR = "landing_sensor"
+LOAD_AND_JUDGE_JOB = "load_and_judge"
 PARTITION_TAG = "ticket/ingest_partition"  # dagster.yaml limits runs to one per value
 # A tick must finish well inside Dagster's 60 s sensor timeout; a load holding DuckDB's single
 # writer lock for longer makes the tick skip, and the next tick finds the same files.
 LOCK_WAIT_SECONDS = 15
+IN_FLIGHT = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 def utc_today() -> date:
     return datetime.now(UTC).date()
+
+
+def days_being_loaded(instance: dg.DagsterInstance) -> set[date]:
+    """Days with a load run queued or in progress (from the runs' partition tag)."""
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(job_name=LOAD_AND_JUDGE_JOB, statuses=IN_FLIGHT), limit=500
+    )
+    return {
+        date.fromisoformat(run.tags[PARTITION_TAG]) for run in runs if PARTITION_TAG in run.tags
+    }
 
 
 def build_landing_sensor(
@@ -32,13 +54,14 @@ def build_landing_sensor(
 
     @dg.sensor(
         name=LANDING_SENSOR,
-        job_name=INGEST_JOB,
+        job_name=LOAD_AND_JUDGE_JOB,
         minimum_interval_seconds=settings.automation.sensor_interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=(
             "Lists the landing zone's day prefixes that can receive files (today, yesterday and "
             f"{lookback} more day(s), TICKET_SENSOR_LOOKBACK_DAYS) and requests one ingest run "
-            "per day holding files the load ledger has not seen. Newness comes from the ledger, "
+            "per day holding files the load ledger has not seen (load, then judge the day's "
+            "responses, in one run; dbt follows by automation). Newness comes from the ledger, "
             "so late, out-of-order and rewritten files are found; the run key is a digest of "
             "the pending files, so repeated ticks never queue a duplicate run."
         ),
@@ -68,12 +91,16 @@ def build_landing_sensor(
                 )
             raise
 
+        busy = days_being_loaded(context.instance)
         requests = []
         for scan in scans:
             context.log.info(
                 f"{scan.day}: {scan.files_listed:,} files, {len(scan.pending):,} not yet loaded"
+                + (" (a load of this day is queued or running)" if scan.day in busy else "")
             )
-            if scan.pending:
+            # A running load shrinks the pending set as it commits; asking again would only
+            # queue a run with nothing left to do. Files that land meanwhile: the next tick.
+            if scan.pending and scan.day not in busy:
                 requests.append(
                     dg.RunRequest(
                         run_key=scan.run_key,
@@ -86,13 +113,31 @@ def build_landing_sensor(
                 )
         if not requests:
             return dg.SkipReason(
-                f"every file under {store.uri} for {days[0]}..{days[-1]} is already loaded"
+                f"every file under {store.uri} for {days[0]}..{days[-1]} is already loaded "
+                "or being loaded"
             )
         return dg.SensorResult(run_requests=requests)
 
     return landing_sensor
 
 
+def load_and_judge_job():
+    """The day's load and its evaluation in one run: one process start instead of two, and dbt
+    (which waits while its upstreams are in progress) then builds once with both."""
+    return dg.define_asset_job(
+        LOAD_AND_JUDGE_JOB,
+        selection=dg.AssetSelection.assets(RAW_TICKETS, RESPONSE_EVALUATIONS).without_checks()
+        | dg.AssetSelection.checks(
+            dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK),
+            dg.AssetCheckKey(RESPONSE_EVALUATIONS, COMPLETE_CHECK),
+            dg.AssetCheckKey(RESPONSE_EVALUATIONS, FLAGS_CHECK),
+        ),
+        description="Load the landed files of the selected days, then judge their responses.",
+    )
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(sensors=[build_landing_sensor(get_settings())])
+    return dg.Definitions(
+        sensors=[build_landing_sensor(get_settings())], jobs=[load_and_judge_job()]
+    )

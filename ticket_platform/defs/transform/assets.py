@@ -56,7 +56,6 @@ def with_row_counts(
 
 def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     project = dbt_project(settings)
-    project.prepare_if_dev()
     prepare_manifest(settings)
 
     @dbt_assets(
