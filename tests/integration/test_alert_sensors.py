@@ -200,3 +200,17 @@ def test_high_priority_failing_responses_alert_once(alerts, warehouse, seed_land
     assert {entry["kind"] for entry in logged} == {"high_priority_response"}
     assert all(entry["details"]["ticket_id"].startswith("TKT-") for entry in logged)
     assert len(_audit(alerts)) == expected
+
+
+def test_turning_alerts_on_does_not_replay_old_failures(alerts, warehouse, monkeypatch):
+    from ticket_platform.defs.automation import alerts as alert_sensors
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        dg.materialize([orders], instance=instance)
+        monkeypatch.setattr(alert_sensors, "FIRST_TICK_LOOKBACK_SECONDS", -60)  # all is "old"
+        resources = {"alerts": alerts, "warehouse": warehouse}
+        check_and_freshness_alerts(dg.build_sensor_context(instance=instance, resources=resources))
+        assert _logged(alerts) == []
+        monkeypatch.setattr(alert_sensors, "FIRST_TICK_LOOKBACK_SECONDS", 3600)
+        check_and_freshness_alerts(dg.build_sensor_context(instance=instance, resources=resources))
+        assert len(_logged(alerts)) == 1, "a failure inside the window is alerted"

@@ -2,6 +2,7 @@
 response failed evaluation. Each alert goes to the configured channels once (deduplicated by
 the audit table ``ops.alert_log``, which records what, when, why and to whom)."""
 
+import time
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -15,6 +16,9 @@ from ticket_platform.defs.ingest.resources import WarehouseResource
 from ticket_platform.lib.warehouse import is_lock_conflict
 
 EVENT_BATCH = 500
+# A sensor's first tick (no cursor yet) looks back this far, not over the instance's whole
+# history: turning alerts on must not replay years of old failures.
+FIRST_TICK_LOOKBACK_SECONDS = 24 * 3600
 ALERT_SENSOR_INTERVAL_SECONDS = 60
 _CHECK_SEVERITY = {dg.AssetCheckSeverity.ERROR: "error", dg.AssetCheckSeverity.WARN: "warning"}
 
@@ -29,6 +33,22 @@ def _send(
         f"{report.skipped_duplicates} already sent"
     )
     return report
+
+
+def _deliver(
+    context, alerts: AlertResource, warehouse: WarehouseResource, batch: list[Alert]
+) -> dg.SkipReason | None:
+    """Send the batch; a skip reason when the next tick must try again (the audit table is
+    locked, or some alert reached no channel). Delivered alerts are never sent twice."""
+    try:
+        report = _send(context, alerts, warehouse, batch)
+    except Exception as error:
+        if is_lock_conflict(error):
+            return dg.SkipReason(f"alert audit table busy; retrying next tick ({error})")
+        raise
+    if report.failed:
+        return dg.SkipReason(f"{report.failed} alert(s) undelivered; retrying next tick")
+    return None
 
 
 def run_failure_alert(run: dg.DagsterRun, message: str, ui_url: str) -> Alert:
@@ -132,8 +152,12 @@ def check_and_freshness_alerts(
     cursors = dict(enumerate(int(c) for c in (context.cursor or "0,0").split(",")))
     batch: list[Alert] = []
     for index, (event_type, to_alert) in enumerate(_WATCHED_EVENTS):
+        # Until the first event of a type is seen, only the look-back window counts.
+        since = time.time() - FIRST_TICK_LOOKBACK_SECONDS if cursors[index] == 0 else None
         records = context.instance.get_event_records(
-            dg.EventRecordsFilter(event_type=event_type, after_cursor=cursors[index]),
+            dg.EventRecordsFilter(
+                event_type=event_type, after_cursor=cursors[index], after_timestamp=since
+            ),
             limit=EVENT_BATCH,
             ascending=True,
         )
@@ -142,15 +166,9 @@ def check_and_freshness_alerts(
             if alert is not None:
                 batch.append(alert)
             cursors[index] = record.storage_id
-    if batch:
-        try:
-            report = _send(context, alerts, warehouse, batch)
-        except Exception as error:
-            if is_lock_conflict(error):
-                return dg.SkipReason(f"alert audit table busy; retrying next tick ({error})")
-            raise
-        if report.failed:  # keep the cursor: the audit table skips what was delivered
-            return dg.SkipReason(f"{report.failed} alert(s) undelivered; retrying next tick")
+    retry = _deliver(context, alerts, warehouse, batch) if batch else None
+    if retry:
+        return retry  # the cursor stays: the audit table skips what was delivered
     context.update_cursor(",".join(str(cursors[i]) for i in range(len(_WATCHED_EVENTS))))
     return dg.SkipReason(f"{len(batch)} failing check or freshness event(s) handled")
 
@@ -167,8 +185,15 @@ def check_and_freshness_alerts(
 def high_priority_response_alerts(
     context: dg.SensorEvaluationContext, alerts: AlertResource, warehouse: WarehouseResource
 ) -> dg.SkipReason:
+    records_filter = (
+        dg.AssetRecordsFilter(
+            RESPONSE_EVALUATIONS, after_timestamp=time.time() - FIRST_TICK_LOOKBACK_SECONDS
+        )
+        if context.cursor is None
+        else RESPONSE_EVALUATIONS
+    )
     result = context.instance.fetch_materializations(
-        RESPONSE_EVALUATIONS, limit=EVENT_BATCH, cursor=context.cursor, ascending=True
+        records_filter, limit=EVENT_BATCH, cursor=context.cursor, ascending=True
     )
     days = sorted({date.fromisoformat(r.partition_key) for r in result.records if r.partition_key})
     if not days:
@@ -179,18 +204,16 @@ def high_priority_response_alerts(
     try:
         with warehouse.session(lock_wait_seconds=15) as session:
             found = high_priority_failures(session, days, link=link)
-        report = _send(context, alerts, warehouse, found) if found else None
     except Exception as error:
         if is_lock_conflict(error):
             return dg.SkipReason(f"warehouse busy; retrying next tick ({error})")
         raise
-    if report and report.failed:
-        return dg.SkipReason(f"{report.failed} alert(s) undelivered; retrying next tick")
+    retry = _deliver(context, alerts, warehouse, found) if found else None
+    if retry:
+        return retry
     context.update_cursor(result.cursor)
-    sent = report.sent if report else 0
     return dg.SkipReason(
-        f"{len(days)} evaluated day(s) checked: {len(found)} failing HIGH-priority response(s), "
-        f"{sent} new alert(s)"
+        f"{len(days)} evaluated day(s) checked: {len(found)} failing HIGH-priority response(s)"
     )
 
 
