@@ -77,10 +77,12 @@ def _record_all_loaded(landing: Landing, warehouse: Path) -> None:
         session.commit()
 
 
-def _tick_seconds(uri: str, warehouse: Path, endpoint: str | None) -> tuple[float, int]:
+def _tick_seconds(
+    uri: str, warehouse: Path, endpoint: str | None, repeats: int
+) -> tuple[float, int]:
     sensor = build_landing_sensor(get_settings(), today=lambda: TODAY)
     times, pending = [], 0
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         with dg.DagsterInstance.ephemeral() as instance:
             context = dg.build_sensor_context(
                 instance=instance,
@@ -99,26 +101,28 @@ def _tick_seconds(uri: str, warehouse: Path, endpoint: str | None) -> tuple[floa
     return statistics.median(times), pending
 
 
-def _list_seconds(landing: Landing) -> float:
+def _list_seconds(landing: Landing, repeats: int) -> float:
     """The floor under a tick: listing the day's prefix and nothing else."""
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         sum(1 for _ in landing.list(partition_prefix(DAY)))
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
-def bench(kind: str, landing: Landing, uri: str, n: int, tmp: Path, endpoint: str | None) -> dict:
+def bench(
+    kind: str, landing: Landing, uri: str, n: int, tmp: Path, endpoint: str | None, repeats: int
+) -> dict:
     warehouse = tmp / f"{kind}-{n}.duckdb"
     started = time.perf_counter()
     _fill(landing, n)
     fill_seconds = time.perf_counter() - started
-    first, first_pending = _tick_seconds(uri, warehouse, endpoint)
+    first, first_pending = _tick_seconds(uri, warehouse, endpoint, repeats)
     _record_all_loaded(landing, warehouse)
     landing.write(f"{partition_prefix(DAY)}ticket_0000000-late.json", b"{}")
-    steady, steady_pending = _tick_seconds(uri, warehouse, endpoint)
-    list_only = _list_seconds(landing)
+    steady, steady_pending = _tick_seconds(uri, warehouse, endpoint, repeats)
+    list_only = _list_seconds(landing, repeats)
     row = {
         "landing": kind,
         "files": n,
@@ -137,7 +141,8 @@ def main() -> None:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")  # the moto server accepts any key
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument("--s3-sizes", type=int, nargs="*", default=[10_000])
     args = parser.parse_args()
     rows = []
@@ -145,7 +150,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         for n in args.sizes:
             local = LocalLanding(tmp / f"landing-{n}")
-            rows.append(bench("local", local, local.uri, n, tmp, None))
+            rows.append(bench("local", local, local.uri, n, tmp, None, args.repeats))
         if args.s3_sizes:
             import boto3
             from moto.server import ThreadedMotoServer
@@ -167,7 +172,11 @@ def main() -> None:
                     bucket = f"lake-{n}"
                     client.create_bucket(Bucket=bucket)
                     landing = S3Landing(client, bucket, "landing")
-                    rows.append(bench("s3", landing, f"s3://{bucket}/landing", n, tmp, endpoint))
+                    rows.append(
+                        bench(
+                            "s3", landing, f"s3://{bucket}/landing", n, tmp, endpoint, args.repeats
+                        )
+                    )
             finally:
                 server.stop()
     out = Path(__file__).with_name("sensor_results.json")

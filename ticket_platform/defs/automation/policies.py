@@ -10,10 +10,9 @@ from datetime import timedelta
 import dagster as dg
 
 from ticket_platform.defs.automation.conditions import daily, follows_partitions, follows_upstream
+from ticket_platform.defs.evaluation.assets import JUDGE_CALIBRATION, RESPONSE_EVALUATIONS
 from ticket_platform.settings import Settings
 
-RESPONSE_EVALUATIONS = dg.AssetKey(["evaluation", "response_evaluations"])
-JUDGE_CALIBRATION = dg.AssetKey(["evaluation", "judge_calibration"])
 FCT_TICKETS = dg.AssetKey(["marts", "fct_tickets"])
 # What analysts watch closest: staging (raw load and dbt staging views) and the ticket fact.
 TIGHT_FRESHNESS = dg.AssetSelection.tag("layer", "staging") | dg.AssetSelection.assets(FCT_TICKETS)

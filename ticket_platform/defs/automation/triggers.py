@@ -1,4 +1,5 @@
-"""Automation sensors (split by kind), freshness check sensors and the nightly schedules."""
+"""What starts runs by itself: automation sensors (split by kind), the partition freshness
+sensor and the nightly schedules."""
 
 from datetime import UTC, datetime, timedelta
 
