@@ -66,6 +66,7 @@ class AlertSettings:
     # sensor never waits on a running load); None means the warehouse itself (prod).
     audit_database: Path | None = DEFAULT_DATA_DIR / "alerts" / "alerts.duckdb"
     ui_url: str = "http://127.0.0.1:3000"  # links in alerts point at this Dagster UI
+    min_severity: Literal["warning", "error"] = "warning"  # failed WARN checks alert too
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,15 @@ def _alert_settings(env: str, data_dir: Path) -> AlertSettings:
         .resolve(),
         audit_database=Path(audit).expanduser().resolve() if audit else None,
         ui_url=(_env("TICKET_DAGSTER_UI_URL", "http://127.0.0.1:3000") or "").rstrip("/"),
+        min_severity=_choice("TICKET_ALERT_MIN_SEVERITY", "warning", ("warning", "error")),
     )
+
+
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (_env(name, default) or default).lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 def _automation_settings() -> AutomationSettings:

@@ -214,3 +214,32 @@ def test_turning_alerts_on_does_not_replay_old_failures(alerts, warehouse, monke
         monkeypatch.setattr(alert_sensors, "FIRST_TICK_LOOKBACK_SECONDS", 3600)
         check_and_freshness_alerts(dg.build_sensor_context(instance=instance, resources=resources))
         assert len(_logged(alerts)) == 1, "a failure inside the window is alerted"
+
+
+@dg.asset(check_specs=[dg.AssetCheckSpec("few_flags", asset="verdicts")])
+def verdicts() -> dg.MaterializeResult:
+    return dg.MaterializeResult(
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="few_flags", passed=False, severity=dg.AssetCheckSeverity.WARN
+            )
+        ]
+    )
+
+
+@pytest.mark.parametrize(("min_severity", "expected"), [("warning", 2), ("error", 1)])
+def test_min_severity_drops_warnings(tmp_path, warehouse, min_severity, expected):
+    alerts = AlertResource(
+        log_path=str(tmp_path / "alerts.jsonl"),
+        audit_database=str(tmp_path / "alerts.duckdb"),
+        min_severity=min_severity,
+    )
+    with dg.DagsterInstance.ephemeral() as instance:
+        dg.materialize([orders, verdicts], instance=instance)
+        check_and_freshness_alerts(
+            dg.build_sensor_context(
+                instance=instance, resources={"alerts": alerts, "warehouse": warehouse}
+            )
+        )
+    severities = sorted(entry["severity"] for entry in _logged(alerts))
+    assert severities == ["error", "warning"][:expected]

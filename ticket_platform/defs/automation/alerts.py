@@ -163,7 +163,7 @@ def check_and_freshness_alerts(
         )
         for record in records:
             alert = to_alert(record, alerts.ui_url)
-            if alert is not None:
+            if alert is not None and alerts.wants(alert.severity):
                 batch.append(alert)
             cursors[index] = record.storage_id
     retry = _deliver(context, alerts, warehouse, batch) if batch else None

@@ -27,6 +27,9 @@ class AlertResource(dg.ConfigurableResource):
         description="DuckDB file of the audit table (local); unset: ops.alert_log in the warehouse",
     )
     ui_url: str = Field(default="http://127.0.0.1:3000", description="Dagster UI for links")
+    min_severity: str = Field(
+        default="warning", description="warning: every failed check alerts; error: ERROR only"
+    )
 
     @classmethod
     def from_settings(cls, settings: AlertSettings) -> AlertResource:
@@ -36,7 +39,12 @@ class AlertResource(dg.ConfigurableResource):
             log_path=str(settings.log_path),
             audit_database=str(settings.audit_database) if settings.audit_database else None,
             ui_url=settings.ui_url,
+            min_severity=settings.min_severity,
         )
+
+    def wants(self, severity: str) -> bool:
+        """Whether an alert of this severity is sent (``critical`` and ``error`` always are)."""
+        return self.min_severity != "error" or severity != "warning"
 
     def channels(self) -> list[Channel]:
         return channels_from_settings(
