@@ -11,7 +11,7 @@ INFRA_STAMP := infra_cdk/node_modules/.installed-stamp
 DEMO_TICKETS ?= 3000
 DEMO_DAYS    ?= 14
 
-.PHONY: install infra-install infra-synth infra-deploy demo test ui lint bench bench-automation clean
+.PHONY: install infra-install infra-synth infra-deploy demo test ui docs lint bench bench-automation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 ## test: install and run the whole test suite
 test: install
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS) || { s=$$?; [ $$s -eq 5 ] && echo 'pytest collected no tests'; [ $$s -eq 5 ] || exit $$s; }
+
+## docs: generate the dbt docs site from the warehouse and serve it on http://127.0.0.1:8080
+## (the file it prints, static_index.html, also opens without a server)
+docs: install
+	$(BIN)/ticket-platform docs --serve
 
 ## ui: the Dagster UI on http://127.0.0.1:3000 with the runs of `make demo`
 ui: install $(DAGSTER_HOME)/dagster.yaml

@@ -150,3 +150,12 @@ def test_the_landing_sensor_loads_and_judges_in_one_run(local):
     checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
     assert "quarantine_rate_within_limit" in checks
     assert not any("freshness" in name for name in checks), "freshness checks have their sensor"
+
+
+def test_docs_are_built_by_the_nightly_dbt_job_not_on_every_change(local):
+    docs = dg.AssetKey(["docs", "dbt_docs"])
+    graph = local.resolve_asset_graph()
+    assert FCT in graph.get(docs).parent_keys
+    assert graph.get(docs).automation_condition is None
+    assert docs in local.resolve_job_def("dbt_build").asset_layer.selected_asset_keys
+    assert local.resolve_schedule_def("nightly_dbt_build").job_name == "dbt_build"

@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from ticket_platform.contracts import lake_key
-from ticket_platform.settings import SettingsError, get_settings
+from ticket_platform.settings import PROJECT_ROOT, SettingsError, get_settings
 
 app = typer.Typer(
     help="Open data platform for AI-assisted customer support.",
@@ -288,6 +288,37 @@ def calibrate(
     _print_calibration(result, show)
 
 
+@app.command()
+def docs(
+    serve: Annotated[bool, typer.Option(help="Serve the site on http://127.0.0.1:PORT")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve")] = 8080,
+) -> None:
+    """Generate the dbt docs site (models, columns, tests, lineage) into <data dir>/dbt_docs.
+
+    The printed static_index.html opens from disk; --serve serves index.html over HTTP.
+    """
+    from ticket_platform.defs.transform.docs import generate_docs
+    from ticket_platform.defs.transform.project import dbt_cli
+
+    settings = _settings()
+    with _stdout_to_stderr():
+        site = generate_docs(settings, dbt_cli(settings))
+    err.print(
+        f"{site.documented_models}/{site.models} models and {site.documented_columns}/"
+        f"{site.columns} columns described"
+    )
+    print(site.static_page)
+    if serve:
+        import functools
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site.folder))
+        with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+            err.print(f"dbt docs on http://127.0.0.1:{port} (Ctrl+C to stop)")
+            with suppress(KeyboardInterrupt):
+                server.serve_forever()
+
+
 def _print_calibration(result: dict, show: int) -> None:
     console = Console()
     table = Table(title=f"{result['judge']} vs {result['reference']} ({result['labelled_by']})")
@@ -339,8 +370,13 @@ def _ensure_dagster_home(settings) -> None:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+    if not config.exists():  # the project's instance settings: pools, run retries, freshness
+        project_config = PROJECT_ROOT / "dagster.yaml"
+        config.write_text(
+            project_config.read_text()
+            if project_config.exists()
+            else "telemetry:\n  enabled: false\n"
+        )
 
 
 @contextmanager
@@ -390,6 +426,7 @@ def _print_summary(summary: dict) -> None:
     rows += [(f"rows in {name}", count) for name, count in summary["tables"].items()]
     rows += [("checks failed", ", ".join(summary["failed_checks"]) or "none")]
     rows += [("checks warning", ", ".join(summary["warned_checks"]) or "none")]
+    rows += [("dbt docs", summary.get("docs") or "not built")]
     rows += [("seconds", f"{summary['seconds']:.1f}")]
     for name, value in rows:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else str(value))

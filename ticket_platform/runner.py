@@ -107,6 +107,8 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         execute(DBT_BUILD_JOB)
 
     summary["tables"] = _table_counts(settings)
+    docs = settings.data_dir / "dbt_docs" / "static_index.html"
+    summary["docs"] = str(docs) if docs.exists() else None
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
 

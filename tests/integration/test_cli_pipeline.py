@@ -61,6 +61,7 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
         "marts.fct_response_evaluations": 500,
     }
     assert summary["failed_checks"] == []
+    assert summary["docs"] == str(tmp_path / "data" / "dbt_docs" / "static_index.html")
     evaluation = summary["evaluation"]
     assert evaluation["judge"] == "rules:rules-v1"
     assert (evaluation["evaluated"], evaluation["cached"], evaluation["model_calls"]) == (500, 0, 0)

@@ -83,16 +83,21 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
 
 
 DBT_BUILD_JOB = "dbt_build"
+DBT_DOCS = dg.AssetKey(["docs", "dbt_docs"])
 
 
 def build_dbt_job(models: dg.AssetsDefinition):
     """Every dbt model and test, including the tests dbt runs on its sources (assets of the
-    ingest and evaluation steps, such as ``raw/tickets``)."""
+    ingest and evaluation steps, such as ``raw/tickets``), and the docs site after them."""
     source_checks = [key for key in models.check_keys if key.asset_key not in models.keys]
     return dg.define_asset_job(
         DBT_BUILD_JOB,
-        selection=dg.AssetSelection.assets(models) | dg.AssetSelection.checks(*source_checks),
-        description="dbt build: staging views, marts and every dbt test as asset checks.",
+        selection=dg.AssetSelection.assets(models)
+        | dg.AssetSelection.checks(*source_checks)
+        | dg.AssetSelection.assets(DBT_DOCS),
+        description=(
+            "dbt build: staging views, marts and every dbt test as asset checks, then the docs."
+        ),
     )
 
 
