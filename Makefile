@@ -62,9 +62,12 @@ docs: install
 ui: install $(DAGSTER_HOME)/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+## lint: ruff on the Python, sqlfluff on the dbt SQL in each dialect it runs on
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd dbt_project && for dialect in duckdb postgres redshift; do \
+		../$(BIN)/sqlfluff lint models tests macros --dialect $$dialect || exit 1; done
 
 ## bench: ingest benchmark (100,000 generated files by default), simulator and judge throughput,
 ## landing sensor tick time (bench/automation_latency.py, file→marts with the daemon, runs alone)
