@@ -1,11 +1,13 @@
 """End to end through the real CLI: generate → run (ingest + dbt) → re-run loads nothing new."""
 
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from ticket_platform.contracts import ProcessedTicket
@@ -62,6 +64,8 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     }
     assert summary["failed_checks"] == []
     assert summary["docs"] == str(tmp_path / "data" / "dbt_docs" / "static_index.html")
+    fct_parquet = landing.read("processed/marts/fct_tickets/fct_tickets.parquet")
+    assert pq.read_table(io.BytesIO(fct_parquet)).num_rows == 500
     evaluation = summary["evaluation"]
     assert evaluation["judge"] == "rules:rules-v1"
     assert (evaluation["evaluated"], evaluation["cached"], evaluation["model_calls"]) == (500, 0, 0)
