@@ -85,21 +85,22 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
 DBT_BUILD_JOB = "dbt_build"
 DBT_DOCS = dg.AssetKey(["docs", "dbt_docs"])
 PROCESSED_MARTS = dg.AssetKey(["lake", "processed_marts"])
+SUPPORT_DASHBOARD = dg.AssetKey(["reports", "support_dashboard"])
 
 
 def build_dbt_job(models: dg.AssetsDefinition):
     """Every dbt model and test, including the tests dbt runs on its sources (assets of the
-    ingest and evaluation steps, such as ``raw/tickets``), then the docs site and the marts'
-    Parquet export."""
+    ingest and evaluation steps, such as ``raw/tickets``), then the docs site, the marts'
+    Parquet export and the dashboard."""
     source_checks = [key for key in models.check_keys if key.asset_key not in models.keys]
     return dg.define_asset_job(
         DBT_BUILD_JOB,
         selection=dg.AssetSelection.assets(models)
         | dg.AssetSelection.checks(*source_checks)
-        | dg.AssetSelection.assets(DBT_DOCS, PROCESSED_MARTS),
+        | dg.AssetSelection.assets(DBT_DOCS, PROCESSED_MARTS, SUPPORT_DASHBOARD),
         description=(
-            "dbt build: staging views, marts and every dbt test as asset checks, then the docs "
-            "and the Parquet export of the marts."
+            "dbt build: staging views, marts and every dbt test as asset checks, then the docs, "
+            "the Parquet export of the marts and the support dashboard."
         ),
     )
 

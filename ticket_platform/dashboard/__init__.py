@@ -1,0 +1,1 @@
+"""The support lead's dashboard: a static HTML report rendered from the marts."""

@@ -1,0 +1,59 @@
+"""The support lead's dashboard, rendered from the marts after each dbt build."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from ticket_platform.dashboard.data import load_dashboard_data
+from ticket_platform.dashboard.render import render_dashboard
+from ticket_platform.defs.automation.pools import writer_pool
+from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
+from ticket_platform.defs.transform.assets import SUPPORT_DASHBOARD
+from ticket_platform.settings import Settings, get_settings
+
+DASHBOARD_KEY = "reports/support_dashboard.html"
+MARTS_READ = [
+    dg.AssetKey(["marts", "daily_ticket_volume"]),
+    dg.AssetKey(["marts", "fct_tickets"]),
+    dg.AssetKey(["marts", "evaluation_daily_pass_rates"]),
+]
+
+
+def build_dashboard_asset(settings: Settings) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=SUPPORT_DASHBOARD,
+        deps=MARTS_READ,
+        group_name="reports",
+        kinds={"html", "plotly"},
+        owners=["team:analytics-engineering"],
+        pool=writer_pool(settings),
+        description=(
+            "One self-contained HTML page for a support lead (opens offline): tickets per day by "
+            "priority, SLA breaches and breach rate, sentiment share per day, and the judge's "
+            f"pass rate by product and criterion, with headline KPIs. Written to `{DASHBOARD_KEY}` "
+            "in the lake (the landing folder locally, the bucket in prod)."
+        ),
+    )
+    def support_dashboard(
+        landing: LandingResource, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        with warehouse.session() as session:
+            data = load_dashboard_data(session)
+        store = landing.get_landing()
+        store.write(DASHBOARD_KEY, render_dashboard(data, datetime.now(UTC)).encode())
+        return dg.MaterializeResult(
+            metadata={
+                "page": dg.MetadataValue.path(f"{store.uri}/{DASHBOARD_KEY}"),
+                "tickets": dg.MetadataValue.int(data.tickets),
+                "sla_breach_rate": dg.MetadataValue.float(data.sla_breach_rate or 0.0),
+                "judge_pass_rate": dg.MetadataValue.float(data.judge_pass_rate or 0.0),
+                "judge": dg.MetadataValue.text(data.judge or "none"),
+            }
+        )
+
+    return support_dashboard
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[build_dashboard_asset(get_settings())])
