@@ -85,6 +85,9 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     # alert audit table (ticket_platform/alerts/audit_sql.py)
     "occurred_at": pa.timestamp("us"),
     "sent_at": pa.timestamp("us"),
+    # lifecycle events (ticket_platform/lib/events_sql.py); occurred_at is above
+    "rating": pa.int32(),
+    "_line_number": pa.int32(),
 }
 
 
