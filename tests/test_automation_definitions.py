@@ -18,6 +18,7 @@ FCT = dg.AssetKey(["marts", "fct_tickets"])
 VOLUME = dg.AssetKey(["marts", "daily_ticket_volume"])
 SENSORS = {
     "landing_sensor",
+    "events_landing_sensor",
     "dbt_automation_sensor",
     "evaluation_automation_sensor",
     "partition_freshness_sensor",

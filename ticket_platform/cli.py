@@ -412,6 +412,8 @@ def _print_summary(summary: dict) -> None:
         ("rows quarantined", ingest["rows_quarantined"]),
         ("duplicates replaced", ingest["duplicates_replaced"] + ingest["duplicates_in_batch"]),
         ("files outside the date layout", len(summary["stray_keys"])),
+        ("lifecycle events loaded", summary["events"]["events_loaded"]),
+        ("lifecycle events quarantined", summary["events"]["events_quarantined"]),
     ]
     evaluation = summary["evaluation"]
     rate = evaluation["pass_rate"]

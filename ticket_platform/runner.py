@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 
 import dagster as dg
 
@@ -18,9 +19,11 @@ from ticket_platform.defs.evaluation.assets import (
     RESPONSE_EVALUATIONS,
 )
 from ticket_platform.defs.ingest.assets import INGEST_JOB, RAW_TICKETS
+from ticket_platform.defs.lifecycle.assets import INGEST_EVENTS_JOB, RAW_TICKET_EVENTS
 from ticket_platform.defs.resources import warehouse_resource
 from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
 from ticket_platform.evaluation.store import ensure_evaluation_tables
+from ticket_platform.lib.events_ingest import EVENTS_PREFIX, ensure_event_tables
 from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_days, ensure_tables
 from ticket_platform.lib.landing import landing_from_uri
 from ticket_platform.settings import Settings
@@ -39,11 +42,14 @@ INGEST_COUNTERS = (
 )
 # Dagster's console logger prints every engine event at DEBUG; the CLI wants the story, not that.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+EVENT_COUNTERS = ("files_loaded", "files_quarantined", "events_loaded", "events_quarantined")
 EVALUATION_COUNTERS = ("items", "cached", "evaluated", "failed", "deferred", "model_calls")
 SUMMARY_TABLES = (
     "raw.tickets",
     "raw.ingest_ledger",
     "raw.ticket_quarantine",
+    "raw.ticket_events",
+    "raw.event_quarantine",
     "evaluation.response_evaluations",
     "marts.fct_tickets",
     "marts.daily_ticket_volume",
@@ -69,6 +75,7 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         "last_partition": days[-1].isoformat() if days else None,
         "stray_keys": strays[:100],
         "ingest": dict.fromkeys(INGEST_COUNTERS, 0),
+        "events": dict.fromkeys(EVENT_COUNTERS, 0),
         "evaluation": {**dict.fromkeys(EVALUATION_COUNTERS, 0), "judge": None, "pass_rate": None},
         "failed_checks": [],
         "warned_checks": [],
@@ -87,9 +94,15 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         )
         _collect(result, summary)
 
+    with warehouse_resource(settings).session() as session:
+        ensure_event_tables(session)  # empty tables rather than missing ones, without events
     if days:
         log(f"Loading {len(days)} partition(s) {days[0]} .. {days[-1]} in one run …")
         execute(INGEST_JOB, days)
+        event_days, _ = discover_days(store, EVENTS_PREFIX)
+        if summary["success"] and event_days:
+            log(f"Loading the lifecycle events of {len(event_days)} day(s) …")
+            execute(INGEST_EVENTS_JOB, event_days)
         if summary["success"]:
             log(f"Judging the responses of {len(days)} partition(s) ({settings.judge.kind}) …")
             execute(EVALUATION_JOB, days)
@@ -124,6 +137,11 @@ def _collect(result: dg.ExecuteInProcessResult, summary: dict) -> None:
                 if value is not None:
                     summary["ingest"][name] += int(value.value)
             break  # a range run reports one materialization per partition, all alike
+        if materialization.asset_key == RAW_TICKET_EVENTS:
+            for name in EVENT_COUNTERS:
+                value = materialization.metadata.get(name)
+                summary["events"][name] += int(value.value) if value is not None else 0
+            break
         if materialization.asset_key == RESPONSE_EVALUATIONS:
             metadata = materialization.metadata
             evaluation = summary["evaluation"]
@@ -150,6 +168,7 @@ def _table_counts(settings: Settings) -> dict[str, int | None]:
             try:
                 counts[table] = int(session.query(f"select count(*) from {table}")[0][0])
             except Exception:
-                session.rollback()
+                with suppress(Exception):  # DuckDB has no transaction to roll back
+                    session.rollback()
                 counts[table] = None
     return counts

@@ -57,6 +57,8 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
         "raw.tickets": 500,
         "raw.ingest_ledger": 501,
         "raw.ticket_quarantine": 1,
+        "raw.ticket_events": 0,  # `generate` writes tickets only; `simulate` writes events
+        "raw.event_quarantine": 0,
         "evaluation.response_evaluations": 500,
         "marts.fct_tickets": 500,
         "marts.daily_ticket_volume": _volume_groups(landing),

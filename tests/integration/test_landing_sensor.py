@@ -189,3 +189,21 @@ def test_a_day_whose_load_is_running_is_not_requested_again(settings, seed_landi
             sensor(dg.build_sensor_context(instance=instance, resources=resources))
         )
         assert request.partition_key == DAY.isoformat()
+
+
+def test_the_events_feed_watches_events_only(settings, seed_landing, tmp_path):
+    from ticket_platform.defs.lifecycle.sensor import EVENTS_FEED
+
+    sensor = build_landing_sensor(settings, today=lambda: TODAY, feed=EVENTS_FEED)
+    resources = {
+        "landing": LandingResource(uri=seed_landing.uri),
+        "warehouse": DuckDBWarehouse(database=str(tmp_path / "w.duckdb")),
+    }
+    with dg.DagsterInstance.ephemeral() as instance:
+        context = dg.build_sensor_context(instance=instance, resources=resources)
+        assert isinstance(sensor(context), dg.SkipReason), "ticket files are not events"
+        seed_landing.write("events/2025/08/09/ticket-events-1.jsonl.gz", b"\x1f\x8b")
+        [request] = _requests(sensor(context))
+    assert sensor.job_name == "ingest_events"
+    assert request.partition_key == "2025-08-09"
+    assert request.tags["ticket/events_partition"] == "2025-08-09"

@@ -29,7 +29,7 @@ from ticket_platform.lib.warehouse import WarehouseSession, run_in_transaction
 
 TICKETS_PREFIX = "tickets"
 PARSE_BATCH = 1_000  # files parsed together; transactions gather batches up to chunk_files
-_DAY_KEY = re.compile(r"^tickets/(\d{4})/(\d{2})/(\d{2})/")
+_DAY_KEY = re.compile(r"^[a-z_]+/(\d{4})/(\d{2})/(\d{2})/")  # tickets/ or events/
 
 
 def partition_prefix(day: date, prefix: str = TICKETS_PREFIX) -> str:

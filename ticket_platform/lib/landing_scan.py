@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ticket_platform.lib.ingest import partition_prefix
+from ticket_platform.lib.ingest import TICKETS_PREFIX, partition_prefix
 from ticket_platform.lib.landing import Landing, LandingObject
 
 
@@ -41,6 +41,7 @@ class DayScan:
 
     @property
     def run_key(self) -> str:
+        """Unique per sensor (Dagster keeps run keys per sensor), so one format serves all."""
         return f"ingest:{self.day.isoformat()}:{len(self.pending)}:{self.digest}"
 
     @property
@@ -56,13 +57,13 @@ def pending_files(
 
 
 def list_days(
-    landing: Landing, days: Sequence[date], *, workers: int = 4
+    landing: Landing, days: Sequence[date], *, workers: int = 4, prefix: str = TICKETS_PREFIX
 ) -> dict[date, list[LandingObject]]:
     """Every file under each day's prefix. Prefixes are listed concurrently because S3
     pagination is sequential within one prefix."""
 
     def listing(day: date) -> list[LandingObject]:
-        return list(landing.list(partition_prefix(day)))
+        return list(landing.list(partition_prefix(day, prefix)))
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(days)))) as pool:
         return dict(zip(days, pool.map(listing, days), strict=True))

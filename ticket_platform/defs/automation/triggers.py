@@ -7,6 +7,7 @@ import dagster as dg
 
 from ticket_platform.defs.evaluation.assets import EVALUATION_JOB, RESPONSE_EVALUATIONS
 from ticket_platform.defs.ingest.assets import RAW_TICKETS
+from ticket_platform.defs.lifecycle.assets import RAW_TICKET_EVENTS
 from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
 from ticket_platform.settings import get_settings
 
@@ -42,7 +43,7 @@ def partition_freshness() -> tuple[list[dg.AssetChecksDefinition], dg.SensorDefi
     """Each day's partition of the daily assets exists by the deadline after the day ends."""
     checks = list(
         dg.build_time_partition_freshness_checks(
-            assets=[RAW_TICKETS, RESPONSE_EVALUATIONS],
+            assets=[RAW_TICKETS, RAW_TICKET_EVENTS, RESPONSE_EVALUATIONS],
             deadline_cron=PARTITION_DEADLINE_CRON,
             severity=dg.AssetCheckSeverity.ERROR,
         )

@@ -1,6 +1,11 @@
-"""The landing sensor: request one ingest run per day that holds files the ledger has not loaded."""
+"""Landing sensors: request one load run per day that holds files the ledger has not loaded.
+
+One builder serves every feed of the landing zone (``tickets/`` here, ``events/`` in
+``defs/lifecycle/``): a feed names its prefix, the job to run and how to read its ledger.
+"""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -13,9 +18,9 @@ from ticket_platform.defs.evaluation.assets import (
 from ticket_platform.defs.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
 from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
 from ticket_platform.lib import warehouse_sql as sql
-from ticket_platform.lib.ingest import ensure_tables
+from ticket_platform.lib.ingest import TICKETS_PREFIX, ensure_tables
 from ticket_platform.lib.landing_scan import compare_with_ledger, days_to_scan, list_days
-from ticket_platform.lib.warehouse import is_lock_conflict
+from ticket_platform.lib.warehouse import WarehouseSession, is_lock_conflict
 from ticket_platform.settings import Settings, get_settings
 
 LANDING_SENSOR = "landing_sensor"
@@ -36,32 +41,55 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
-def days_being_loaded(instance: dg.DagsterInstance) -> set[date]:
-    """Days with a load run queued or in progress (from the runs' partition tag)."""
+@dataclass(frozen=True)
+class LandingFeed:
+    """What a landing sensor watches and what it starts."""
+
+    sensor_name: str
+    prefix: str  # the top-level folder: tickets | events
+    job_name: str
+    partition_tag: str  # dagster.yaml limits runs to one per value of this tag
+    loaded_files_sql: Callable[[str], str]  # the ledger's (key, etag) rows of one day
+    ensure_tables: Callable[[WarehouseSession], None]
+
+
+TICKET_FEED = LandingFeed(
+    sensor_name=LANDING_SENSOR,
+    prefix=TICKETS_PREFIX,
+    job_name=LOAD_AND_JUDGE_JOB,
+    partition_tag=PARTITION_TAG,
+    loaded_files_sql=sql.loaded_files_sql,
+    ensure_tables=ensure_tables,
+)
+
+
+def days_being_loaded(instance: dg.DagsterInstance, feed: LandingFeed = TICKET_FEED) -> set[date]:
+    """Days with a load run of the feed queued or in progress (from the runs' partition tag)."""
     runs = instance.get_runs(
-        filters=dg.RunsFilter(job_name=LOAD_AND_JUDGE_JOB, statuses=IN_FLIGHT), limit=500
+        filters=dg.RunsFilter(job_name=feed.job_name, statuses=IN_FLIGHT), limit=500
     )
-    return {
-        date.fromisoformat(run.tags[PARTITION_TAG]) for run in runs if PARTITION_TAG in run.tags
-    }
+    tag = feed.partition_tag
+    return {date.fromisoformat(run.tags[tag]) for run in runs if tag in run.tags}
 
 
 def build_landing_sensor(
-    settings: Settings, today: Callable[[], date] = utc_today
+    settings: Settings,
+    today: Callable[[], date] = utc_today,
+    feed: LandingFeed = TICKET_FEED,
 ) -> dg.SensorDefinition:
     lookback = settings.automation.lookback_days
     first_day = date.fromisoformat(settings.partitions_start)
 
     @dg.sensor(
-        name=LANDING_SENSOR,
-        job_name=LOAD_AND_JUDGE_JOB,
+        name=feed.sensor_name,
+        job_name=feed.job_name,
         minimum_interval_seconds=settings.automation.sensor_interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=(
-            "Lists the landing zone's day prefixes that can receive files (today, yesterday and "
-            f"{lookback} more day(s), TICKET_SENSOR_LOOKBACK_DAYS) and requests one ingest run "
-            "per day holding files the load ledger has not seen (load, then judge the day's "
-            "responses, in one run; dbt follows by automation). Newness comes from the ledger, "
+            f"Lists the landing zone's {feed.prefix}/ day prefixes that can receive files (today, "
+            f"yesterday and {lookback} more day(s), TICKET_SENSOR_LOOKBACK_DAYS) and requests "
+            f"one {feed.job_name} run per day holding files the load ledger has not seen (dbt "
+            "follows by automation). Newness comes from the ledger, "
             "so late, out-of-order and rewritten files are found; the run key is a digest of "
             "the pending files, so repeated ticks never queue a duplicate run."
         ),
@@ -73,15 +101,17 @@ def build_landing_sensor(
     ) -> dg.SensorResult | dg.SkipReason:
         days = [day for day in days_to_scan(today(), lookback) if day >= first_day]
         store = landing.get_landing()
-        listings = list_days(store, days, workers=settings.read_workers)
+        listings = list_days(store, days, workers=settings.read_workers, prefix=feed.prefix)
         if not any(listings.values()):
-            return dg.SkipReason(f"no files under {store.uri} for {days[0]}..{days[-1]}")
+            return dg.SkipReason(
+                f"no files under {store.uri}/{feed.prefix} for {days[0]}..{days[-1]}"
+            )
         try:
             with warehouse.session(lock_wait_seconds=LOCK_WAIT_SECONDS) as session:
-                ensure_tables(session)
+                feed.ensure_tables(session)
 
                 def loaded(day: date) -> set[tuple[str, str]]:
-                    return set(session.query(sql.loaded_files_sql(session.param), (day,)))
+                    return set(session.query(feed.loaded_files_sql(session.param), (day,)))
 
                 scans = compare_with_ledger(listings, loaded)
         except Exception as error:
@@ -91,7 +121,7 @@ def build_landing_sensor(
                 )
             raise
 
-        busy = days_being_loaded(context.instance)
+        busy = days_being_loaded(context.instance, feed)
         requests = []
         for scan in scans:
             context.log.info(
@@ -106,15 +136,15 @@ def build_landing_sensor(
                         run_key=scan.run_key,
                         partition_key=scan.day.isoformat(),
                         tags={
-                            PARTITION_TAG: scan.day.isoformat(),
+                            feed.partition_tag: scan.day.isoformat(),
                             "ticket/pending_files": str(len(scan.pending)),
                         },
                     )
                 )
         if not requests:
             return dg.SkipReason(
-                f"every file under {store.uri} for {days[0]}..{days[-1]} is already loaded "
-                "or being loaded"
+                f"every file under {store.uri}/{feed.prefix} for {days[0]}..{days[-1]} is "
+                "already loaded or being loaded"
             )
         return dg.SensorResult(run_requests=requests)
 
