@@ -428,11 +428,12 @@ def _print_summary(summary: dict) -> None:
     rows += [(f"rows in {name}", count) for name, count in summary["tables"].items()]
     rows += [("checks failed", ", ".join(summary["failed_checks"]) or "none")]
     rows += [("checks warning", ", ".join(summary["warned_checks"]) or "none")]
-    rows += [("dbt docs", summary.get("docs") or "not built")]
     rows += [("seconds", f"{summary['seconds']:.1f}")]
     for name, value in rows:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else str(value))
     console.print(table)
+    if summary.get("docs"):  # full paths, below the table, so a narrow terminal cannot cut them
+        console.print(f"dbt docs: {summary['docs']} (or [bold]make docs[/bold])", soft_wrap=True)
     status = "[green]succeeded[/green]" if summary["success"] else "[red]failed[/red]"
     console.print(
         f"Run {status}. Open the Dagster UI with [bold]make ui[/bold] (http://127.0.0.1:3000)."
