@@ -102,23 +102,7 @@ def parse_files(
                     "run_id": run_id,
                 }
             )
-        ledger.append(
-            {
-                "file_key": obj.key,
-                "etag": obj.etag,
-                "content_md5": hashlib.md5(body, usedforsecurity=False).hexdigest()
-                if body is not None
-                else None,
-                "size_bytes": obj.size,
-                "partition_date": day,
-                "status": "quarantined" if not rows else "partial" if rejected else "loaded",
-                "records_total": len(rows) + len(rejected),
-                "rows_accepted": len(rows),
-                "rows_quarantined": len(rejected),
-                "loaded_at": loaded_at,
-                "run_id": run_id,
-            }
-        )
+        ledger.append(ledger_row(obj, body, day, len(rows), len(rejected), loaded_at, run_id))
     columns = [
         pa.array([row[name] for row in tickets], type=_STAGING_SCHEMA.field(name).type)
         for name in sql.STAGING_COLUMNS
@@ -129,3 +113,30 @@ def parse_files(
         ledger=ledger,
         bytes_read=bytes_read,
     )
+
+
+def ledger_row(
+    obj: LandingObject,
+    body: bytes | None,
+    day: date,
+    accepted: int,
+    rejected: int,
+    loaded_at: datetime,
+    run_id: str | None,
+) -> dict:
+    """The ledger's record of one file: what it held and what became of it (any feed)."""
+    return {
+        "file_key": obj.key,
+        "etag": obj.etag,
+        "content_md5": hashlib.md5(body, usedforsecurity=False).hexdigest()
+        if body is not None
+        else None,
+        "size_bytes": obj.size,
+        "partition_date": day,
+        "status": "quarantined" if not accepted else "partial" if rejected else "loaded",
+        "records_total": accepted + rejected,
+        "rows_accepted": accepted,
+        "rows_quarantined": rejected,
+        "loaded_at": loaded_at,
+        "run_id": run_id,
+    }

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,8 +42,14 @@ from ticket_platform.contracts import (
     parse_stream_event,
 )
 from ticket_platform.lib import events_sql as sql
-from ticket_platform.lib.batch import _read_all
-from ticket_platform.lib.ingest import PARSE_BATCH, _slices, partition_prefix
+from ticket_platform.lib.batch import _read_all, ledger_row
+from ticket_platform.lib.ingest import (
+    PARSE_BATCH,
+    SummedCounts,
+    _slices,
+    partition_prefix,
+    write_in_chunks,
+)
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.parsing import (
     DEFAULT_MAX_FILE_BYTES,
@@ -293,23 +299,8 @@ def parse_event_files(
             }
             for r in parsed.rejected
         )
-        rows, rejected = parsed.rows, parsed.rejected
         ledger.append(
-            {
-                "file_key": obj.key,
-                "etag": obj.etag,
-                "content_md5": hashlib.md5(body, usedforsecurity=False).hexdigest()
-                if body is not None
-                else None,
-                "size_bytes": obj.size,
-                "partition_date": day,
-                "status": "quarantined" if not rows else "partial" if rejected else "loaded",
-                "records_total": len(rows) + len(rejected),
-                "rows_accepted": len(rows),
-                "rows_quarantined": len(rejected),
-                "loaded_at": loaded_at,
-                "run_id": run_id,
-            }
+            ledger_row(obj, body, day, len(parsed.rows), len(parsed.rejected), loaded_at, run_id)
         )
     columns = [
         pa.array([row[name] for row in events], type=_STAGING_SCHEMA.field(name).type)
@@ -327,7 +318,7 @@ def parse_event_files(
 # The load
 # --------------------------------------------------------------------------------------------
 @dataclass
-class EventLoadReport:
+class EventLoadReport(SummedCounts):
     partition: str
     files_seen: int = 0
     files_already_loaded: int = 0
@@ -342,12 +333,6 @@ class EventLoadReport:
     duplicate_conflicts: int = 0  # same event_id, different content (quarantined)
     bytes_read: int = 0
     errors: list[str] = field(default_factory=list)
-
-    def add(self, other: EventLoadReport) -> None:
-        for name, value in asdict(other).items():
-            if isinstance(value, int):
-                setattr(self, name, getattr(self, name) + value)
-        self.errors += other.errors
 
 
 def load_event_partition(
@@ -376,24 +361,15 @@ def load_event_partition(
 
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     batch_size = max(1, min(PARSE_BATCH, chunk_files))
-    done = 0
-    waiting: list[EventBatch] = []
-
-    def flush() -> None:
-        nonlocal done, waiting
-        done += _write(session, EventBatch.combine(waiting), report)
-        waiting = []
-        if on_progress:
-            on_progress(done, len(pending))
-
-    for part in _slices(pending, batch_size):
-        waiting.append(
-            parse_event_files(landing, part, day, run_id, loaded_at, max_file_bytes, read_workers)
-        )
-        if sum(b.files for b in waiting) >= chunk_files:
-            flush()
-    if waiting:
-        flush()
+    parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers)
+    write_in_chunks(
+        (parse_event_files(landing, part, *parse_args) for part in _slices(pending, batch_size)),
+        EventBatch.combine,
+        lambda batch: _write(session, batch, report),
+        chunk_files=chunk_files,
+        pending=len(pending),
+        on_progress=on_progress,
+    )
     return report
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol, TypeVar
 
 import pyarrow as pa
 
@@ -87,8 +88,57 @@ def discover_days(landing: Landing, prefix: str = TICKETS_PREFIX) -> tuple[list[
     return sorted(days), strays
 
 
+class SummedCounts:
+    """``add`` for load reports: integer counters sum, error lists concatenate."""
+
+    errors: list[str]
+
+    def add(self, other: SummedCounts) -> None:
+        for name, value in asdict(other).items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+        self.errors += other.errors
+
+
+class ParsedChunk(Protocol):
+    @property
+    def files(self) -> int: ...
+
+
+B = TypeVar("B", bound=ParsedChunk)
+
+
+def write_in_chunks(
+    batches: Iterable[B],
+    combine: Callable[[list[B]], B],
+    write: Callable[[B], int],
+    *,
+    chunk_files: int,
+    pending: int,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Gather parsed batches until they hold ``chunk_files`` files, then write them as one
+    transaction; ``write`` returns the files written, reported through ``on_progress``."""
+    done = 0
+    waiting: list[B] = []
+
+    def flush() -> None:
+        nonlocal done, waiting
+        done += write(combine(waiting))
+        waiting = []
+        if on_progress:
+            on_progress(done, pending)
+
+    for batch in batches:
+        waiting.append(batch)
+        if sum(b.files for b in waiting) >= chunk_files:
+            flush()
+    if waiting:
+        flush()
+
+
 @dataclass
-class LoadReport:
+class LoadReport(SummedCounts):
     partition: str
     files_seen: int = 0
     files_already_loaded: int = 0
@@ -103,12 +153,6 @@ class LoadReport:
     stale_versions_skipped: int = 0
     bytes_read: int = 0
     errors: list[str] = field(default_factory=list)
-
-    def add(self, other: LoadReport) -> None:
-        for name, value in asdict(other).items():
-            if isinstance(value, int):
-                setattr(self, name, getattr(self, name) + value)
-        self.errors += other.errors
 
 
 def load_partition(
@@ -138,19 +182,14 @@ def load_partition(
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers)
     batches = (parse_files(landing, part, *parse_args) for part in _slices(pending, PARSE_BATCH))
-    done = 0
-    waiting: list[ParsedBatch] = []
-    for batch in batches:
-        waiting.append(batch)
-        if sum(b.files for b in waiting) >= chunk_files:
-            done += _write(session, ParsedBatch.combine(waiting), report)
-            waiting = []
-            if on_progress:
-                on_progress(done, len(pending))
-    if waiting:
-        done += _write(session, ParsedBatch.combine(waiting), report)
-        if on_progress:
-            on_progress(done, len(pending))
+    write_in_chunks(
+        batches,
+        ParsedBatch.combine,
+        lambda batch: _write(session, batch, report),
+        chunk_files=chunk_files,
+        pending=len(pending),
+        on_progress=on_progress,
+    )
     return report
 
 
