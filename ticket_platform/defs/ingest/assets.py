@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from ticket_platform.defs.automation.pools import TRANSIENT_RETRY, ingest_pool
+from ticket_platform.defs.ingest.daily_load import load_days, quarantine_check
 from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
 from ticket_platform.lib.ingest import (
     LoadReport,
@@ -56,33 +57,27 @@ def build_raw_tickets_asset(settings: Settings) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         store = landing.get_landing()
         total = LoadReport(partition=",".join(context.partition_keys))
-        over_limit: dict[str, float] = {}
         with warehouse.session() as session:
-            for key in context.partition_keys:
-                day = date.fromisoformat(key)
-
-                def progress(done: int, pending: int, key: str = key) -> None:
-                    context.log.info(f"{key}: {done:,}/{pending:,} new files processed")
-
-                report = load_partition(
+            over_limit = load_days(
+                context,
+                session,
+                total,
+                lambda session, day, progress: load_partition(
                     store,
                     session,
                     day,
                     run_id=context.run.run_id,
                     read_workers=settings.read_workers,
                     on_progress=progress,
-                )
-                context.log.info(
-                    f"{key}: {report.files_seen:,} files seen, {report.rows_inserted:,} rows "
-                    f"loaded, {report.rows_quarantined:,} quarantined, "
-                    f"{report.files_already_loaded:,} files already loaded"
-                )
-                for message in report.errors:
-                    context.log.warning(f"{key}: {message}")
-                total.add(report)
-                records, quarantined, _ = partition_quality(session, day)
-                if records and quarantined / records > max_rate:
-                    over_limit[key] = round(quarantined / records, 4)
+                ),
+                lambda r: (
+                    f"{r.files_seen:,} files seen, {r.rows_inserted:,} rows loaded, "
+                    f"{r.rows_quarantined:,} quarantined, {r.files_already_loaded:,} files "
+                    "already loaded"
+                ),
+                partition_quality,
+                max_rate,
+            )
             days = sorted(date.fromisoformat(k) for k in context.partition_keys)
             row_count = staged_row_count(session, days[0], days[-1])
 
@@ -104,21 +99,7 @@ def build_raw_tickets_asset(settings: Settings) -> dg.AssetsDefinition:
                 "dagster/row_count": row_count,
             },
             check_results=[
-                dg.AssetCheckResult(
-                    check_name=QUARANTINE_CHECK,
-                    passed=not over_limit,
-                    severity=dg.AssetCheckSeverity.ERROR,
-                    metadata={
-                        "max_quarantine_rate": max_rate,
-                        "partitions_over_limit": dg.MetadataValue.json(over_limit),
-                    },
-                    description=(
-                        f"{len(over_limit)} partition(s) above {max_rate:.0%} quarantined; see "
-                        "raw.ticket_quarantine for reasons"
-                        if over_limit
-                        else None
-                    ),
-                )
+                quarantine_check(QUARANTINE_CHECK, over_limit, max_rate, "raw.ticket_quarantine")
             ],
         )
 

@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from ticket_platform.defs.automation.pools import TRANSIENT_RETRY, ingest_pool
+from ticket_platform.defs.ingest.daily_load import load_days, quarantine_check
 from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
 from ticket_platform.lib.events_ingest import (
     EventLoadReport,
@@ -61,37 +62,35 @@ def build_raw_ticket_events_asset(settings: Settings) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         store = landing.get_landing()
         total = EventLoadReport(partition=",".join(context.partition_keys))
-        over_limit: dict[str, float] = {}
-        reasons: dict[str, dict[str, int]] = {}
         with warehouse.session() as session:
-            for key in context.partition_keys:
-                day = date.fromisoformat(key)
-
-                def progress(done: int, pending: int, key: str = key) -> None:
-                    context.log.info(f"{key}: {done:,}/{pending:,} new event files processed")
-
-                report = load_event_partition(
+            over_limit = load_days(
+                context,
+                session,
+                total,
+                lambda session, day, progress: load_event_partition(
                     store,
                     session,
                     day,
                     run_id=context.run.run_id,
                     read_workers=settings.read_workers,
                     on_progress=progress,
-                )
-                context.log.info(
-                    f"{key}: {report.files_seen:,} files seen, {report.events_inserted:,} events "
-                    f"loaded, {report.events_quarantined:,} quarantined, "
-                    f"{report.duplicates_skipped + report.duplicates_in_batch:,} duplicates "
-                    f"skipped, {report.files_already_loaded:,} files already loaded"
-                )
-                for message in report.errors:
-                    context.log.warning(f"{key}: {message}")
-                total.add(report)
-                records, quarantined, _ = event_partition_quality(session, day)
-                if records and quarantined / records > max_rate:
-                    over_limit[key] = round(quarantined / records, 4)
-                if report.events_quarantined:
-                    reasons[key] = quarantine_reasons(session, day)
+                ),
+                lambda r: (
+                    f"{r.files_seen:,} files seen, {r.events_inserted:,} events loaded, "
+                    f"{r.events_quarantined:,} quarantined, "
+                    f"{r.duplicates_skipped + r.duplicates_in_batch:,} duplicates skipped, "
+                    f"{r.files_already_loaded:,} files already loaded"
+                ),
+                event_partition_quality,
+                max_rate,
+                what="event files",
+            )
+            # Over every load of the day, like the check: the reasons behind its rate.
+            reasons = {
+                key: found
+                for key in context.partition_keys
+                if (found := quarantine_reasons(session, date.fromisoformat(key)))
+            }
             days = sorted(date.fromisoformat(k) for k in context.partition_keys)
             row_count = staged_event_count(session, days[0], days[-1])
 
@@ -114,20 +113,8 @@ def build_raw_ticket_events_asset(settings: Settings) -> dg.AssetsDefinition:
                 "dagster/row_count": row_count,
             },
             check_results=[
-                dg.AssetCheckResult(
-                    check_name=EVENT_QUARANTINE_CHECK,
-                    passed=not over_limit,
-                    severity=dg.AssetCheckSeverity.ERROR,
-                    metadata={
-                        "max_quarantine_rate": max_rate,
-                        "partitions_over_limit": dg.MetadataValue.json(over_limit),
-                    },
-                    description=(
-                        f"{len(over_limit)} partition(s) above {max_rate:.0%} quarantined; see "
-                        "raw.event_quarantine for reasons"
-                        if over_limit
-                        else None
-                    ),
+                quarantine_check(
+                    EVENT_QUARANTINE_CHECK, over_limit, max_rate, "raw.event_quarantine"
                 )
             ],
         )
