@@ -94,6 +94,7 @@ class Settings:
     redshift: RedshiftSettings | None = field(default=None)
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    docs_uri: str | None = None  # s3://bucket/prefix the dbt docs site is published to
     automation: AutomationSettings = field(default_factory=AutomationSettings)
 
     @property
@@ -161,6 +162,7 @@ def get_settings() -> Settings:
         redshift=redshift,
         judge=_judge_settings(env),
         alerts=_alert_settings(env, data_dir),
+        docs_uri=_env("TICKET_DOCS_URI"),
         automation=_automation_settings(),
     )
 

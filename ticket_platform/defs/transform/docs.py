@@ -86,7 +86,7 @@ def publish_docs(site: DocsSite, uri: str, s3_client) -> list[str]:
 
 
 def build_docs_asset(settings: Settings, model_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
-    docs_uri = os.environ.get("TICKET_DOCS_URI")
+    docs_uri = settings.docs_uri
 
     @dg.asset(
         key=DBT_DOCS,
