@@ -94,3 +94,13 @@ def test_one_switch_chooses_the_judge(monkeypatch, tmp_path):
     monkeypatch.setenv("TICKET_JUDGE_MAX_COST_USD", "2.5")
     judge = platform_resources(get_settings())["judge"]
     assert (judge.kind, judge.max_cost_usd) == ("bedrock", 2.5)
+
+
+def test_the_dbt_build_takes_a_window_or_a_full_refresh_in_its_run_config(definitions):
+    job = definitions.resolve_job_def(DBT_BUILD_JOB)
+    window = {"window_start": "2026-11-01", "window_end": "2026-11-03"}
+    for config in (window, {"full_refresh": True}, {}):
+        run_config = {"ops": {"ticket_dbt_models": {"config": config}}}
+        assert dg.validate_run_config(job, run_config)
+    with pytest.raises(dg.DagsterInvalidConfigError):
+        dg.validate_run_config(job, {"ops": {"ticket_dbt_models": {"config": {"window": 1}}}})

@@ -54,6 +54,10 @@ SUMMARY_TABLES = (
     "marts.fct_tickets",
     "marts.daily_ticket_volume",
     "marts.fct_response_evaluations",
+    "marts.fct_ticket_milestones",
+    "marts.ticket_metrics",
+    "marts.sla_events",
+    "marts.daily_backlog",
 )
 
 

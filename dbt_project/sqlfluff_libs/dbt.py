@@ -28,3 +28,7 @@ def type_bigint() -> str:
 
 def type_timestamp() -> str:
     return "timestamp"
+
+
+def type_string() -> str:
+    return "varchar"

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -53,6 +54,8 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     assert summary["ingest"]["files_seen"] == 501
     assert summary["ingest"]["rows_loaded"] == 500
     assert summary["ingest"]["files_quarantined"] == 1
+    backlog_days = summary["tables"].pop("marts.daily_backlog")  # first submission .. today
+    assert backlog_days == (datetime.now(UTC).date() - date(2025, 8, 8)).days + 1
     assert summary["tables"] == {
         "raw.tickets": 500,
         "raw.ingest_ledger": 501,
@@ -63,13 +66,16 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
         "marts.fct_tickets": 500,
         "marts.daily_ticket_volume": _volume_groups(landing),
         "marts.fct_response_evaluations": 500,
+        "marts.fct_ticket_milestones": 0,  # no lifecycle events without `simulate`
+        "marts.ticket_metrics": 500,
+        "marts.sla_events": 1000,  # first response and resolution
     }
     assert summary["failed_checks"] == []
     assert summary["docs"] == str(tmp_path / "data" / "dbt_docs" / "static_index.html")
     fct_parquet = landing.read("processed/marts/fct_tickets/fct_tickets.parquet")
     assert pq.read_table(io.BytesIO(fct_parquet)).num_rows == 500
     dashboard = landing.read("reports/support_dashboard.html").decode()
-    assert dashboard.count('class="plotly-graph-div"') == 4 and ">500</b>" in dashboard
+    assert dashboard.count('class="plotly-graph-div"') == 5 and ">500</b>" in dashboard
     evaluation = summary["evaluation"]
     assert evaluation["judge"] == "rules:rules-v1"
     assert (evaluation["evaluated"], evaluation["cached"], evaluation["model_calls"]) == (500, 0, 0)

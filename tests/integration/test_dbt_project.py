@@ -47,6 +47,8 @@ import duckdb
 import pytest
 
 from ticket_platform.evaluation.store_sql import EVALUATION_TYPES
+from ticket_platform.lib.events_sql import EVENT_LINEAGE_TYPES, EVENT_TYPES
+from ticket_platform.lib.warehouse_sql import columns_ddl
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "seed_processed_tickets.jsonl"
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -182,6 +184,11 @@ def _create_table_sql(schema: str) -> str:
     return f"create table {schema}.tickets (\n    {columns}\n)"
 
 
+def _create_events_sql(schema: str) -> str:
+    # The lifecycle events source, empty here (tests/integration/test_support_marts.py fills it).
+    return f"create table {schema}.ticket_events ({columns_ddl(EVENT_TYPES | EVENT_LINEAGE_TYPES)})"
+
+
 def load_raw_tickets_duckdb(
     db_path: Path, rows: list[tuple[Any, ...]], schema: str = "raw"
 ) -> None:
@@ -190,7 +197,9 @@ def load_raw_tickets_duckdb(
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"create schema if not exists {schema}")
         con.execute(f"drop table if exists {schema}.tickets")
+        con.execute(f"drop table if exists {schema}.ticket_events")
         con.execute(_create_table_sql(schema))
+        con.execute(_create_events_sql(schema))
         con.executemany(f"insert into {schema}.tickets values ({placeholders})", rows)
 
 
@@ -204,7 +213,9 @@ def load_raw_tickets_postgres(
     with psycopg2.connect(**conn_kwargs) as conn, conn.cursor() as cur:
         cur.execute(f"create schema if not exists {schema}")
         cur.execute(f"drop table if exists {schema}.tickets cascade")
+        cur.execute(f"drop table if exists {schema}.ticket_events cascade")
         cur.execute(_create_table_sql(schema))
+        cur.execute(_create_events_sql(schema))
         execute_values(cur, f"insert into {schema}.tickets values %s", rows)
     conn.close()
 

@@ -18,7 +18,10 @@ RAW = "source.ticket_platform.raw.tickets"
 def test_only_sources_with_thresholds_get_a_check():
     manifest = json.loads(prepare_manifest(get_settings()).read_text())
     keys = sources_with_freshness(manifest)
-    assert keys == {RAW: dg.AssetKey(["raw", "tickets"])}, "evaluation source has no thresholds"
+    assert keys == {
+        RAW: dg.AssetKey(["raw", "tickets"]),
+        "source.ticket_platform.raw.ticket_events": dg.AssetKey(["raw", "ticket_events"]),
+    }, "the evaluation source has no thresholds"
 
 
 def _result(status: str, age_seconds: float | None = 3600.0) -> dict:

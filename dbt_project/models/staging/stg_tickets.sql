@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='ticket_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'tickets') }}
+    {% if is_incremental() -%}
+        where {{ incremental_filter('_partition_date', '_loaded_at', 'loaded_at') }}
+    {%- endif %}
 
 ),
 
@@ -52,6 +64,7 @@ renamed as (
         lower(trim(record_source)) as record_source,
         upper(trim(target_sentiment)) as target_sentiment,
         _source_key as source_key,
+        _partition_date as partition_date,
         _loaded_at as loaded_at
 
     from source

@@ -1,0 +1,58 @@
+{#
+    support_kpis(): the headline KPI columns over a set of ticket_metrics rows, as aggregates
+    (ticket_summary selects them over everything, ticket_breakdowns per dimension value).
+    Every column is null-safe over an outer join (ticket_summary joins periods without
+    tickets): counts are 0, rates and medians null. Durations are medians. Rates divide by the tickets the rate is about, null when none:
+      * sla_breach_rate: tickets with a breached SLA / tickets whose SLA outcome is known
+        (breached, or every clock stopped in time); an open, not yet breached ticket is not
+        counted either way.
+      * reopen_rate: reopened / tickets resolved at least once.
+      * csat: ratings of 4 or 5 / ratings (the usual CSAT definition).
+      * escalation_rate: escalated / all tickets.
+      * judge_pass_rate: tickets whose response passed every judge / tickets judged.
+#}
+{% macro support_kpis() -%}
+    cast(count(ticket_id) as {{ dbt.type_bigint() }}) as ticket_count,
+    cast(coalesce(sum(case when is_resolved then 1 else 0 end), 0) as {{ dbt.type_bigint() }}) as solved_count,
+    cast(coalesce(sum(case when not is_resolved then 1 else 0 end), 0) as {{ dbt.type_bigint() }}) as open_count,
+    {{ median('first_response_calendar_minutes') }} as median_first_response_minutes,
+    {{ median('first_response_business_minutes') }} as median_first_response_business_minutes,
+    {{ median('resolution_calendar_minutes') }} as median_resolution_minutes,
+    {{ median('resolution_business_minutes') }} as median_resolution_business_minutes,
+    cast(coalesce(sum(case when is_sla_breached then 1 else 0 end), 0) as {{ dbt.type_bigint() }}) as sla_breached_count,
+    {{ kpi_rate(
+        'case when is_sla_breached then 1 else 0 end',
+        'case when is_sla_breached or not has_open_sla_clock then 1 else 0 end'
+    ) }} as sla_breach_rate,
+    {{ kpi_rate(
+        'case when is_first_response_sla_breached then 1 else 0 end',
+        'case when is_first_response_sla_breached or first_response_calendar_minutes is not null then 1 else 0 end'
+    ) }} as first_response_sla_breach_rate,
+    {{ kpi_rate(
+        'case when is_resolution_sla_breached then 1 else 0 end',
+        'case when is_resolution_sla_breached or resolution_calendar_minutes is not null then 1 else 0 end'
+    ) }} as resolution_sla_breach_rate,
+    {{ kpi_rate(
+        'case when is_reopened and resolution_count > 0 then 1 else 0 end',
+        'case when resolution_count > 0 then 1 else 0 end'
+    ) }}
+    as reopen_rate,
+    cast(count(satisfaction_rating) as {{ dbt.type_bigint() }}) as rated_count,
+    {{ kpi_rate('case when is_satisfied then 1 else 0 end', 'case when satisfaction_rating is not null then 1 else 0 end') }}
+    as csat,
+    avg(cast(satisfaction_rating as double precision)) as average_satisfaction_rating,
+    {{ kpi_rate('case when is_escalated then 1 else 0 end', 'case when ticket_id is not null then 1 else 0 end') }}
+    as escalation_rate,
+    cast(count(is_judge_passed) as {{ dbt.type_bigint() }}) as judged_count,
+    {{ kpi_rate('case when is_judge_passed then 1 else 0 end', 'case when is_judge_passed is not null then 1 else 0 end') }}
+    as judge_pass_rate,
+    {{ kpi_rate(
+        'case when lifecycle_anomaly_count > 0 then 1 else 0 end',
+        'case when ticket_id is not null then 1 else 0 end'
+    ) }} as lifecycle_anomaly_rate
+{%- endmacro %}
+
+{#- kpi_rate(numerator, denominator): sum(numerator) / sum(denominator) as a double, null when 0. -#}
+{% macro kpi_rate(numerator, denominator) -%}
+    cast(sum({{ numerator }}) as double precision) / nullif(sum({{ denominator }}), 0)
+{%- endmacro %}

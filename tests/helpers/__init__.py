@@ -1,0 +1,1 @@
+"""Code shared by several test modules (importable as ``helpers.*``: pytest's pythonpath)."""
