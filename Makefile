@@ -70,12 +70,14 @@ lint: install
 		../$(BIN)/sqlfluff lint models tests macros --dialect $$dialect || exit 1; done
 
 ## bench: ingest benchmark (100,000 generated files by default), simulator and judge throughput,
-## landing sensor tick time (bench/automation_latency.py, file→marts with the daemon, runs alone)
+## landing sensor tick time, dbt build by volume and an incremental day
+## (bench/automation_latency.py, file→marts with the daemon, runs alone)
 bench: install
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/simulator_bench.py
 	$(BIN)/python bench/evaluation_bench.py
 	$(BIN)/python bench/sensor_bench.py
+	$(BIN)/python bench/dbt_bench.py
 
 ## bench-automation: file landed → marts updated with `dagster dev` running (its own data dir)
 bench-automation: install
