@@ -1,7 +1,8 @@
 {#-
     One row per local date of the business calendar (vars business_calendar_start/_end), with
-    the business hours of the day in the business_timezone's wall-clock time. SLA clocks in
-    business time sum the overlap of an interval with these hours.
+    the business hours of the day in the business_timezone's wall-clock time, and the running
+    total of business minutes before the day. SLA clocks in business time are differences of
+    that total (see sla_events).
 -#}
 {{ config(materialized='table') }}
 
@@ -66,6 +67,23 @@ calendar as (
 
     from classified
 
+),
+
+cumulated as (
+
+    select
+        calendar.*,
+        -- the business minutes of every earlier day: a clock's business time is the difference
+        -- of this running total at its two ends (plus their part-days), no range join needed
+        coalesce(
+            sum(calendar.business_minutes) over (
+                order by calendar.calendar_date rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as business_minutes_before
+
+    from calendar
+
 )
 
-select * from calendar
+select * from cumulated

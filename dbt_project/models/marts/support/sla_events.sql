@@ -6,7 +6,8 @@
     have an open clock.
 
     Business minutes are the overlap of [started_at, measured_until], in the business_timezone's
-    wall-clock time, with the business hours of int_business_calendar.
+    wall-clock time, with the business hours of int_business_calendar: the difference of the
+    calendar's running total of business minutes at the two ends (equi-joins, no range join).
 -#}
 {{
     config(
@@ -40,7 +41,6 @@ policies as (
 calendar as (
 
     select * from {{ ref('int_business_calendar') }}
-    where is_business_day
 
 ),
 
@@ -137,26 +137,39 @@ local_times as (
 
 business_time as (
 
+    -- business minutes from the calendar's start up to each end of the clock: the days before
+    -- (running total) plus the part of the end's own day within its business hours
     select
         local_times.sla_event_id,
-        sum(
-            greatest(
-                0,
-                {{ minutes_between(
-                    'greatest(local_times.local_started_at, calendar.business_opens_at)',
-                    'least(local_times.local_measured_until, calendar.business_closes_at)'
-                ) }}
-            )
+        greatest(
+            0,
+            until_day.business_minutes_before
+            + case
+                when until_day.is_business_day
+                    then greatest(0, least(
+                        {{ minutes_between('until_day.business_opens_at', 'local_times.local_measured_until') }},
+                        until_day.business_minutes
+                    ))
+                else 0
+            end
+            - start_day.business_minutes_before
+            - case
+                when start_day.is_business_day
+                    then greatest(0, least(
+                        {{ minutes_between('start_day.business_opens_at', 'local_times.local_started_at') }},
+                        start_day.business_minutes
+                    ))
+                else 0
+            end
         ) as business_minutes
 
     from local_times
 
-    inner join calendar
-        on
-            calendar.calendar_date >= cast(local_times.local_started_at as date)
-            and calendar.calendar_date <= cast(local_times.local_measured_until as date)
+    inner join calendar as start_day
+        on cast(local_times.local_started_at as date) = start_day.calendar_date
 
-    group by local_times.sla_event_id
+    inner join calendar as until_day
+        on cast(local_times.local_measured_until as date) = until_day.calendar_date
 
 ),
 
