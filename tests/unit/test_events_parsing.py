@@ -191,16 +191,22 @@ def test_plain_json_lines_and_concatenated_gzip_members_load():
     assert len(parse_event_file(KEY, two_members).rows) == 2
 
 
+# mtime=0: gzip stamps the time into the bytes, and the bytes name the test, so parallel
+# workers collecting a second apart would see different tests (pytest-xdist refuses that).
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
         (b"\x1f\x8b\x08\x00garbage-not-deflate", "unreadable gzip: "),
-        (gzip.compress(line(event()) * 50)[:-12], "unreadable gzip: truncated"),
-        (gzip.compress(line(event())) + b"trailing", "unreadable gzip: 8 bytes of trailing"),
+        (gzip.compress(line(event()) * 50, mtime=0)[:-12], "unreadable gzip: truncated"),
+        (
+            gzip.compress(line(event()), mtime=0) + b"trailing",
+            "unreadable gzip: 8 bytes of trailing",
+        ),
         (b"", "empty file"),
-        (gzip.compress(b"\n\n"), "empty file"),
+        (gzip.compress(b"\n\n", mtime=0), "empty file"),
         (b"\xff\xfe\x00binary", "not UTF-8 text (byte 0)"),
     ],
+    ids=["not-deflate", "truncated", "trailing-bytes", "empty", "empty-gzip", "binary"],
 )
 def test_an_unreadable_file_is_one_rejected_record(body, reason):
     parsed = parse_event_file(KEY, body)
