@@ -65,10 +65,6 @@ class DbtWarehouse:
         assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"
         return result.stdout
 
-    def query(self, statement: str) -> list[tuple]:
-        with self.connect() as session:
-            return session.query(statement)
-
     def records(self, relation: str) -> list[dict[str, Any]]:
         """Every row of ``relation`` as a dict."""
         with self.connect() as session:

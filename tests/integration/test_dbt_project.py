@@ -45,6 +45,7 @@ from urllib.parse import unquote, urlparse
 
 import duckdb
 import pytest
+from helpers.dbt_warehouse import dbt_env
 
 from ticket_platform.evaluation.store_sql import EVALUATION_TYPES
 from ticket_platform.lib.events_sql import EVENT_LINEAGE_TYPES, EVENT_TYPES
@@ -482,14 +483,6 @@ def dbt_executable() -> str:
     return found
 
 
-def base_env() -> dict[str, str]:
-    """The current environment without any TICKET_* setting that could redirect dbt."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_")}
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    env["DO_NOT_TRACK"] = "1"
-    return env
-
-
 def run_dbt(
     args: list[str], env: dict[str, str], work_dir: Path
 ) -> subprocess.CompletedProcess[str]:
@@ -779,7 +772,7 @@ def test_dbt_build_on_duckdb(
     load_raw_tickets_duckdb(warehouse, raw_rows(scenario_tickets))
     load_evaluations_duckdb(warehouse, evaluations)
 
-    env = base_env() | {"TICKET_WAREHOUSE_PATH": str(warehouse)}
+    env = dbt_env() | {"TICKET_WAREHOUSE_PATH": str(warehouse)}
     run_dbt(["build", "--target", "local"], env, tmp_path)
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -830,7 +823,7 @@ def test_dbt_build_on_postgres(
     names = ("raw", "evaluation", "staging", "intermediate", "marts", "reference", "dbt")
     schemas = [f"{name}{suffix}" for name in names]
     kwargs = postgres_conn_kwargs
-    env = base_env() | {
+    env = dbt_env() | {
         "TICKET_PG_HOST": str(kwargs["host"]),
         "TICKET_PG_PORT": str(kwargs["port"]),
         "TICKET_PG_USER": kwargs["user"],
@@ -873,7 +866,7 @@ def test_dbt_build_on_postgres(
 @pytest.mark.dbt
 def test_dbt_parse_prod_target_without_credentials(tmp_path: Path) -> None:
     """The Redshift target parses with no TICKET_REDSHIFT_* variables set (defaults apply)."""
-    result = run_dbt(["parse", "--target", "prod"], base_env(), tmp_path)
+    result = run_dbt(["parse", "--target", "prod"], dbt_env(), tmp_path)
     assert (tmp_path / "target" / "manifest.json").exists(), result.stdout
 
 
