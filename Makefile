@@ -11,12 +11,12 @@ INFRA_STAMP := infra_cdk/node_modules/.installed-stamp
 DEMO_TICKETS ?= 3000
 DEMO_DAYS    ?= 14
 
-.PHONY: install infra-install infra-synth infra-deploy demo test ui docs lint bench bench-automation clean
+.PHONY: install infra-install infra-synth infra-deploy demo test ui docs lint bench bench-quick bench-automation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	touch $(STAMP)
 
 # The pinned CDK CLI (infra_cdk/package.json). Without npm the CLI is skipped (its test skips too);
@@ -69,15 +69,15 @@ lint: install
 	cd dbt_project && for dialect in duckdb postgres redshift; do \
 		../$(BIN)/sqlfluff lint models tests macros --dialect $$dialect || exit 1; done
 
-## bench: ingest benchmark (100,000 generated files by default), simulator and judge throughput,
-## landing sensor tick time, dbt build by volume and an incremental day
-## (bench/automation_latency.py, file→marts with the daemon, runs alone)
+## bench: every benchmark suite at full size (about an hour on 2 vCPUs): ingest beside dlt, a plain
+## read-and-parse loop and DuckDB read_json; S3 with latency; incremental cost; dbt by volume;
+## evaluation; sensor ticks; a profile. Writes bench/RESULTS.md, bench/results/, bench/plots/
 bench: install
-	$(BIN)/python bench/ingest_bench.py
-	$(BIN)/python bench/simulator_bench.py
-	$(BIN)/python bench/evaluation_bench.py
-	$(BIN)/python bench/sensor_bench.py
-	$(BIN)/python bench/dbt_bench.py
+	$(BIN)/python -m bench.run
+
+## bench-quick: every suite at toy sizes (under 3 minutes), into bench/.work/quick/
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
 
 ## bench-automation: file landed → marts updated with `dagster dev` running (its own data dir)
 bench-automation: install

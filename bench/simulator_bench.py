@@ -6,7 +6,8 @@ Each repeat simulates the same tickets into a fresh folder in a child process (i
 generation, the trigger and status-recorder handlers, the workflow's ASL definition in the local
 interpreter (lexicon sentiment, template responder, S3 writer on a local landing, SQLite table),
 the help desk's later events and the Firehose stand-in. Results go to
-bench/results/simulator-<tickets>.json; paste the table into bench/RESULTS.md.
+bench/results/simulator-<tickets>.json; paste the table into bench/reading.md
+(rendered into bench/RESULTS.md).
 """
 
 from __future__ import annotations

@@ -1,17 +1,13 @@
-"""Landing sensor tick time with 10,000 and 100,000 files in one day, local folder and S3.
+"""Landing sensor tick time with N files in one day, local folder and S3 (a local moto server).
 
 Two states per size: the first tick after the files land (everything pending) and the steady
-state (everything in the ledger, one new file). S3 is a local moto server (``moto[server]``):
-no network latency, so real S3 adds roughly 0.1-0.2 s per 1,000 keys listed.
-
-    python bench/sensor_bench.py                 # local 10,000 and 100,000; S3 10,000
-    python bench/sensor_bench.py --s3-sizes 10000 100000   # moto takes ~25 min to hold 100,000
+state (everything in the ledger, one new file). "List only" is the same prefix listed and nothing
+else: the floor under a tick. The moto server has no network latency, so real S3 adds roughly
+0.1-0.2 s per 1,000 keys listed.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import logging
 import os
 import statistics
@@ -23,6 +19,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from bench.common import log
+from bench.profiles import Profile
 from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
 from ticket_platform.defs.ingest.sensor import build_landing_sensor
 from ticket_platform.lib import warehouse_sql as sql
@@ -33,7 +31,6 @@ from ticket_platform.settings import get_settings
 
 TODAY = date(2025, 8, 9)
 DAY = TODAY - timedelta(days=1)
-REPEATS = 3
 
 
 BODY = b'{"ticket_id": "x"}'
@@ -133,61 +130,44 @@ def bench(
         "list_only_s": round(list_only, 2),
         "setup_s": round(fill_seconds, 1),
     }
-    print(json.dumps(row), flush=True)
+    log(
+        f"sensor: {kind} {n:,} files: first tick {row['first_tick_s']} s, steady {row['steady_tick_s']} s"
+    )
     return row
 
 
-def main() -> None:
+def run(profile: Profile) -> dict:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")  # the moto server accepts any key
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
-    parser.add_argument("--repeats", type=int, default=REPEATS)
-    parser.add_argument("--s3-sizes", type=int, nargs="*", default=[10_000])
-    args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for n in args.sizes:
+        for n in profile.sensor_sizes:
             local = LocalLanding(tmp / f"landing-{n}")
-            rows.append(bench("local", local, local.uri, n, tmp, None, args.repeats))
-        if args.s3_sizes:
-            import boto3
-            from moto.server import ThreadedMotoServer
-
-            logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request
-            server = ThreadedMotoServer(port=0, verbose=False)
-            server.start()
-            host, port = server.get_host_and_port()
-            endpoint = f"http://{host}:{port}"
-            client = boto3.client(
-                "s3",
-                endpoint_url=endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="bench",
-                aws_secret_access_key="bench",
-            )
-            try:
-                for n in args.s3_sizes:
-                    bucket = f"lake-{n}"
-                    client.create_bucket(Bucket=bucket)
-                    landing = S3Landing(client, bucket, "landing")
-                    rows.append(
-                        bench(
-                            "s3", landing, f"s3://{bucket}/landing", n, tmp, endpoint, args.repeats
-                        )
-                    )
-            finally:
-                server.stop()
-    out = Path(__file__).with_name("sensor_results.json")
-    # Keep earlier rows of other sizes and landings (the S3 runs are slow to set up).
-    kept = json.loads(out.read_text()) if out.exists() else []
-    fresh = {(r["landing"], r["files"]) for r in rows}
-    merged = [r for r in kept if (r["landing"], r["files"]) not in fresh] + rows
-    merged.sort(key=lambda r: (r["landing"], r["files"]))
-    out.write_text(json.dumps(merged, indent=2) + "\n")
-    print(f"wrote {out}")
+            rows.append(bench("local", local, local.uri, n, tmp, None, profile.repeats))
+        if profile.sensor_s3_sizes:
+            rows += _s3_rows(profile, tmp)
+    return {"rows": rows}
 
 
-if __name__ == "__main__":
-    main()
+def _s3_rows(profile: Profile, tmp: Path) -> list[dict]:
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request
+    server = ThreadedMotoServer(port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    rows = []
+    try:
+        for n in profile.sensor_s3_sizes:
+            bucket = f"lake-{n}"
+            client.create_bucket(Bucket=bucket)
+            landing = S3Landing(client, bucket, "landing")
+            uri = f"s3://{bucket}/landing"
+            rows.append(bench("s3", landing, uri, n, tmp, endpoint, profile.repeats))
+    finally:
+        server.stop()
+    return rows

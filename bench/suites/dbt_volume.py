@@ -1,28 +1,17 @@
-"""`dbt build` time by volume on DuckDB, and one incremental day on top of 30 days of history.
+"""`dbt build` time by volume on DuckDB: N tickets over 30 days, a fresh warehouse each.
 
 The raw tables are filled straight with SQL (this measures dbt, not ingest): tickets spread over
 the days with the simulator's shape (priority and sentiment mix, ~7 lifecycle events per ticket:
 the workflow's milestones, assignment, resolution, 8 % reopened, 60 % rated, 2 % never resolved)
 and every event loaded with its ticket, an hour after the ticket's day ends (as daily loads
-would). Late events and their correctness are the business of
-tests/integration/test_dbt_incremental.py, not of this benchmark.
-
-    python bench/dbt_bench.py                     # 100,000 and 1,000,000 tickets; 30 days x 10,000 + 1
-    python bench/dbt_bench.py --sizes 20000 --per-day 2000     # quick
-
-Three measurements:
-  * volume: a fresh warehouse with N tickets over 30 days, `dbt build` (seeds, models, tests);
-  * incremental: 30 days of history built, then one new day loaded and `dbt build` again;
-  * day alone: a fresh warehouse with that day only, `dbt build`.
-The target is incremental <= 1.3 x day alone: cost grows with new data, not with history.
+would). `dbt build` is the whole project (seeds, models, data tests) with ``as_of`` pinned.
+Incremental cost, ingest included, is the ``incremental`` suite.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import platform
 import subprocess
 import tempfile
 import time
@@ -31,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from bench.common import log
+from bench.profiles import Profile
 from ticket_platform.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
 from ticket_platform.evaluation.store import ensure_evaluation_tables
 from ticket_platform.lib.events_ingest import ensure_event_tables
@@ -50,7 +41,6 @@ PRODUCTS = [
     "Amazon SageMaker",
     "Amazon Redshift",
 ]
-RESULTS = Path(__file__).parent / "results" / "dbt_bench.json"
 
 
 def _products_sql() -> str:
@@ -153,15 +143,17 @@ def slowest_nodes(work: Path, top: int = 6) -> list[tuple[str, float]]:
     return [(r["unique_id"].split(".", 2)[-1], round(r["execution_time"], 2)) for r in timed]
 
 
-def dbt_build(path: Path, work: Path, as_of: str) -> float:
+def dbt_build(path: Path, work: Path, as_of: str, extra: tuple[str, ...] = ()) -> float:
+    """``dbt build`` of the whole project against the DuckDB file at ``path``; seconds."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TICKET_")},
         "TICKET_WAREHOUSE_PATH": str(path),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    command = [
+    args = [
         dbt_executable(),
         "build",
+        *extra,
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -174,10 +166,10 @@ def dbt_build(path: Path, work: Path, as_of: str) -> float:
         json.dumps({"as_of": as_of}),
     ]
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True)
+    result = subprocess.run(args, env=env, cwd=work, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        raise SystemExit(f"dbt build failed:\n{result.stdout[-5000:]}")
+        raise RuntimeError(f"dbt build failed:\n{result.stdout[-5000:]}")
     return round(seconds, 2)
 
 
@@ -186,70 +178,29 @@ def count(path: Path, table: str) -> int:
         return con.execute(f"select count(*) from {table}").fetchone()[0]
 
 
-def volume(size: int, work: Path) -> dict:
+def volume(size: int, work: Path, extra: tuple[str, ...]) -> dict:
     path = work / f"volume_{size}.duckdb"
     started = time.perf_counter()
     fill(path, 0, size, FIRST_DAY, 30)
     generated = round(time.perf_counter() - started, 1)
     as_of = f"{FIRST_DAY + timedelta(days=31)} 00:00:00"
-    seconds = dbt_build(path, work, as_of)
+    seconds = dbt_build(path, work, as_of, extra)
     return {
         "slowest_nodes": slowest_nodes(work),
         "tickets": size,
         "events": count(path, "raw.ticket_events"),
         "generate_seconds": generated,
-        "dbt_build_seconds": seconds,
+        "dbt_seconds": seconds,
         "tickets_per_second": round(size / seconds),
         "database_mb": round(path.stat().st_size / 1e6),
     }
 
 
-def incremental(per_day: int, work: Path) -> dict:
-    history = work / "history.duckdb"
-    new_day = FIRST_DAY + timedelta(days=30)
-    as_of = f"{new_day + timedelta(days=1)} 00:00:00"
-    fill(history, 0, 30 * per_day, FIRST_DAY, 30)
-    first_build = dbt_build(history, work, as_of)
-    fill(history, 30 * per_day, per_day, new_day, 1)
-    incremental_build = dbt_build(history, work, as_of)
-    incremental_nodes = slowest_nodes(work)
-    alone = work / "alone.duckdb"
-    fill(alone, 30 * per_day, per_day, new_day, 1)
-    alone_build = dbt_build(alone, work, as_of)
-    return {
-        "history_tickets": 30 * per_day,
-        "day_tickets": per_day,
-        "history_build_seconds": first_build,
-        "incremental_day_seconds": incremental_build,
-        "day_alone_seconds": alone_build,
-        "ratio": round(incremental_build / alone_build, 2),
-        "incremental_slowest_nodes": incremental_nodes,
-        "alone_slowest_nodes": slowest_nodes(work),
-    }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
-    parser.add_argument("--per-day", type=int, default=10_000)
-    args = parser.parse_args()
-    report: dict = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "duckdb": duckdb.__version__,
-        "volume": [],
-    }
+def run(profile: Profile) -> dict:
+    rows = []
     with tempfile.TemporaryDirectory(prefix="dbt-bench-") as tmp:
-        work = Path(tmp)
-        for size in args.sizes:
-            result = volume(size, work)
-            print(json.dumps(result), flush=True)
-            report["volume"].append(result)
-        report["incremental"] = incremental(args.per_day, work)
-        print(json.dumps(report["incremental"]), flush=True)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written to {RESULTS}")
-
-
-if __name__ == "__main__":
-    main()
+        for size in profile.dbt_sizes:
+            log(f"dbt: {profile.dbt_label} on {size:,} tickets over 30 days …")
+            rows.append(volume(size, Path(tmp), profile.dbt_args))
+            log(f"dbt: {size:,} tickets in {rows[-1]['dbt_seconds']} s")
+    return {"command": profile.dbt_label, "volume": rows}

@@ -1,0 +1,1 @@
+"""The benchmark runner (``python -m bench.run``); see bench/RESULTS.md."""

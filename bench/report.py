@@ -1,0 +1,302 @@
+"""Render ``RESULTS.md`` and its plots from the runner's JSON (``<out>/results/*.json``).
+
+python -m bench.report [OUT]      # re-render (e.g. after editing bench/reading.md); OUT=bench/
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+MB_LIMIT = 1536
+SENSOR_TIMEOUT_S = 60
+
+
+def _load(results: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(results.glob("*.json"))}
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    align = ["---" if i == 0 else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _n(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _plot(out: Path, name: str, draw) -> str:
+    figure, axes = plt.subplots(figsize=(7, 3.6), dpi=100)
+    draw(axes)
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    path = out / "plots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return f"![{name}](plots/{name}.png)"
+
+
+# ----------------------------------------------------------------------------------------------
+# Targets
+# ----------------------------------------------------------------------------------------------
+def targets(data: dict[str, dict]) -> list[dict]:
+    found = []
+
+    def add(name: str, value: float, target: str, met: bool) -> None:
+        found.append({"target": name, "value": value, "goal": target, "met": met})
+
+    ingest = data.get("ingest", {}).get("result")
+    if ingest:
+        for size in ingest["sizes"]:
+            if "platform_vs_dlt" in size:
+                value = size["platform_vs_dlt"]
+                add(f"ingest vs dlt, {size['files']:,} files", f"{value}x", ">= 10x", value >= 10)
+            value = size["platform_vs_plain"]
+            add(f"ingest vs plain read-and-parse, {size['files']:,} files", f"{value}x",
+                ">= 0.5x", value >= 0.5)  # fmt: skip
+        largest = ingest["sizes"][-1]
+        rss = largest["contenders"]["platform_ingest"]["peak_rss_mb"]
+        add(f"ingest peak RSS, {largest['files']:,} files", f"{rss:,} MB", "<= 1,536 MB",
+            rss <= MB_LIMIT)  # fmt: skip
+    incremental = data.get("incremental", {}).get("result")
+    if incremental:
+        last = incremental["history"][-1]
+        add(f"new day on {last['history_days']} days of history vs day alone",
+            f"{last['ratio_to_alone']}x", "<= 1.3x", last["ratio_to_alone"] <= 1.3)  # fmt: skip
+    evaluation = data.get("evaluation", {}).get("result")
+    if evaluation:
+        calls = evaluation["rerun"]["model_calls"]
+        add("model calls on an evaluation re-run", calls, "0", calls == 0)
+    sensor = data.get("sensor", {}).get("result")
+    if sensor:
+        worst = max(sensor["rows"], key=lambda r: r["steady_tick_s"])
+        add(f"sensor tick, {worst['landing']} {worst['files']:,} files",
+            f"{worst['steady_tick_s']} s", f"< {SENSOR_TIMEOUT_S} s (Dagster's sensor timeout)",
+            worst["steady_tick_s"] < SENSOR_TIMEOUT_S)  # fmt: skip
+    return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Sections
+# ----------------------------------------------------------------------------------------------
+def _ingest(result: dict, out: Path) -> list[str]:
+    lines = ["## 1. Ingest: landing → staging, four contenders on the same files", ""]
+    rows = []
+    for size in result["sizes"]:
+        for name, r in size["contenders"].items():
+            rows.append([name, _n(size["files"]), f"{r['seconds']:.2f}", _n(r["files_per_s"]),
+                         _n(r["peak_rss_mb"]), r["repeats"]])  # fmt: skip
+    lines += _table(["contender", "files", "seconds (median)", "files/s", "peak RSS (MB)",
+                     "runs"], rows)  # fmt: skip
+    ratios = [[_n(s["files"]), f"{s['platform_vs_plain']}x", f"{s.get('platform_vs_dlt', '-')}x",
+               f"{s.get('platform_vs_read_json', '-')}x"] for s in result["sizes"]]  # fmt: skip
+    lines += _table(["files", "platform / plain read", "platform / dlt",
+                     "platform / DuckDB read_json"], ratios)  # fmt: skip
+
+    def draw(axes) -> None:
+        names = sorted({n for s in result["sizes"] for n in s["contenders"]})
+        for name in names:
+            points = [(s["files"], s["contenders"][name]["files_per_s"])
+                      for s in result["sizes"] if name in s["contenders"]]  # fmt: skip
+            axes.plot(*zip(*points, strict=True), marker="o", label=name)
+        axes.set(xscale="log", yscale="log", xlabel="files", ylabel="files per second",
+                 title="Ingest throughput (higher is better)")  # fmt: skip
+        axes.legend(fontsize=8)
+
+    return [*lines, _plot(out, "ingest_throughput", draw), ""]
+
+
+def _ingest_s3(result: dict, out: Path) -> list[str]:
+    lines = [f"## 1b. Ingest from S3 (moto server, {result['latency_ms']} ms per request, "
+             f"{result['files']:,} files)", ""]  # fmt: skip
+    rows = [[r["contender"], r["workers"], f"{r['seconds']:.2f}", _n(r["files_per_s"]),
+             r["repeats"]] for r in result["runs"]]  # fmt: skip
+    lines += _table(["contender", "read workers", "seconds (median)", "files/s", "runs"], rows)
+    lines += [f"Compaction: {result['compaction']}.", ""]
+
+    def draw(axes) -> None:
+        labels = [f"{r['contender']}\n{r['workers']} workers" for r in result["runs"]]
+        axes.bar(labels, [r["files_per_s"] for r in result["runs"]], color="tab:blue")
+        axes.set(ylabel="files per second", title="S3 ingest with per-request latency")
+        axes.tick_params(axis="x", labelsize=8)
+
+    return [*lines, _plot(out, "ingest_s3", draw), ""]
+
+
+def _incremental(result: dict, out: Path) -> list[str]:
+    alone = result["alone"]
+    lines = [f"## 2. Incremental cost: one new day of {result['tickets_per_day']:,} tickets, "
+             f"ingest + `{result['command']}`", ""]  # fmt: skip
+    rows = [
+        [
+            "the day alone (empty warehouse)",
+            f"{alone['ingest_seconds']:.2f}",
+            f"{alone['dbt_seconds']:.2f}",
+            f"{alone['seconds']:.2f}",
+            "1.00x",
+            alone["repeats"],
+        ]
+    ]
+    for h in result["history"]:
+        rows.append([f"on {h['history_days']} days of history ({_n(h['history_rows'])} tickets)",
+                     f"{h['ingest_seconds']:.2f}", f"{h['dbt_seconds']:.2f}",
+                     f"{h['seconds']:.2f}", f"{h['ratio_to_alone']}x", h["repeats"]])  # fmt: skip
+    lines += _table(["new day", "ingest s", "dbt s", "total s", "vs alone", "runs"], rows)
+
+    def draw(axes) -> None:
+        days = [h["history_days"] for h in result["history"]]
+        axes.plot(
+            days, [h["ingest_seconds"] for h in result["history"]], marker="o", label="ingest"
+        )
+        axes.plot(days, [h["dbt_seconds"] for h in result["history"]], marker="o", label="dbt")
+        axes.plot(days, [h["seconds"] for h in result["history"]], marker="o", label="total")
+        axes.axhline(alone["seconds"], linestyle="--", color="grey", label="day alone (total)")
+        axes.set(xlabel="days of history", ylabel="seconds", ylim=(0, None),
+                 title="One new day on top of history")  # fmt: skip
+        axes.legend(fontsize=8)
+
+    return [*lines, _plot(out, "incremental", draw), ""]
+
+
+def _dbt_volume(result: dict, out: Path) -> list[str]:
+    lines = [f"## 3. `{result['command']}` by volume (DuckDB, 30 days)", ""]
+    rows = [[_n(r["tickets"]), _n(r["events"]), f"{r['dbt_seconds']:.1f}",
+             _n(r["tickets_per_second"]), _n(r["database_mb"]),
+             ", ".join(f"{n.split('.')[-1]} {s} s" for n, s in r["slowest_nodes"][:4])]
+            for r in result["volume"]]  # fmt: skip
+    lines += _table(["tickets", "lifecycle events", "seconds", "tickets/s", "database MB",
+                     "slowest nodes"], rows)  # fmt: skip
+
+    def draw(axes) -> None:
+        tickets = [r["tickets"] for r in result["volume"]]
+        axes.plot(tickets, [r["dbt_seconds"] for r in result["volume"]], marker="o")
+        axes.set(xscale="log", xlabel="tickets", ylabel="seconds", ylim=(0, None),
+                 title=f"{result['command']} time by volume")  # fmt: skip
+
+    return [*lines, _plot(out, "dbt_volume", draw), ""]
+
+
+def _evaluation(result: dict, out: Path) -> list[str]:
+    lines = [f"## 4. Evaluation: {result['items']} responses, stand-in model of "
+             f"{result['latency_s']} s per call", ""]  # fmt: skip
+    rows = [[r["concurrency"], f"{r['seconds']:.2f}", _n(r["responses_per_s"], 1),
+             f"{r['speedup']}x"] for r in result["runs"]]  # fmt: skip
+    lines += _table(["concurrency", "seconds (median)", "responses/s", "speed-up"], rows)
+    rerun = result["rerun"]
+    lines += [
+        f"Re-run over the same responses: **{rerun['model_calls']} model calls**, "
+        f"{rerun['cached']} answered from the verdict cache, {rerun['seconds']} s.",
+        "",
+    ]
+
+    def draw(axes) -> None:
+        runs = result["runs"]
+        axes.plot([r["concurrency"] for r in runs], [r["responses_per_s"] for r in runs],
+                  marker="o", label="measured")  # fmt: skip
+        ideal = [min(r["concurrency"], result["items"]) / result["latency_s"] for r in runs]
+        axes.plot([r["concurrency"] for r in runs], ideal, linestyle="--", label="ideal")
+        axes.set(xscale="log", yscale="log", xlabel="concurrency", ylabel="responses per second",
+                 title="Judge throughput")  # fmt: skip
+        axes.legend(fontsize=8)
+
+    return [*lines, _plot(out, "evaluation", draw), ""]
+
+
+def _sensor(result: dict, out: Path) -> list[str]:
+    lines = ["## 6. Landing sensor: tick time by files in one day", ""]
+    rows = [[r["landing"], _n(r["files"]), r["first_tick_s"], r["steady_tick_s"],
+             r["list_only_s"]] for r in result["rows"]]  # fmt: skip
+    lines += _table(["landing", "files in the day", "first tick s", "steady tick s",
+                     "list only s"], rows)  # fmt: skip
+
+    def draw(axes) -> None:
+        for landing in sorted({r["landing"] for r in result["rows"]}):
+            points = [(r["files"], r["steady_tick_s"]) for r in result["rows"]
+                      if r["landing"] == landing]  # fmt: skip
+            axes.plot(*zip(*points, strict=True), marker="o", label=f"{landing} steady tick")
+        axes.set(xscale="log", xlabel="files in the day", ylabel="seconds",
+                 title="Sensor tick time")  # fmt: skip
+        axes.legend(fontsize=8)
+
+    return [*lines, _plot(out, "sensor", draw), ""]
+
+
+def _hot_path(result: dict, _: Path) -> list[str]:
+    lines = [f"## Profile of the ingest hot path ({_n(result['files'])} files, cProfile, "
+             f"{result['profiled_seconds']} s under the profiler)", ""]  # fmt: skip
+    lines += _table(["stage (own time)", "µs per file"],
+                    [[k, v] for k, v in result["stages_us_per_file"].items()])  # fmt: skip
+    lines += _table(["function", "own seconds", "share"],
+                    [[f"`{f['function']}`", f["own_seconds"], f"{f['share']:.0%}"]
+                     for f in result["top_functions"][:10]])  # fmt: skip
+    return lines
+
+
+SECTIONS = {
+    "ingest": _ingest,
+    "ingest_s3": _ingest_s3,
+    "incremental": _incremental,
+    "dbt_volume": _dbt_volume,
+    "evaluation": _evaluation,
+    "sensor": _sensor,
+    "hot_path": _hot_path,
+}
+
+
+def render(out: Path, reading: Path | None = None) -> Path:
+    data = _load(out / "results")
+    run = data.pop("run", {})
+    lines = ["# Benchmark results", ""]
+    if run:
+        m = run["machine"]
+        lines += [
+            f"Produced by `{run['command']}` at git `{run['git_revision']}`, "
+            f"started {run['started_at']}, profile `{run['profile']['name']}`.",
+            "",
+            f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['ram_gb']} GB RAM, {m['platform']}, "
+            f"Python {m['python']}.",
+            "",
+            "Versions: " + ", ".join(f"{k} {v}" for k, v in run["versions"].items()) + ".",
+            "",
+            "Method: every contender runs on the same generated files (fixed seed "
+            f"{run['profile']['seed']}) on this machine in the same run, each in its own process "
+            "where it matters, after a warm-up run; times are medians of "
+            f"{run['profile']['repeats']} runs (a run over "
+            f"{run['profile']['slow_run_seconds']:.0f} s is timed once); nothing is tuned per "
+            "contender. Sizes and settings are `bench/profiles.py`; raw numbers in `results/`.",
+            "",
+        ]
+    found = targets(data)
+    if found:
+        lines += ["## Targets", ""]
+        lines += _table(["target", "measured", "goal", "met"],
+                        [[t["target"], t["value"], t["goal"], "yes" if t["met"] else "**no**"]
+                         for t in found])  # fmt: skip
+    for suite, section in SECTIONS.items():
+        record = data.get(suite)
+        if record is None:
+            continue
+        if "error" in record:
+            lines += [f"## {suite}: FAILED", "", "```", record["error"].strip()[-2000:], "```", ""]
+            continue
+        lines += section(record["result"], out)
+    if reading and reading.exists():
+        lines += [reading.read_text().strip(), ""]
+    path = out / "RESULTS.md"
+    path.write_text("\n".join(lines))
+    return path
+
+
+if __name__ == "__main__":
+    import sys
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    print(render(folder, reading=Path(__file__).resolve().parent / "reading.md"))

@@ -1,0 +1,186 @@
+"""Ingest of N one-ticket files, landing → staging, four ways on the same files.
+
+* ``platform_ingest``: this platform's loader as the ingest asset runs it (list, ledger check,
+  contract validation, dedupe, quarantine, DuckDB write), with its default settings;
+* ``dlt``: the peer loader a user would pick instead: ``dlt[duckdb]``'s filesystem source with
+  ``read_jsonl``, merged on ``ticket_id`` (the same dedupe) into DuckDB, dlt's defaults otherwise;
+* ``plain_read_parse``: the limit of this machine: walk, read, ``json.loads``, nothing else;
+* ``duckdb_read_json``: DuckDB's own ``read_json`` over a glob of the same files.
+
+Every contender runs in its own process (``python -m bench.suites.ingest --contender …``), so
+its peak RSS is its own. The page cache is warmed once per size before any timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from bench.common import WORK, generate_landing, log, median_of, peak_rss_mb, run_child
+from bench.profiles import Profile
+
+END = date(2025, 8, 30)
+CONTENDERS = ("plain_read_parse", "platform_ingest", "dlt", "duckdb_read_json")
+
+
+# ----------------------------------------------------------------------------------------------
+# Contenders (each in a child process)
+# ----------------------------------------------------------------------------------------------
+def plain_read_parse(landing: Path, _: Path) -> int:
+    count = 0
+    for dirpath, _dirs, files in os.walk(landing / "tickets"):
+        for name in files:
+            with open(os.path.join(dirpath, name), "rb") as handle:
+                json.loads(handle.read())
+            count += 1
+    return count
+
+
+def platform_ingest(landing: Path, workdir: Path) -> int:
+    from ticket_platform.lib.ingest import discover_days, load_partition
+    from ticket_platform.lib.landing import LocalLanding
+    from ticket_platform.lib.warehouse import duckdb_session
+
+    store = LocalLanding(landing)
+    days, _ = discover_days(store)  # the day folders, as `ticket-platform run` finds them
+    rows = 0
+    with duckdb_session(workdir / "platform.duckdb") as session:
+        for day in days:
+            rows += load_partition(store, session, day, run_id="bench").rows_inserted
+    return rows
+
+
+def dlt_filesystem(landing: Path, workdir: Path) -> int:
+    import dlt
+    import duckdb
+    from dlt.sources.filesystem import filesystem, read_jsonl
+
+    files = filesystem(bucket_url=(landing / "tickets").as_uri(), file_glob="**/*.json")
+    tickets = (files | read_jsonl()).with_name("tickets")
+    tickets.apply_hints(primary_key="ticket_id", write_disposition="merge")
+    database = workdir / "dlt.duckdb"
+    pipeline = dlt.pipeline(
+        pipeline_name="bench_tickets",
+        destination=dlt.destinations.duckdb(str(database)),
+        dataset_name="raw",
+        pipelines_dir=str(workdir / "pipelines"),
+        progress="log" if os.environ.get("BENCH_VERBOSE") else None,
+    )
+    pipeline.run(tickets)
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("select count(*) from raw.tickets").fetchone()[0]
+
+
+def duckdb_read_json(landing: Path, workdir: Path) -> int:
+    import duckdb
+
+    pattern = str(landing / "tickets" / "**" / "*.json")
+    with duckdb.connect(str(workdir / "read_json.duckdb")) as con:
+        con.execute("create table tickets as select * from read_json(?)", [pattern])
+        return con.execute("select count(*) from tickets").fetchone()[0]
+
+
+FUNCTIONS = {
+    "plain_read_parse": plain_read_parse,
+    "platform_ingest": platform_ingest,
+    "dlt": dlt_filesystem,
+    "duckdb_read_json": duckdb_read_json,
+}
+IMPORTS = {
+    "platform_ingest": (
+        "ticket_platform.lib.ingest",
+        "ticket_platform.lib.landing",
+        "ticket_platform.lib.warehouse",
+        "duckdb",
+    ),
+    "dlt": ("dlt", "dlt.sources.filesystem", "duckdb"),
+    "duckdb_read_json": ("duckdb",),
+}
+
+
+def measure_in_this_process(name: str, landing: Path, workdir: Path) -> dict:
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    for module in IMPORTS.get(name, ()):  # start-up is not ingest
+        __import__(module)
+    started = time.perf_counter()
+    rows = FUNCTIONS[name](landing, workdir)
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": seconds, "peak_rss_mb": round(peak_rss_mb())}
+
+
+# ----------------------------------------------------------------------------------------------
+# Driver
+# ----------------------------------------------------------------------------------------------
+def _child(name: str, landing: Path) -> dict:
+    workdir = WORK / "ingest-db" / name
+    return run_child("bench.suites.ingest", "--contender", name, "--landing", str(landing),
+                     "--workdir", str(workdir))  # fmt: skip
+
+
+def _contenders_at(size: int, profile: Profile) -> list[str]:
+    wanted = ["plain_read_parse", "platform_ingest"]
+    if size <= profile.dlt_max_files:
+        wanted.append("dlt")
+    if size <= profile.read_json_max_files:
+        wanted.append("duckdb_read_json")
+    return wanted
+
+
+def run(profile: Profile) -> dict:
+    sizes = []
+    warmed: set[str] = set()
+    for size in profile.ingest_sizes:
+        days = min(profile.ingest_days, max(1, size // 100))
+        landing = generate_landing(
+            WORK / f"landing-{size}-{days}d-s{profile.seed}", size, days, END, profile.seed
+        )
+        plain_read_parse(landing, landing)  # the same warm page cache for every contender
+        results = {}
+        for name in _contenders_at(size, profile):
+            if name not in warmed:
+                log(f"ingest: warm-up run of {name} at {size:,} files")
+                _child(name, landing)
+                warmed.add(name)
+            log(f"ingest: {name} on {size:,} files")
+            runs = [_child(name, landing)]
+            if runs[0]["seconds"] <= profile.slow_run_seconds:
+                runs += [_child(name, landing) for _ in range(profile.repeats - 1)]
+            best = median_of(runs)
+            results[name] = best | {"files_per_s": round(size / best["seconds"], 1)}
+            log(f"ingest: {name} {size:,} files in {best['seconds']:.2f} s")
+        sizes.append({"files": size, "days": days, "contenders": results} | _ratios(results))
+    return {"sizes": sizes, "note": "page cache warm; one process per run; median of repeats"}
+
+
+def _ratios(results: dict) -> dict:
+    platform = results["platform_ingest"]["files_per_s"]
+    ratios = {"platform_vs_plain": round(platform / results["plain_read_parse"]["files_per_s"], 3)}
+    if "dlt" in results:
+        ratios["platform_vs_dlt"] = round(platform / results["dlt"]["files_per_s"], 2)
+    if "duckdb_read_json" in results:
+        ratios["platform_vs_read_json"] = round(
+            platform / results["duckdb_read_json"]["files_per_s"], 2
+        )
+    return ratios
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contender", choices=CONTENDERS, required=True)
+    parser.add_argument("--landing", type=Path, required=True)
+    parser.add_argument("--workdir", type=Path, required=True)
+    args = parser.parse_args()
+    result = measure_in_this_process(args.contender, args.landing, args.workdir)
+    print(json.dumps(result))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
