@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import shutil
 from datetime import date
 from pathlib import Path
 
-from bench.common import WORK, generate_landing, log, run_child
+from bench.common import ROOT, WORK, generate_landing, log, run_child
 from bench.profiles import Profile
 from bench.suites.ingest import platform_ingest
 
@@ -91,7 +92,7 @@ def run(profile: Profile) -> dict:
     stats = WORK / "hot_path.pstats"
     log(f"profile: cProfile of platform ingest on {profile.profile_files:,} files")
     result = run_child("bench.suites.hot_path", "--landing", str(landing), "--stats", str(stats))
-    return result | {"pstats": str(stats.relative_to(WORK.parent.parent))}
+    return result | {"pstats": os.path.relpath(stats, ROOT)}
 
 
 def main() -> None:

@@ -57,6 +57,8 @@ def platform_ingest(landing: Path, workdir: Path) -> int:
 
 
 def dlt_filesystem(landing: Path, workdir: Path) -> int:
+    # Offline machine: no usage telemetry (a correctness setting here, not a speed one).
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     import dlt
     import duckdb
     from dlt.sources.filesystem import filesystem, read_jsonl
