@@ -94,6 +94,8 @@ def _ingest(result: dict, out: Path) -> list[str]:
         for name, r in size["contenders"].items():
             rows.append([name, _n(size["files"]), f"{r['seconds']:.2f}", _n(r["files_per_s"]),
                          _n(r["peak_rss_mb"]), r["repeats"]])  # fmt: skip
+        for name, reason in size.get("failed", {}).items():
+            rows.append([name, _n(size["files"]), "failed", "-", "-", f"*{reason}*"])
     lines += _table(["contender", "files", "seconds (median)", "files/s", "peak RSS (MB)",
                      "runs"], rows)  # fmt: skip
     ratios = [[_n(s["files"]), f"{s['platform_vs_plain']}x", f"{s.get('platform_vs_dlt', '-')}x",
@@ -133,7 +135,7 @@ def _ingest_s3(result: dict, out: Path) -> list[str]:
 
 def _incremental(result: dict, out: Path) -> list[str]:
     alone = result["alone"]
-    lines = [f"## 2. Incremental cost: one new day of {result['tickets_per_day']:,} tickets, "
+    lines = [f"## 2. Incremental cost: one new day ({alone['rows']:,} tickets), "
              f"ingest + `{result['command']}`", ""]  # fmt: skip
     rows = [
         [
@@ -170,7 +172,7 @@ def _dbt_volume(result: dict, out: Path) -> list[str]:
     lines = [f"## 3. `{result['command']}` by volume (DuckDB, 30 days)", ""]
     rows = [[_n(r["tickets"]), _n(r["events"]), f"{r['dbt_seconds']:.1f}",
              _n(r["tickets_per_second"]), _n(r["database_mb"]),
-             ", ".join(f"{n.split('.')[-1]} {s} s" for n, s in r["slowest_nodes"][:4])]
+             ", ".join(f"{n.split('.')[0]} {s} s" for n, s in r["slowest_nodes"][:4])]
             for r in result["volume"]]  # fmt: skip
     lines += _table(["tickets", "lifecycle events", "seconds", "tickets/s", "database MB",
                      "slowest nodes"], rows)  # fmt: skip
@@ -260,6 +262,12 @@ def render(out: Path, reading: Path | None = None) -> Path:
         lines += [
             f"Produced by `{run['command']}` at git `{run['git_revision']}`, "
             f"started {run['started_at']}, profile `{run['profile']['name']}`.",
+            "",
+            *[
+                f"Re-run later: {', '.join(r['suites'])} (`{r['command']}` at git "
+                f"`{r['git_revision']}`, {r['started_at']})."
+                for r in run.get("reruns", [])
+            ],
             "",
             f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['ram_gb']} GB RAM, {m['platform']}, "
             f"Python {m['python']}.",

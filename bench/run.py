@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import shlex
 import sys
 import time
@@ -33,18 +34,23 @@ def run_suites(profile_name: str, out: Path, only: list[str] | None) -> int:
     profile = PROFILES[profile_name]
     results = out / "results"
     results.mkdir(parents=True, exist_ok=True)
-    write_json(
-        results / "run.json",
-        {
-            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "command": shlex.join([Path(sys.executable).name, "-m", "bench.run", *sys.argv[1:]]),
-            "git_revision": git_revision(),
+    this_run = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": shlex.join([Path(sys.executable).name, "-m", "bench.run", *sys.argv[1:]]),
+        "git_revision": git_revision(),
+        "suites": list(only or SUITES),
+    }
+    run_file = results / "run.json"
+    if only and run_file.exists():  # some suites again: the first run stays the record
+        record = json.loads(run_file.read_text())
+        record["reruns"] = [*record.get("reruns", []), this_run]
+    else:
+        record = this_run | {
             "machine": machine(),
             "versions": versions(),
             "profile": profile.as_dict(),
-            "suites": list(only or SUITES),
-        },
-    )
+        }
+    write_json(run_file, record)
     failed = []
     for suite in only or SUITES:
         log(f"suite {suite} ({profile.name}) …")

@@ -135,6 +135,14 @@ def _contenders_at(size: int, profile: Profile) -> list[str]:
     return wanted
 
 
+def _measure(name: str, landing: Path, size: int, profile: Profile) -> dict:
+    runs = [_child(name, landing)]
+    if runs[0]["seconds"] <= profile.slow_run_seconds:
+        runs += [_child(name, landing) for _ in range(profile.repeats - 1)]
+    best = median_of(runs)
+    return best | {"files_per_s": round(size / best["seconds"], 1)}
+
+
 def run(profile: Profile) -> dict:
     sizes = []
     warmed: set[str] = set()
@@ -144,21 +152,29 @@ def run(profile: Profile) -> dict:
             WORK / f"landing-{size}-{days}d-s{profile.seed}", size, days, END, profile.seed
         )
         plain_read_parse(landing, landing)  # the same warm page cache for every contender
-        results = {}
+        results, failures = {}, {}
         for name in _contenders_at(size, profile):
-            if name not in warmed:
-                log(f"ingest: warm-up run of {name} at {size:,} files")
-                _child(name, landing)
-                warmed.add(name)
-            log(f"ingest: {name} on {size:,} files")
-            runs = [_child(name, landing)]
-            if runs[0]["seconds"] <= profile.slow_run_seconds:
-                runs += [_child(name, landing) for _ in range(profile.repeats - 1)]
-            best = median_of(runs)
-            results[name] = best | {"files_per_s": round(size / best["seconds"], 1)}
-            log(f"ingest: {name} {size:,} files in {best['seconds']:.2f} s")
-        sizes.append({"files": size, "days": days, "contenders": results} | _ratios(results))
+            try:
+                if name not in warmed:
+                    log(f"ingest: warm-up run of {name} at {size:,} files")
+                    _child(name, landing)
+                    warmed.add(name)
+                log(f"ingest: {name} on {size:,} files")
+                results[name] = _measure(name, landing, size, profile)
+                log(f"ingest: {name} {size:,} files in {results[name]['seconds']:.2f} s")
+            except RuntimeError as error:  # a contender that cannot finish is a result too
+                failures[name] = _last_error_line(str(error))
+                log(f"ingest: {name} failed on {size:,} files: {failures[name]}")
+        sizes.append(
+            {"files": size, "days": days, "contenders": results, "failed": failures}
+            | _ratios(results)
+        )
     return {"sizes": sizes, "note": "page cache warm; one process per run; median of repeats"}
+
+
+def _last_error_line(message: str) -> str:
+    lines = [line.strip() for line in message.splitlines() if "Error" in line or "error" in line]
+    return (lines[-1] if lines else message.strip().splitlines()[-1])[:300]
 
 
 def _ratios(results: dict) -> dict:

@@ -42,6 +42,7 @@ def platform_resources(settings: Settings) -> dict[str, object]:
             uri=settings.landing_uri,
             region_name=settings.aws_region,
             endpoint_url=settings.s3_endpoint_url,
+            max_connections=settings.read_workers,
         ),
         "warehouse": warehouse_resource(settings),
         "dbt": dbt_cli(settings),
