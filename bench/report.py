@@ -98,8 +98,12 @@ def _ingest(result: dict, out: Path) -> list[str]:
             rows.append([name, _n(size["files"]), "failed", "-", "-", f"*{reason}*"])
     lines += _table(["contender", "files", "seconds (median)", "files/s", "peak RSS (MB)",
                      "runs"], rows)  # fmt: skip
-    ratios = [[_n(s["files"]), f"{s['platform_vs_plain']}x", f"{s.get('platform_vs_dlt', '-')}x",
-               f"{s.get('platform_vs_read_json', '-')}x"] for s in result["sizes"]]  # fmt: skip
+
+    def ratio(size: dict, key: str) -> str:
+        return f"{size[key]}x" if key in size else "-"
+
+    ratios = [[_n(s["files"]), ratio(s, "platform_vs_plain"), ratio(s, "platform_vs_dlt"),
+               ratio(s, "platform_vs_read_json")] for s in result["sizes"]]  # fmt: skip
     lines += _table(["files", "platform / plain read", "platform / dlt",
                      "platform / DuckDB read_json"], ratios)  # fmt: skip
 
