@@ -15,7 +15,7 @@ class Profile:
     repeats: int
     slow_run_seconds: float  # a contender slower than this per run is timed once at that size
     dlt_max_files: int  # dlt above this size would take longer than the rest of the run
-    read_json_max_files: int  # DuckDB read_json needs ~14 GB of RAM at 100,000 small files
+    read_json_max_files: int  # DuckDB read_json ran out of memory (18.8 GB) at 100,000 files
     s3_files: int
     s3_latency_ms: float
     s3_workers: tuple[int, ...]
