@@ -43,8 +43,8 @@ class LandingResource(dg.ConfigurableResource):
 
     def _s3_client(self):
         # S3Resource's client keeps botocore's default pool of 10 connections and has no setting
-        # for it; 32 read threads on 10 connections measured slower than 8 threads
-        # (bench/RESULTS.md, S3 suite). Same retry policy as S3Resource, larger pool.
+        # for it. Threads past the pool open and drop a connection per request (a TLS handshake
+        # each on S3), so the pool matches the read workers. Same retry policy as S3Resource.
         retries = construct_boto_client_retry_config(S3Resource().max_attempts)
         config = retries.merge(Config(max_pool_connections=max(10, self.max_connections)))
         return boto3.session.Session().client(
