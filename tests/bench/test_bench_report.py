@@ -62,3 +62,13 @@ def test_targets_of_the_other_suites():
 def test_a_suite_without_a_peer_result_has_no_peer_target():
     names = [t["target"] for t in targets({"ingest": _ingest(6000, 10000, None, 900)})]
     assert not any("dlt" in name for name in names)
+
+
+def test_ratios_leave_out_contenders_that_failed():
+    from bench.suites.ingest import _ratios
+
+    rates = {"platform_ingest": 5000.0, "plain_read_parse": 20000.0, "dlt": 1000.0}
+    results = {name: {"files_per_s": rate} for name, rate in rates.items()}
+    assert _ratios(results) == {"platform_vs_plain": 0.25, "platform_vs_dlt": 5.0}
+    del results["platform_ingest"]
+    assert _ratios(results) == {}
