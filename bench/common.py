@@ -6,7 +6,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -17,11 +16,14 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-# Generated files and scratch warehouses (git-ignored); BENCH_WORK moves them (the smoke test).
-WORK = Path(os.environ.get("BENCH_WORK") or BENCH_DIR / ".work")
 
 PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "pydantic", "pyarrow")
 PACKAGES += ("orjson", "dlt", "moto", "boto3", "langchain-core", "matplotlib")
+
+
+def work_dir() -> Path:
+    """Generated files and scratch warehouses (git-ignored); BENCH_WORK moves them (the smoke test)."""
+    return Path(os.environ.get("BENCH_WORK") or BENCH_DIR / ".work")
 
 
 def log(message: str) -> None:
@@ -87,10 +89,6 @@ def timed(function: Callable[[], object]) -> tuple[float, object]:
     started = time.perf_counter()
     result = function()
     return time.perf_counter() - started, result
-
-
-def median_seconds(function: Callable[[], object], repeats: int) -> float:
-    return statistics.median(timed(function)[0] for _ in range(repeats))
 
 
 def run_child(module: str, *args: str, env: dict | None = None) -> dict:

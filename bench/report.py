@@ -8,11 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 MB_LIMIT = 1536
 SENSOR_TIMEOUT_S = 60
 
@@ -33,6 +28,11 @@ def _n(value: float, digits: int = 0) -> str:
 
 
 def _plot(out: Path, name: str, draw) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
     figure, axes = plt.subplots(figsize=(7, 3.6), dpi=100)
     draw(axes)
     axes.grid(alpha=0.3)

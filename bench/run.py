@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report
-from bench.common import BENCH_DIR, WORK, git_revision, log, machine, versions, write_json
+from bench.common import BENCH_DIR, git_revision, log, machine, versions, work_dir, write_json
 from bench.profiles import PROFILES
 
 # In this order: the cheap suites first, so a broken runner fails fast.
@@ -93,7 +93,7 @@ def main() -> None:
         help="where results/, plots/ and RESULTS.md go (default bench/, or bench/.work/quick)",
     )
     args = parser.parse_args()
-    out = args.out or (WORK / "quick" if args.quick else BENCH_DIR)
+    out = args.out or (work_dir() / "quick" if args.quick else BENCH_DIR)
     sys.exit(run_suites("quick" if args.quick else "full", out, args.only))
 
 

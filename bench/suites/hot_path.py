@@ -15,7 +15,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from bench.common import ROOT, WORK, generate_landing, log, run_child
+from bench.common import ROOT, generate_landing, log, run_child, work_dir
 from bench.profiles import Profile
 from bench.suites.ingest import plain_read_parse, platform_ingest
 
@@ -40,7 +40,7 @@ def _stage(function: tuple[str, int, str]) -> str:
 
 
 def profile_ingest(landing: Path, stats_path: Path) -> dict:
-    workdir = WORK / "hot-path-db"
+    workdir = work_dir() / "hot-path-db"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     # Start-up is not ingest: what platform_ingest imports is imported before the profiler starts.
@@ -60,7 +60,8 @@ def profile_ingest(landing: Path, stats_path: Path) -> dict:
     by_stage: dict[str, float] = {}
     own = []
     for function, (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
-        by_stage[_stage(function)] = by_stage.get(_stage(function), 0.0) + tottime
+        stage = _stage(function)
+        by_stage[stage] = by_stage.get(stage, 0.0) + tottime
         own.append((tottime, function))
     own.sort(reverse=True)
     return {
@@ -83,13 +84,13 @@ def profile_ingest(landing: Path, stats_path: Path) -> dict:
 
 def run(profile: Profile) -> dict:
     landing = generate_landing(
-        WORK / f"hot-path-{profile.profile_files}-s{profile.seed}",
+        work_dir() / f"hot-path-{profile.profile_files}-s{profile.seed}",
         profile.profile_files,
         max(1, min(7, profile.profile_files // 100)),
         END,
         profile.seed,
     )
-    stats = WORK / "hot_path.pstats"
+    stats = work_dir() / "hot_path.pstats"
     plain_read_parse(landing, landing)  # a warm page cache, as in the ingest suite
     log(f"profile: cProfile of platform ingest on {profile.profile_files:,} files")
     result = run_child("bench.suites.hot_path", "--landing", str(landing), "--stats", str(stats))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.common import WORK, days_ending, generate_landing, log, median_of, timed
+from bench.common import days_ending, generate_landing, log, median_of, timed, work_dir
 from bench.profiles import Profile
 from bench.suites.dbt_volume import dbt_build
 from ticket_platform.evaluation.store import ensure_evaluation_tables
@@ -65,11 +65,11 @@ def run(profile: Profile) -> dict:
     longest = max(profile.incremental_history_days)
     landing = LocalLanding(
         generate_landing(
-            WORK / f"incremental-{per_day}x{longest + 1}-s{profile.seed}",
+            work_dir() / f"incremental-{per_day}x{longest + 1}-s{profile.seed}",
             per_day * (longest + 1), longest + 1, NEW_DAY, profile.seed,
         )
     )  # fmt: skip
-    work = WORK / "incremental"
+    work = work_dir() / "incremental"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     as_of = f"{NEW_DAY + timedelta(days=1)} 00:00:00"

@@ -22,7 +22,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench.common import WORK, generate_landing, log, median_of, peak_rss_mb, run_child
+from bench.common import generate_landing, log, median_of, peak_rss_mb, run_child, work_dir
 from bench.profiles import Profile
 
 END = date(2025, 8, 30)
@@ -121,7 +121,7 @@ def measure_in_this_process(name: str, landing: Path, workdir: Path) -> dict:
 # Driver
 # ----------------------------------------------------------------------------------------------
 def _child(name: str, landing: Path) -> dict:
-    workdir = WORK / "ingest-db" / name
+    workdir = work_dir() / "ingest-db" / name
     return run_child("bench.suites.ingest", "--contender", name, "--landing", str(landing),
                      "--workdir", str(workdir))  # fmt: skip
 
@@ -149,7 +149,7 @@ def run(profile: Profile) -> dict:
     for size in profile.ingest_sizes:
         days = min(profile.ingest_days, max(1, size // 100))
         landing = generate_landing(
-            WORK / f"landing-{size}-{days}d-s{profile.seed}", size, days, END, profile.seed
+            work_dir() / f"landing-{size}-{days}d-s{profile.seed}", size, days, END, profile.seed
         )
         plain_read_parse(landing, landing)  # the same warm page cache for every contender
         results, failures = {}, {}

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from bench.common import ROOT, WORK, generate_landing, log, median_of, timed
+from bench.common import ROOT, generate_landing, log, median_of, timed, work_dir
 from bench.profiles import Profile
 
 END = date(2025, 8, 30)
@@ -116,7 +116,7 @@ def run(profile: Profile) -> dict:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")  # moto accepts any key
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     local = generate_landing(
-        WORK / f"s3-source-{profile.s3_files}-s{profile.seed}", profile.s3_files, 2, END, profile.seed
+        work_dir() / f"s3-source-{profile.s3_files}-s{profile.seed}", profile.s3_files, 2, END, profile.seed
     )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.suites.ingest_s3", "--serve", "--latency-ms",
@@ -129,7 +129,7 @@ def run(profile: Profile) -> dict:
         landing.client.create_bucket(Bucket=BUCKET)
         uploaded = _upload(landing, local)
         log(f"s3: {uploaded:,} files in the moto bucket, {profile.s3_latency_ms} ms per request")
-        scratch = WORK / "s3-db"
+        scratch = work_dir() / "s3-db"
         most = max(profile.s3_workers)
         _platform_load(landing, most, scratch)  # warm-up
         rows = [
