@@ -11,6 +11,7 @@ from prod_env import PROD_ENV
 from ticket_platform.defs.automation.pools import INGEST_POOL, LOCAL_WRITER_POOL
 from ticket_platform.defs.evaluation.assets import RESPONSE_EVALUATIONS
 from ticket_platform.defs.ingest.assets import RAW_TICKETS
+from ticket_platform.defs.routing.assets import ROUTE_MODEL, TICKET_ROUTES
 from ticket_platform.settings import PROJECT_ROOT
 
 STG = dg.AssetKey(["staging", "stg_tickets"])
@@ -21,9 +22,16 @@ SENSORS = {
     "events_landing_sensor",
     "dbt_automation_sensor",
     "evaluation_automation_sensor",
+    "routing_automation_sensor",
+    "routing_feedback_sensor",
     "partition_freshness_sensor",
 }
-SCHEDULES = {"daily_evaluation", "nightly_dbt_build", "hourly_source_freshness"}
+SCHEDULES = {
+    "daily_evaluation",
+    "nightly_dbt_build",
+    "hourly_source_freshness",
+    "weekly_routing_retrain",
+}
 
 
 def _load(tmp_path: Path, monkeypatch, env: dict[str, str] | None = None) -> dg.Definitions:
@@ -66,8 +74,9 @@ def test_automation_conditions_by_kind(local):
     assert dbt_models
     for key in dbt_models:
         assert graph.get(key).automation_condition.get_label() == "follows upstream", key
-    evaluation = graph.get(RESPONSE_EVALUATIONS).automation_condition
-    assert evaluation.get_label().startswith("follows raw partitions")
+    for key in (RESPONSE_EVALUATIONS, TICKET_ROUTES):
+        label = graph.get(key).automation_condition.get_label()
+        assert label.startswith("follows raw partitions"), key
     assert graph.get(RAW_TICKETS).automation_condition is None, "the landing sensor drives it"
 
 
@@ -141,6 +150,28 @@ def test_automation_follows_a_new_raw_partition(local):
             defs=local, instance=instance, asset_selection=selection, cursor=second.cursor
         )
         assert third.total_requested == 0, "handled updates are not requested twice"
+
+
+def test_routes_follow_a_new_raw_partition_once_a_model_is_promoted(local):
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    selection = dg.AssetSelection.assets(TICKET_ROUTES)
+    with dg.DagsterInstance.ephemeral() as instance:
+        first = dg.evaluate_automation_conditions(
+            defs=local, instance=instance, asset_selection=selection
+        )
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(RAW_TICKETS, partition=yesterday)
+        )
+        second = dg.evaluate_automation_conditions(
+            defs=local, instance=instance, asset_selection=selection, cursor=first.cursor
+        )
+        assert second.total_requested == 0, "no model promoted yet: nothing to route with"
+
+        instance.report_runless_asset_event(dg.AssetMaterialization(ROUTE_MODEL))
+        third = dg.evaluate_automation_conditions(
+            defs=local, instance=instance, asset_selection=selection, cursor=second.cursor
+        )
+        assert yesterday in third.get_requested_partitions(TICKET_ROUTES)
 
 
 def test_the_landing_sensor_loads_and_judges_in_one_run(local):

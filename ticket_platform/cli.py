@@ -319,6 +319,42 @@ def docs(
                 server.serve_forever()
 
 
+@app.command()
+def route(
+    text: Annotated[str, typer.Option("--text", help="The ticket's description (or all of it)")],
+    subject: Annotated[str, typer.Option(help="The ticket's subject, if separate")] = "",
+    top: Annotated[int, typer.Option(min=1, max=20, help="How many teams to list")] = 3,
+    landing: LandingOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+) -> None:
+    """Predict the owning team of a ticket with the promoted routing model."""
+    from ticket_platform.lib.landing import landing_from_uri
+    from ticket_platform.routing.artifacts import ModelNotFoundError, ModelStore
+    from ticket_platform.routing.dataset import routing_text
+    from ticket_platform.routing.model import rank_teams
+
+    settings = _settings()
+    store = ModelStore(landing_from_uri(landing or settings.landing_uri))
+    try:
+        model, card = store.current()
+    except ModelNotFoundError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=1) from error
+    if not (subject.strip() or text.strip()):
+        err.print("[red]--text is empty: nothing to route[/red]")
+        raise typer.Exit(code=2)
+    ranked = rank_teams(model, routing_text(subject, text), top)
+    if as_json:
+        teams = [{"team": team, "probability": round(p, 4)} for team, p in ranked]
+        sys.stdout.write(json.dumps({"model_version": card.version, "teams": teams}) + "\n")
+        return
+    team, probability = ranked[0]
+    print(f"{team}\t{probability:.1%}")
+    for other, p in ranked[1:]:
+        err.print(f"  then {other} ({p:.1%})")
+    err.print(f"model {card.version} ({card.estimator}, trained {card.trained_at[:10]})")
+
+
 def _print_calibration(result: dict, show: int) -> None:
     console = Console()
     table = Table(title=f"{result['judge']} vs {result['reference']} ({result['labelled_by']})")
@@ -425,6 +461,23 @@ def _print_summary(summary: dict) -> None:
         ("model calls", evaluation["model_calls"]),
         ("pass rate, all four criteria", "n/a" if rate is None else f"{rate:.1%}"),
     ]
+    routing = summary.get("routing") or {}
+    if routing.get("model_version"):
+
+        def share(value: float | None) -> str:
+            return "n/a" if value is None else f"{value:.1%}"
+
+        rows += [
+            (
+                "routing model",
+                f"{routing['model_version']} ({'promoted' if routing['promoted'] else 'not promoted'})",
+            ),
+            (
+                "routing accuracy, held out / real tickets",
+                " / ".join(share(routing[k]) for k in ("holdout_accuracy", "reference_accuracy")),
+            ),
+            ("tickets routed", routing["tickets_routed"]),
+        ]
     rows += [(f"rows in {name}", count) for name, count in summary["tables"].items()]
     rows += [("checks failed", ", ".join(summary["failed_checks"]) or "none")]
     rows += [("checks warning", ", ".join(summary["warned_checks"]) or "none")]

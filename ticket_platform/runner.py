@@ -21,11 +21,21 @@ from ticket_platform.defs.evaluation.assets import (
 from ticket_platform.defs.ingest.assets import INGEST_JOB, RAW_TICKETS
 from ticket_platform.defs.lifecycle.assets import INGEST_EVENTS_JOB, RAW_TICKET_EVENTS
 from ticket_platform.defs.resources import warehouse_resource
+from ticket_platform.defs.routing.assets import (
+    RETRAIN_JOB,
+    ROUTE_JOB,
+    ROUTE_MODEL,
+    ROUTE_MODEL_CANDIDATE,
+    TICKET_ROUTES,
+)
+from ticket_platform.defs.routing.feedback import FEEDBACK_JOB
 from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
-from ticket_platform.evaluation.store import ensure_evaluation_tables
-from ticket_platform.lib.events_ingest import EVENTS_PREFIX, ensure_event_tables
-from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_days, ensure_tables
+from ticket_platform.lib.dbt_sources import ensure_dbt_sources
+from ticket_platform.lib.events_ingest import EVENTS_PREFIX
+from ticket_platform.lib.ingest import TICKETS_PREFIX, discover_days
 from ticket_platform.lib.landing import landing_from_uri
+from ticket_platform.lib.warehouse_sql import TICKETS_TABLE
+from ticket_platform.routing.model import MIN_TRAINING_TICKETS
 from ticket_platform.settings import Settings
 
 INGEST_COUNTERS = (
@@ -43,6 +53,7 @@ INGEST_COUNTERS = (
 # Dagster's console logger prints every engine event at DEBUG; the CLI wants the story, not that.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 EVENT_COUNTERS = ("files_loaded", "files_quarantined", "events_loaded", "events_quarantined")
+ROUTING_FIELDS = ("model_version", "holdout_accuracy", "reference_accuracy")
 EVALUATION_COUNTERS = ("items", "cached", "evaluated", "failed", "deferred", "model_calls")
 SUMMARY_TABLES = (
     "raw.tickets",
@@ -58,6 +69,9 @@ SUMMARY_TABLES = (
     "marts.ticket_metrics",
     "marts.sla_events",
     "marts.daily_backlog",
+    "routing.feedback",
+    "routing.ticket_routes",
+    "marts.routing_quality",
 )
 
 
@@ -81,6 +95,7 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         "ingest": dict.fromkeys(INGEST_COUNTERS, 0),
         "events": dict.fromkeys(EVENT_COUNTERS, 0),
         "evaluation": {**dict.fromkeys(EVALUATION_COUNTERS, 0), "judge": None, "pass_rate": None},
+        "routing": {**dict.fromkeys(ROUTING_FIELDS), "promoted": False, "tickets_routed": 0},
         "failed_checks": [],
         "warned_checks": [],
         "runs": [],
@@ -99,7 +114,7 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         _collect(result, summary)
 
     with warehouse_resource(settings).session() as session:
-        ensure_event_tables(session)  # empty tables rather than missing ones, without events
+        ensure_dbt_sources(session)  # empty tables rather than missing ones: dbt builds empty marts
     if days:
         log(f"Loading {len(days)} partition(s) {days[0]} .. {days[-1]} in one run …")
         execute(INGEST_JOB, days)
@@ -110,11 +125,10 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         if summary["success"]:
             log(f"Judging the responses of {len(days)} partition(s) ({settings.judge.kind}) …")
             execute(EVALUATION_JOB, days)
+        if summary["success"]:
+            route_tickets(execute, days, summary, log, settings)
     else:
         log("[yellow]No ticket files found; run `ticket-platform generate` first.[/yellow]")
-        with warehouse_resource(settings).session() as session:
-            ensure_tables(session)  # dbt then builds empty marts instead of failing
-            ensure_evaluation_tables(session)
 
     if summary["success"]:
         log("Calibrating the judge against its reference sets …")
@@ -128,6 +142,35 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
     summary["docs"] = str(docs) if docs.exists() else None
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
+
+
+def route_tickets(
+    execute: Callable, days: list, summary: dict, log: Callable[[str], None], settings: Settings
+) -> None:
+    """Load routing feedback, retrain the router (promoted unless worse), route every day.
+
+    A blocked candidate is the promotion check doing its job, not a failed run: the promoted
+    model keeps routing, and the summary lists the failed check.
+    """
+    with warehouse_resource(settings).session() as session:
+        staged = int(session.query(f"select count(*) from {TICKETS_TABLE}")[0][0])
+    if staged < MIN_TRAINING_TICKETS:
+        log(
+            f"[yellow]{staged} ticket(s) staged: the router needs {MIN_TRAINING_TICKETS} to "
+            "train; routing skipped[/yellow]"
+        )
+        return
+    log("Loading routing feedback and training the ticket router …")
+    execute(FEEDBACK_JOB)
+    succeeded = summary["success"]
+    execute(RETRAIN_JOB)
+    blocked = f"{ROUTE_MODEL_CANDIDATE.to_user_string()}:not_worse_than_current"
+    if blocked in summary["failed_checks"]:
+        log("[yellow]The new routing model is worse than the promoted one: not promoted[/yellow]")
+        summary["success"] = succeeded
+    if summary["success"]:
+        log(f"Routing the tickets of {len(days)} partition(s) …")
+        execute(ROUTE_JOB, days)
 
 
 def _collect(result: dg.ExecuteInProcessResult, summary: dict) -> None:
@@ -154,6 +197,17 @@ def _collect(result: dg.ExecuteInProcessResult, summary: dict) -> None:
             evaluation["judge"] = metadata["judge"].value
             rate = metadata.get("pass_rate_all_criteria")
             evaluation["pass_rate"] = rate.value if rate is not None else None
+            break
+        if materialization.asset_key == ROUTE_MODEL_CANDIDATE:
+            routing = summary["routing"]
+            for name in ROUTING_FIELDS:
+                value = materialization.metadata.get(name)
+                routing[name] = value.value if value is not None else None
+        if materialization.asset_key == ROUTE_MODEL:
+            summary["routing"]["promoted"] = True
+        if materialization.asset_key == TICKET_ROUTES:
+            routed = materialization.metadata["tickets_routed"].value
+            summary["routing"]["tickets_routed"] += int(routed)
             break
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:

@@ -80,6 +80,16 @@ class AutomationSettings:
 
 
 @dataclass(frozen=True)
+class RoutingSettings:
+    """The routing model (``TICKET_ROUTING_*``); see the README's configuration table."""
+
+    retrain_after: int = 50  # corrections loaded since the current model that trigger a retrain
+    max_training_rows: int = 50_000  # newest tickets trained on (corrected ones always are)
+    holdout_share: float = 0.2  # newest share of tickets held out to score the candidate
+    promotion_tolerance: float = 0.01  # how much worse than the current model still promotes
+
+
+@dataclass(frozen=True)
 class Settings:
     env: Environment
     data_dir: Path
@@ -96,6 +106,7 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     docs_uri: str | None = None  # s3://bucket/prefix the dbt docs site is published to
     automation: AutomationSettings = field(default_factory=AutomationSettings)
+    routing: RoutingSettings = field(default_factory=RoutingSettings)
 
     @property
     def is_local(self) -> bool:
@@ -164,6 +175,7 @@ def get_settings() -> Settings:
         alerts=_alert_settings(env, data_dir),
         docs_uri=_env("TICKET_DOCS_URI"),
         automation=_automation_settings(),
+        routing=_routing_settings(),
     )
 
 
@@ -195,6 +207,15 @@ def _automation_settings() -> AutomationSettings:
         sensor_interval_seconds=int(_float("TICKET_SENSOR_INTERVAL_SECONDS", 15, 5, 3600)),
         freshness_hours=_float("TICKET_FRESHNESS_HOURS", 26.0, 0.1, 24 * 30),
         staging_freshness_hours=_float("TICKET_STAGING_FRESHNESS_HOURS", 1.0, 0.05, 24 * 30),
+    )
+
+
+def _routing_settings() -> RoutingSettings:
+    return RoutingSettings(
+        retrain_after=int(_float("TICKET_ROUTING_RETRAIN_AFTER", 50, 1, 1e7)),
+        max_training_rows=int(_float("TICKET_ROUTING_MAX_TRAINING_ROWS", 50_000, 100, 1e8)),
+        holdout_share=_float("TICKET_ROUTING_HOLDOUT_SHARE", 0.2, 0.05, 0.5),
+        promotion_tolerance=_float("TICKET_ROUTING_PROMOTION_TOLERANCE", 0.01, 0.0, 1.0),
     )
 
 

@@ -23,9 +23,7 @@ import duckdb
 from bench.common import log
 from bench.profiles import Profile
 from ticket_platform.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
-from ticket_platform.evaluation.store import ensure_evaluation_tables
-from ticket_platform.lib.events_ingest import ensure_event_tables
-from ticket_platform.lib.ingest import ensure_tables
+from ticket_platform.lib.dbt_sources import ensure_dbt_sources
 from ticket_platform.lib.warehouse import duckdb_session
 
 FIRST_DAY = date(2026, 9, 1)
@@ -50,9 +48,7 @@ def _products_sql() -> str:
 def fill(path: Path, first_id: int, count: int, first_day: date, days: int) -> None:
     """Append ``count`` tickets submitted over ``days`` days from ``first_day``, with events."""
     with duckdb_session(path) as session:
-        ensure_tables(session)
-        ensure_event_tables(session)
-        ensure_evaluation_tables(session)
+        ensure_dbt_sources(session)
     # Each day is loaded an hour after it ends, as the daily loads would: the watermark of the
     # incremental models then sees 30 days of loads, not one burst.
     loaded_at = "cast(submitted_at as date) + interval 25 hour"

@@ -25,8 +25,7 @@ import duckdb
 from bench.common import days_ending, generate_landing, log, median_of, timed, work_dir
 from bench.profiles import Profile
 from bench.suites.dbt_volume import dbt_build
-from ticket_platform.evaluation.store import ensure_evaluation_tables
-from ticket_platform.lib.events_ingest import ensure_event_tables
+from ticket_platform.lib.dbt_sources import ensure_dbt_sources
 from ticket_platform.lib.ingest import load_partition
 from ticket_platform.lib.landing import LocalLanding
 from ticket_platform.lib.warehouse import duckdb_session
@@ -37,8 +36,7 @@ NEW_DAY = date(2025, 8, 31)
 def ingest(path: Path, landing: LocalLanding, days: list[date]) -> int:
     rows = 0
     with duckdb_session(path) as session:
-        ensure_event_tables(session)
-        ensure_evaluation_tables(session)
+        ensure_dbt_sources(session)
         for day in days:
             rows += load_partition(landing, session, day, run_id="bench").rows_inserted
     return rows

@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ticket_platform.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
-from ticket_platform.evaluation.store import ensure_evaluation_tables
-from ticket_platform.lib.events_ingest import ensure_event_tables
-from ticket_platform.lib.ingest import ensure_tables
+from ticket_platform.lib.dbt_sources import ensure_dbt_sources
 from ticket_platform.lib.warehouse import WarehouseSession
 
 
@@ -30,11 +28,9 @@ class DbtWarehouse:
         self.connect, self.target, self.env, self.work_dir = connect, target, env, work_dir
 
     def create_sources(self) -> None:
-        """The empty tables dbt reads (raw tickets and events, evaluations)."""
+        """The empty tables dbt reads (raw tickets and events, evaluations, routing)."""
         with self.connect() as session:
-            ensure_tables(session)
-            ensure_event_tables(session)
-            ensure_evaluation_tables(session)
+            ensure_dbt_sources(session)
 
     def insert(self, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
         with self.connect() as session:

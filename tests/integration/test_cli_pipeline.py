@@ -13,6 +13,7 @@ import pytest
 
 from ticket_platform.contracts import ProcessedTicket
 from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.lib.teams import team_of
 
 pytestmark = pytest.mark.dbt
 
@@ -55,6 +56,9 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     assert summary["ingest"]["rows_loaded"] == 500
     assert summary["ingest"]["files_quarantined"] == 1
     backlog_days = summary["tables"].pop("marts.daily_backlog")  # first submission .. today
+    # One row per day, model and team that is a ticket's actual or predicted team.
+    routing_groups = summary["tables"].pop("marts.routing_quality")
+    assert routing_groups >= _team_days(landing)
     assert backlog_days == (datetime.now(UTC).date() - date(2025, 8, 8)).days + 1
     assert summary["tables"] == {
         "raw.tickets": 500,
@@ -69,7 +73,12 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
         "marts.fct_ticket_milestones": 0,  # no lifecycle events without `simulate`
         "marts.ticket_metrics": 500,
         "marts.sla_events": 1000,  # first response and resolution
+        "routing.feedback": 0,
+        "routing.ticket_routes": 500,  # the seed tickets too, though never trained on
     }
+    routing = summary["routing"]
+    assert routing["promoted"] and routing["tickets_routed"] == 500
+    assert routing["reference_accuracy"] >= 0.7  # trained on only 400 generated tickets
     assert summary["failed_checks"] == []
     assert summary["docs"] == str(tmp_path / "data" / "dbt_docs" / "static_index.html")
     fct_parquet = landing.read("processed/marts/fct_tickets/fct_tickets.parquet")
@@ -89,18 +98,34 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     assert rerun["tables"]["raw.tickets"] == 500 and rerun["tables"]["raw.ticket_quarantine"] == 1
     assert (rerun["evaluation"]["evaluated"], rerun["evaluation"]["cached"]) == (0, 500)
     assert rerun["tables"]["evaluation.response_evaluations"] == 500
+    # Nothing new to learn: the same router, its 500 routes replaced, not added to.
+    assert rerun["routing"]["model_version"] == routing["model_version"]
+    assert rerun["tables"]["routing.ticket_routes"] == 500
+
+
+def _team_days(landing: LocalLanding) -> int:
+    """Distinct (day, owning team) among the valid landed tickets."""
+    return len({(t.submitted_at.date(), team_of(t.product)) for t in _valid_tickets(landing)})
+
+
+def _valid_tickets(landing: LocalLanding) -> list[ProcessedTicket]:
+    tickets = []
+    for obj in landing.list("tickets/"):
+        try:
+            tickets.append(ProcessedTicket.model_validate_json(landing.read(obj.key)))
+        except ValueError:
+            continue
+    return tickets
 
 
 def _volume_groups(landing: LocalLanding) -> int:
     """Distinct (day, product, priority, sentiment) among the valid landed tickets."""
-    groups = set()
-    for obj in landing.list("tickets/"):
-        try:
-            ticket = ProcessedTicket.model_validate_json(landing.read(obj.key))
-        except ValueError:
-            continue
-        groups.add((ticket.submitted_at.date(), ticket.product, ticket.priority, ticket.sentiment))
-    return len(groups)
+    return len(
+        {
+            (t.submitted_at.date(), t.product, t.priority, t.sentiment)
+            for t in _valid_tickets(landing)
+        }
+    )
 
 
 def test_generate_is_deterministic_and_does_not_rewrite(env, tmp_path):

@@ -50,6 +50,7 @@ from helpers.dbt_warehouse import dbt_env
 from ticket_platform.evaluation.store_sql import EVALUATION_TYPES
 from ticket_platform.lib.events_sql import EVENT_LINEAGE_TYPES, EVENT_TYPES
 from ticket_platform.lib.warehouse_sql import columns_ddl
+from ticket_platform.routing.sql import FEEDBACK_TYPES, MODEL_VERSION_TYPES, ROUTE_TYPES
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "seed_processed_tickets.jsonl"
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -358,6 +359,36 @@ def load_evaluations_postgres(
             f"insert into {schema}.response_evaluations values %s",
             _evaluation_values(records),
         )
+    conn.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The routing sources, empty here (tests/integration/test_routing_marts.py fills them)
+# --------------------------------------------------------------------------------------------
+def _create_routing_sql(schema: str) -> list[str]:
+    tables = (
+        ("ticket_routes", ROUTE_TYPES),
+        ("feedback", FEEDBACK_TYPES),
+        ("model_versions", MODEL_VERSION_TYPES),
+    )
+    return [f"create schema if not exists {schema}"] + [
+        f"create table if not exists {schema}.{name} ({columns_ddl(types)})"
+        for name, types in tables
+    ]
+
+
+def create_routing_sources_duckdb(db_path: Path, schema: str = "routing") -> None:
+    with duckdb.connect(str(db_path)) as con:
+        for statement in _create_routing_sql(schema):
+            con.execute(statement)
+
+
+def create_routing_sources_postgres(conn_kwargs: dict[str, Any], schema: str = "routing") -> None:
+    import psycopg2
+
+    with psycopg2.connect(**conn_kwargs) as conn, conn.cursor() as cur:
+        for statement in _create_routing_sql(schema):
+            cur.execute(statement)
     conn.close()
 
 
@@ -771,6 +802,7 @@ def test_dbt_build_on_duckdb(
     warehouse = tmp_path / "warehouse.duckdb"
     load_raw_tickets_duckdb(warehouse, raw_rows(scenario_tickets))
     load_evaluations_duckdb(warehouse, evaluations)
+    create_routing_sources_duckdb(warehouse)
 
     env = dbt_env() | {"TICKET_WAREHOUSE_PATH": str(warehouse)}
     run_dbt(["build", "--target", "local"], env, tmp_path)
@@ -820,7 +852,7 @@ def test_dbt_build_on_postgres(
     import psycopg2
 
     suffix = f"_pytest_{uuid.uuid4().hex[:10]}"
-    names = ("raw", "evaluation", "staging", "intermediate", "marts", "reference", "dbt")
+    names = ("raw", "evaluation", "routing", "staging", "intermediate", "marts", "reference", "dbt")
     schemas = [f"{name}{suffix}" for name in names]
     kwargs = postgres_conn_kwargs
     env = dbt_env() | {
@@ -835,6 +867,7 @@ def test_dbt_build_on_postgres(
     try:
         load_raw_tickets_postgres(kwargs, raw_rows(scenario_tickets), schema=f"raw{suffix}")
         load_evaluations_postgres(kwargs, evaluations, schema=f"evaluation{suffix}")
+        create_routing_sources_postgres(kwargs, schema=f"routing{suffix}")
         run_dbt(["build", "--target", "postgres"], env, tmp_path)
 
         conn = psycopg2.connect(**kwargs)

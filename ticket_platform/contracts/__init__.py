@@ -4,6 +4,7 @@ writer, in the batch platform and in the real-time Lambdas alike (which bundle t
 * ``tickets`` — the ``TicketSubmittedEvent`` a help desk puts on the Kinesis stream, and the flat
   ``ProcessedTicket`` the S3 writer stores at ``tickets/YYYY/MM/DD/ticket_<id>.json``.
 * ``events`` — everything else on the stream: workflow milestones and help-desk events.
+* ``routing`` — ``RoutingCorrection``: an analyst's correction of a ticket's owning team.
 * ``workflow`` — shapes the workflow's tasks share: Comprehend's ``SentimentResult`` and the
   ``InvalidTicketError`` the workflow does not retry.
 
@@ -26,6 +27,7 @@ from ticket_platform.contracts.events import (
     parse_stream_event,
     submitted_event_id,
 )
+from ticket_platform.contracts.routing import RoutingCorrection
 from ticket_platform.contracts.tickets import (
     SCHEMA_VERSION,
     TICKET_COLUMNS,
@@ -61,6 +63,7 @@ __all__ = [
     "ProcessedTicket",
     "ProductIssueInformation",
     "RecordSource",
+    "RoutingCorrection",
     "Sentiment",
     "SentimentResult",
     "SentimentScore",

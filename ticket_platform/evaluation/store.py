@@ -9,7 +9,7 @@ from typing import Any
 from ticket_platform.evaluation import store_sql as sql
 from ticket_platform.evaluation.calibration import Agreement, ReferenceSet
 from ticket_platform.evaluation.rubric import CRITERIA, RUBRIC_VERSION, Criterion, EvaluationItem
-from ticket_platform.lib.warehouse import WarehouseSession, run_in_transaction
+from ticket_platform.lib.warehouse import WarehouseSession, replace_rows, run_in_transaction
 from ticket_platform.lib.warehouse_sql import TICKETS_TABLE
 
 _ITEM_COLUMNS = ("ticket_id", "subject", "description", "product", "issue_type", "response_text")
@@ -123,17 +123,4 @@ def _merge(
     columns: tuple[str, ...],
     rows: Sequence[dict],
 ) -> int:
-    if not rows:
-        return 0
-    session.begin()
-    try:
-        for statement in sql.create_batch_sql(table):
-            session.execute(statement)
-        session.fill_batch(sql.EVALUATIONS_BATCH, columns, list(rows))
-        for statement in sql.merge_sql(table, key, columns):
-            session.execute(statement)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return len(rows)
+    return replace_rows(session, table, key, columns, rows, batch=sql.EVALUATIONS_BATCH)

@@ -93,24 +93,6 @@ def create_evaluation_tables_sql(dialect: Dialect) -> list[str]:
     ]
 
 
-def create_batch_sql(table: str) -> list[str]:
-    return [
-        f"drop table if exists {EVALUATIONS_BATCH}",
-        f"create temporary table {EVALUATIONS_BATCH} as select * from {table} limit 0",
-    ]
-
-
-def merge_sql(table: str, key: tuple[str, ...], columns: tuple[str, ...]) -> list[str]:
-    """Replace the target rows of the batch's keys (delete + insert: portable to all engines)."""
-    match = " and ".join(f"{table}.{c} = b.{c}" for c in key)
-    cols = ", ".join(columns)
-    return [
-        f"delete from {table} where exists (select 1 from {EVALUATIONS_BATCH} b where {match})",
-        f"insert into {table} ({cols}) select {cols} from {EVALUATIONS_BATCH}",
-        f"drop table if exists {EVALUATIONS_BATCH}",
-    ]
-
-
 def cached_rows_sql(table: str, param: str, *, by_partition: bool) -> str:
     """(ticket_id, cache_key) of one judge's evaluated rows under one rubric (and partition)."""
     partition = f" and partition_date = {param}" if by_partition else ""

@@ -88,6 +88,25 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     # lifecycle events (ticket_platform/lib/events_sql.py); occurred_at is above
     "rating": pa.int32(),
     "_line_number": pa.int32(),
+    # routing tables (ticket_platform/routing/sql.py)
+    **dict.fromkeys(
+        ("predicted_at", "corrected_at", "trained_at", "trained_through", "promoted_at"),
+        pa.timestamp("us"),
+    ),
+    **dict.fromkeys(
+        (
+            "probability",
+            "runner_up_probability",
+            "holdout_accuracy",
+            "holdout_macro_f1",
+            "reference_accuracy",
+            "reference_macro_f1",
+        ),
+        pa.float64(),
+    ),
+    **dict.fromkeys(
+        ("training_rows", "corrections_used", "holdout_rows", "reference_rows"), pa.int64()
+    ),
 }
 
 
@@ -126,6 +145,45 @@ def run_in_transaction(session: WarehouseSession, statements: Sequence[str]) -> 
     try:
         for statement in statements:
             session.execute(statement)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def replace_rows(
+    session: WarehouseSession,
+    table: str,
+    key: tuple[str, ...],
+    columns: tuple[str, ...],
+    rows: Sequence[dict],
+    *,
+    batch: str,
+) -> int:
+    """Replace the stored rows of the rows' keys in one transaction (idempotent on re-run)."""
+    replace_many(session, [(table, key, columns, rows)], batch=batch)
+    return len(rows)
+
+
+def replace_many(
+    session: WarehouseSession,
+    parts: Sequence[tuple[str, tuple[str, ...], tuple[str, ...], Sequence[dict]]],
+    *,
+    batch: str,
+) -> None:
+    """``replace_rows`` for several (table, key, columns, rows) in one transaction: every row
+    of a target that shares a key with a new row is deleted, then the new rows are inserted."""
+    parts = [part for part in parts if part[3]]
+    if not parts:
+        return
+    session.begin()
+    try:
+        for table, key, columns, rows in parts:
+            for statement in sql.temporary_copy_sql(batch, table):
+                session.execute(statement)
+            session.fill_batch(batch, columns, list(rows))
+            for statement in sql.replace_by_key_sql(table, batch, key, columns):
+                session.execute(statement)
         session.commit()
     except Exception:
         session.rollback()

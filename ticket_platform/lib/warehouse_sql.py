@@ -235,3 +235,24 @@ def redshift_copy_sql(manifest_uri: str, iam_role_arn: str, region: str | None =
 
 def _quote(value: str) -> str:
     return value.replace("'", "''")
+
+
+def temporary_copy_sql(batch: str, table: str) -> list[str]:
+    """An empty temporary table shaped like ``table`` (dropped first: a session reuses it)."""
+    return [
+        f"drop table if exists {batch}",
+        f"create temporary table {batch} as select * from {table} limit 0",
+    ]
+
+
+def replace_by_key_sql(
+    table: str, batch: str, key: tuple[str, ...], columns: tuple[str, ...]
+) -> list[str]:
+    """Replace the target rows of the batch's keys (delete + insert: portable to all engines)."""
+    match = " and ".join(f"{table}.{c} = b.{c}" for c in key)
+    cols = ", ".join(columns)
+    return [
+        f"delete from {table} where exists (select 1 from {batch} b where {match})",
+        f"insert into {table} ({cols}) select {cols} from {batch}",
+        f"drop table if exists {batch}",
+    ]

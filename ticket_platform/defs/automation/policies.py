@@ -11,6 +11,7 @@ import dagster as dg
 
 from ticket_platform.defs.automation.conditions import daily, follows_partitions, follows_upstream
 from ticket_platform.defs.evaluation.assets import JUDGE_CALIBRATION, RESPONSE_EVALUATIONS
+from ticket_platform.defs.routing.assets import TICKET_ROUTES
 from ticket_platform.settings import Settings
 
 FCT_TICKETS = dg.AssetKey(["marts", "fct_tickets"])
@@ -55,7 +56,7 @@ def _apply(defs: dg.Definitions, settings: Settings) -> dg.Definitions:
     automation = [
         (dg.AssetSelection.kind("dbt"), follows_upstream()),
         (
-            dg.AssetSelection.assets(RESPONSE_EVALUATIONS),
+            dg.AssetSelection.assets(RESPONSE_EVALUATIONS, TICKET_ROUTES),
             follows_partitions(settings.automation.lookback_days),
         ),
         (dg.AssetSelection.assets(JUDGE_CALIBRATION), daily()),

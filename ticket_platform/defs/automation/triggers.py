@@ -28,6 +28,16 @@ def automation_sensors(interval_seconds: int) -> list[dg.AutomationConditionSens
             description="Rebuilds dbt models after their upstream assets update.",
         ),
         dg.AutomationConditionSensorDefinition(
+            "routing_automation_sensor",
+            target=dg.AssetSelection.groups("routing"),
+            default_status=dg.DefaultSensorStatus.RUNNING,
+            minimum_interval_seconds=interval_seconds,
+            description=(
+                "Routes each newly loaded day's tickets, and the recent days again after a new "
+                "model is promoted."
+            ),
+        ),
+        dg.AutomationConditionSensorDefinition(
             "evaluation_automation_sensor",
             target=dg.AssetSelection.groups("evaluation"),
             default_status=dg.DefaultSensorStatus.RUNNING,

@@ -12,9 +12,7 @@ from ticket_platform.defs.ingest.resources import WarehouseResource
 from ticket_platform.defs.transform.build_config import DbtBuildConfig, dbt_build_args
 from ticket_platform.defs.transform.project import dbt_environment, dbt_project, prepare_manifest
 from ticket_platform.defs.transform.translator import TicketDbtTranslator
-from ticket_platform.evaluation.store import ensure_evaluation_tables
-from ticket_platform.lib.events_ingest import ensure_event_tables
-from ticket_platform.lib.ingest import ensure_tables
+from ticket_platform.lib.dbt_sources import ensure_dbt_sources
 from ticket_platform.settings import Settings, get_settings
 
 
@@ -75,9 +73,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     ):
         os.environ.update(dbt_environment(settings))
         with warehouse.session() as session:  # dbt's sources exist even before the first load
-            ensure_tables(session)
-            ensure_event_tables(session)
-            ensure_evaluation_tables(session)
+            ensure_dbt_sources(session)
         invocation = dbt.cli(dbt_build_args(config), context=context, raise_on_error=False)
         events = list(invocation.stream())
         yield from with_row_counts(events, model_relations(invocation.manifest), warehouse)

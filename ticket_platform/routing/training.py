@@ -1,0 +1,206 @@
+"""One training run: label, train, score, store the candidate and decide on its promotion.
+
+Plain functions over a ``ModelStore`` and rows already read from the warehouse, so the whole
+train-and-promote loop is tested without Dagster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sklearn
+
+from ticket_platform.routing.artifacts import ModelCard, ModelStore
+from ticket_platform.routing.dataset import (
+    REFERENCE_NAME,
+    Correction,
+    Example,
+    label_tickets,
+    latest_corrections,
+    mask_product_names,
+    reference_examples,
+    training_fingerprint,
+)
+from ticket_platform.routing.model import (
+    ESTIMATORS,
+    Prediction,
+    Scores,
+    predict,
+    score_model,
+    train,
+)
+from ticket_platform.routing.promotion import MIN_COMPARED_ROWS, Comparison, Decision, decide
+from ticket_platform.routing.report import confusion_png
+
+
+@dataclass(frozen=True)
+class Candidate:
+    card: ModelCard
+    decision: Decision
+    confusion_uri: str
+    unchanged: bool = False  # nothing new to learn: the card is the promoted model's
+    reference_name: str = REFERENCE_NAME
+
+    @property
+    def version(self) -> str:
+        return self.card.version
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def train_candidate(
+    store: ModelStore,
+    tickets: Iterable[Mapping],
+    corrections: Sequence[Correction],
+    *,
+    holdout_share: float,
+    tolerance: float,
+    run_id: str | None = None,
+    reference: Sequence[Example] | None = None,
+) -> Candidate:
+    """Train on ``tickets`` (corrections override their labels), store the model in the lake,
+    and decide whether it may replace the promoted one."""
+    reference = list(reference_examples() if reference is None else reference)
+    latest = latest_corrections(corrections)
+    examples = label_tickets(tickets, latest, exclude={e.ticket_id for e in reference})
+    fingerprint = training_fingerprint(examples, holdout_share, ESTIMATORS)
+    current_version = store.current_version()
+    if current_version is not None:
+        current_card = store.card(current_version)
+        if current_card.training_fingerprint == fingerprint:
+            reason = f"no new tickets or corrections since model {current_version}: it stays"
+            png = store.uri(current_version, "confusion_matrix.png")
+            return Candidate(current_card, Decision(True, reason), png, unchanged=True)
+    result = train(examples, holdout_share)
+    reference_scores = score_model(result.model, reference) if reference else None
+    masked = [
+        Example(e.ticket_id, None, mask_product_names(e.text), e.team, e.label_source)
+        for e in reference
+    ]
+    loaded = [c.loaded_at for c in corrections if c.loaded_at is not None]
+    card = store.save(
+        result.model,
+        ModelCard(
+            version="",
+            estimator=result.estimator,
+            trained_at=datetime.now(UTC).isoformat(),
+            trained_through=_iso(
+                max((e.submitted_at for e in examples if e.submitted_at), default=None)
+            ),
+            training_rows=result.training_rows,
+            corrections_used=sum(e.label_source == "correction" for e in examples),
+            feedback_through=_iso(max(loaded, default=None)),
+            teams=[str(team) for team in result.model.classes_],
+            holdout=result.scores.as_dict(),
+            estimators={
+                name: {"accuracy": s.accuracy, "macro_f1": s.macro_f1}
+                for name, s in result.holdout_scores.items()
+            },
+            reference=reference_scores.as_dict() if reference_scores else None,
+            reference_masked_accuracy=score_model(result.model, masked).accuracy
+            if masked
+            else None,
+            training_fingerprint=fingerprint,
+            sklearn_version=sklearn.__version__,
+            run_id=run_id,
+        ),
+    )
+    png = confusion_png(result.scores, f"routing model {card.version}: holdout confusion")
+    confusion_uri = store.write_file(card.version, "confusion_matrix.png", png)
+
+    comparisons: list[Comparison] = []
+    if current_version is not None and current_version != card.version:
+        current_model, current_card = store.load(current_version)
+        since = (
+            datetime.fromisoformat(current_card.trained_through)
+            if current_card.trained_through
+            else None
+        )
+        fresh = [
+            e
+            for e in result.holdout
+            if since is None or (e.submitted_at and e.submitted_at > since)
+        ]
+        if len(fresh) >= MIN_COMPARED_ROWS:
+            comparisons.append(
+                Comparison(
+                    "fresh_holdout",
+                    score_model(result.holdout_model, fresh),
+                    score_model(current_model, fresh),
+                )
+            )
+        if reference_scores is not None:
+            comparisons.append(
+                Comparison("reference", reference_scores, score_model(current_model, reference))
+            )
+    if current_version == card.version:
+        decision = Decision(True, "the same model as the promoted one (identical content)")
+    else:
+        decision = decide(current_version, comparisons, tolerance)
+    return Candidate(card, decision, confusion_uri)
+
+
+def route_rows(
+    version: str,
+    predictions: Sequence[Prediction],
+    tickets: Sequence[tuple[str, date]],
+    run_id: str | None,
+) -> list[dict]:
+    """``routing.ticket_routes`` rows of (ticket_id, partition date) and their predictions."""
+    predicted_at = datetime.now(UTC).replace(tzinfo=None)
+    return [
+        {
+            "ticket_id": ticket_id,
+            "partition_date": day,
+            "model_version": version,
+            "predicted_team": p.team,
+            "probability": p.probability,
+            "runner_up_team": p.runner_up,
+            "runner_up_probability": p.runner_up_probability,
+            "predicted_at": predicted_at,
+            "run_id": run_id,
+        }
+        for (ticket_id, day), p in zip(tickets, predictions, strict=True)
+    ]
+
+
+def model_version_row(candidate: Candidate, artifact_uri: str, status: str) -> dict:
+    """The ``routing.model_versions`` row of a candidate."""
+    card = candidate.card
+    holdout = card.holdout_scores
+    reference: Scores | None = card.reference_scores
+
+    def ts(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None) if value else None
+
+    return {
+        "model_version": card.version,
+        "estimator": card.estimator,
+        "artifact_uri": artifact_uri,
+        "trained_at": ts(card.trained_at),
+        "trained_through": datetime.fromisoformat(card.trained_through)
+        if card.trained_through
+        else None,
+        "training_rows": card.training_rows,
+        "corrections_used": card.corrections_used,
+        "holdout_rows": holdout.rows,
+        "holdout_accuracy": holdout.accuracy,
+        "holdout_macro_f1": holdout.macro_f1,
+        "reference_rows": reference.rows if reference else 0,
+        "reference_accuracy": reference.accuracy if reference else None,
+        "reference_macro_f1": reference.macro_f1 if reference else None,
+        "status": status,
+        "decision": candidate.decision.reason[:4000],
+        "promoted_at": None,
+        "run_id": card.run_id,
+    }
+
+
+def predict_texts(model, subjects_and_descriptions: Sequence[tuple[str | None, str | None]]):
+    from ticket_platform.routing.dataset import routing_text
+
+    return predict(model, [routing_text(s, d) for s, d in subjects_and_descriptions])
