@@ -35,6 +35,9 @@ class Profile:
     sensor_s3_sizes: tuple[int, ...]
     # profile of the ingest hot path
     profile_files: int
+    # 7. routing model: training sizes (the default cap is 50,000) and tickets predicted
+    routing_sizes: tuple[int, ...]
+    routing_predict: int
 
     @property
     def dbt_args(self) -> tuple[str, ...]:
@@ -71,6 +74,8 @@ FULL = Profile(
     sensor_sizes=(10_000, 100_000),
     sensor_s3_sizes=(10_000,),
     profile_files=20_000,
+    routing_sizes=(3_000, 10_000, 50_000),
+    routing_predict=20_000,
 )
 
 # Every suite and every contender, at sizes that finish in well under 3 minutes. Its numbers are
@@ -99,6 +104,8 @@ QUICK = Profile(
     sensor_sizes=(300,),
     sensor_s3_sizes=(),
     profile_files=300,
+    routing_sizes=(300,),
+    routing_predict=300,
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK)}

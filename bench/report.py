@@ -237,6 +237,27 @@ def _sensor(result: dict, out: Path) -> list[str]:
     return [*lines, _plot(out, "sensor", draw), ""]
 
 
+def _routing(result: dict, out: Path) -> list[str]:
+    lines = ["## 7. Routing model: training by tickets (both estimators, refit, skops save)", ""]
+    rows = [[_n(r["tickets"]), r["train_seconds"], r["save_seconds"], r["load_seconds"],
+             r["artifact_mb"], _n(r["peak_rss_mb"]), f"{r['holdout_accuracy']:.1%}",
+             f"{r['naive_bayes_holdout_accuracy']:.1%}", f"{r['reference_accuracy']:.0%}",
+             _n(r["predict_per_s"])] for r in result["sizes"]]  # fmt: skip
+    lines += _table(["tickets", "train s", "save s", "load s", "artifact MB", "peak RSS MB",
+                     "held out (winner)", "held out (naive Bayes)", "real tickets",
+                     "predictions/s"], rows)  # fmt: skip
+
+    def draw(axes) -> None:
+        sizes = result["sizes"]
+        axes.plot([r["tickets"] for r in sizes], [r["train_seconds"] for r in sizes],
+                  marker="o", label="train (both estimators + refit)")  # fmt: skip
+        axes.set(xscale="log", xlabel="training tickets", ylabel="seconds",
+                 title="Routing model training time")  # fmt: skip
+        axes.legend(fontsize=8)
+
+    return [*lines, _plot(out, "routing", draw), ""]
+
+
 def _hot_path(result: dict, _: Path) -> list[str]:
     lines = [f"## Profile of the ingest hot path ({_n(result['files'])} files, cProfile, "
              f"{result['profiled_seconds']} s under the profiler)", ""]  # fmt: skip
@@ -255,6 +276,7 @@ SECTIONS = {
     "dbt_volume": _dbt_volume,
     "evaluation": _evaluation,
     "sensor": _sensor,
+    "routing": _routing,
     "hot_path": _hot_path,
 }
 

@@ -27,7 +27,16 @@ from bench.common import BENCH_DIR, git_revision, log, machine, versions, work_d
 from bench.profiles import PROFILES
 
 # In this order: the cheap suites first, so a broken runner fails fast.
-SUITES = ("evaluation", "hot_path", "ingest_s3", "sensor", "ingest", "incremental", "dbt_volume")
+SUITES = (
+    "evaluation",
+    "hot_path",
+    "routing",
+    "ingest_s3",
+    "sensor",
+    "ingest",
+    "incremental",
+    "dbt_volume",
+)
 
 
 def run_suites(profile_name: str, out: Path, only: list[str] | None) -> int:

@@ -81,17 +81,24 @@ def test_s3_incremental_and_evaluation_measure_what_they_say(quick_run):
     assert evaluation["rerun"]["model_calls"] == 0
     assert evaluation["rerun"]["cached"] == QUICK.evaluation_items
 
+    (routing,) = _result(out, "routing")["sizes"]
+    assert routing["tickets"] == QUICK.routing_sizes[0] and routing["predicted"] > 0
+    assert routing["train_seconds"] > 0 and routing["artifact_mb"] > 0
+    assert 0.5 < routing["reference_accuracy"] <= 1  # 12 teams: guessing gets 8 %
+
 
 def test_the_report_has_every_section_its_targets_and_plots(quick_run):
     _, out = quick_run
     text = (out / "RESULTS.md").read_text()
     for heading in ("## Targets", "## 1. Ingest", "## 1b. Ingest from S3", "## 2. Incremental",
-                    "## 3. ", "## 4. Evaluation", "## 6. Landing sensor", "## Profile"):  # fmt: skip
+                    "## 3. ", "## 4. Evaluation", "## 6. Landing sensor", "## 7. Routing",
+                    "## Profile"):  # fmt: skip
         assert heading in text
     assert "FAILED" not in text
     plots = sorted((out / "plots").glob("*.png"))
     assert {p.stem for p in plots} == {
-        "ingest_throughput", "ingest_s3", "incremental", "dbt_volume", "evaluation", "sensor"
+        "ingest_throughput", "ingest_s3", "incremental", "dbt_volume", "evaluation", "sensor",
+        "routing",
     }  # fmt: skip
     for plot in plots:
         assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -23,7 +23,6 @@ from pathlib import Path
 from ticket_platform.lib.teams import team_of
 
 REFERENCE_TICKETS = Path(__file__).parents[1] / "evaluation" / "reference" / "seed_nova_pro.jsonl"
-REFERENCE_NAME = "seed-system-100"
 
 
 class TrainingDataError(ValueError):

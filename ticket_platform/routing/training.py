@@ -11,22 +11,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sklearn
+from sklearn.pipeline import Pipeline
 
 from ticket_platform.routing.artifacts import ModelCard, ModelStore
 from ticket_platform.routing.dataset import (
-    REFERENCE_NAME,
     Correction,
     Example,
     label_tickets,
     latest_corrections,
     mask_product_names,
     reference_examples,
+    routing_text,
     training_fingerprint,
 )
 from ticket_platform.routing.model import (
     ESTIMATORS,
     Prediction,
     Scores,
+    TrainingResult,
     predict,
     score_model,
     train,
@@ -41,7 +43,6 @@ class Candidate:
     decision: Decision
     confusion_uri: str
     unchanged: bool = False  # nothing new to learn: the card is the promoted model's
-    reference_name: str = REFERENCE_NAME
 
     @property
     def version(self) -> str:
@@ -50,6 +51,11 @@ class Candidate:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _naive(value: str | None) -> datetime | None:
+    """A card's naive-UTC timestamp back as a datetime (None stays None)."""
+    return datetime.fromisoformat(value) if value else None
 
 
 def train_candidate(
@@ -75,73 +81,87 @@ def train_candidate(
             reason = f"no new tickets or corrections since model {current_version}: it stays"
             png = store.uri(current_version, "confusion_matrix.png")
             return Candidate(current_card, Decision(True, reason), png, unchanged=True)
+
     result = train(examples, holdout_share)
     reference_scores = score_model(result.model, reference) if reference else None
+    card = store.save(
+        result.model,
+        _card(result, examples, corrections, reference, reference_scores, fingerprint, run_id),
+    )
+    png = confusion_png(result.scores, f"routing model {card.version}: holdout confusion")
+    confusion_uri = store.write_file(card.version, "confusion_matrix.png", png)
+    if current_version == card.version:
+        decision = Decision(True, "the same model as the promoted one (identical content)")
+    else:
+        comparisons = (
+            _comparisons(store, current_version, result, reference, reference_scores)
+            if current_version is not None
+            else []
+        )
+        decision = decide(current_version, comparisons, tolerance)
+    return Candidate(card, decision, confusion_uri)
+
+
+def _card(
+    result: TrainingResult,
+    examples: Sequence[Example],
+    corrections: Sequence[Correction],
+    reference: Sequence[Example],
+    reference_scores: Scores | None,
+    fingerprint: str,
+    run_id: str | None,
+) -> ModelCard:
     masked = [
         Example(e.ticket_id, None, mask_product_names(e.text), e.team, e.label_source)
         for e in reference
     ]
-    loaded = [c.loaded_at for c in corrections if c.loaded_at is not None]
-    card = store.save(
-        result.model,
-        ModelCard(
-            version="",
-            estimator=result.estimator,
-            trained_at=datetime.now(UTC).isoformat(),
-            trained_through=_iso(
-                max((e.submitted_at for e in examples if e.submitted_at), default=None)
-            ),
-            training_rows=result.training_rows,
-            corrections_used=sum(e.label_source == "correction" for e in examples),
-            feedback_through=_iso(max(loaded, default=None)),
-            teams=[str(team) for team in result.model.classes_],
-            holdout=result.scores.as_dict(),
-            estimators={
-                name: {"accuracy": s.accuracy, "macro_f1": s.macro_f1}
-                for name, s in result.holdout_scores.items()
-            },
-            reference=reference_scores.as_dict() if reference_scores else None,
-            reference_masked_accuracy=score_model(result.model, masked).accuracy
-            if masked
-            else None,
-            training_fingerprint=fingerprint,
-            sklearn_version=sklearn.__version__,
-            run_id=run_id,
-        ),
+    newest_ticket = max((e.submitted_at for e in examples if e.submitted_at), default=None)
+    newest_load = max((c.loaded_at for c in corrections if c.loaded_at), default=None)
+    return ModelCard(
+        version="",  # set by ModelStore.save to the content hash
+        estimator=result.estimator,
+        trained_at=datetime.now(UTC).isoformat(),
+        trained_through=_iso(newest_ticket),
+        training_rows=result.training_rows,
+        corrections_used=sum(e.label_source == "correction" for e in examples),
+        feedback_through=_iso(newest_load),
+        teams=[str(team) for team in result.model.classes_],
+        holdout=result.scores.as_dict(),
+        estimators={
+            name: {"accuracy": s.accuracy, "macro_f1": s.macro_f1}
+            for name, s in result.holdout_scores.items()
+        },
+        reference=reference_scores.as_dict() if reference_scores else None,
+        reference_masked_accuracy=score_model(result.model, masked).accuracy if masked else None,
+        training_fingerprint=fingerprint,
+        sklearn_version=sklearn.__version__,
+        run_id=run_id,
     )
-    png = confusion_png(result.scores, f"routing model {card.version}: holdout confusion")
-    confusion_uri = store.write_file(card.version, "confusion_matrix.png", png)
 
-    comparisons: list[Comparison] = []
-    if current_version is not None and current_version != card.version:
-        current_model, current_card = store.load(current_version)
-        since = (
-            datetime.fromisoformat(current_card.trained_through)
-            if current_card.trained_through
-            else None
+
+def _comparisons(
+    store: ModelStore,
+    current_version: str,
+    result: TrainingResult,
+    reference: Sequence[Example],
+    reference_scores: Scores | None,
+) -> list[Comparison]:
+    """Candidate and current model on the tickets neither learned from (``promotion``)."""
+    current_model, current_card = store.load(current_version)
+    since = _naive(current_card.trained_through)
+    fresh = [
+        e for e in result.holdout if since is None or (e.submitted_at and e.submitted_at > since)
+    ]
+    comparisons = []
+    if len(fresh) >= MIN_COMPARED_ROWS:
+        candidate = score_model(result.holdout_model, fresh)
+        comparisons.append(
+            Comparison("fresh_holdout", candidate, score_model(current_model, fresh))
         )
-        fresh = [
-            e
-            for e in result.holdout
-            if since is None or (e.submitted_at and e.submitted_at > since)
-        ]
-        if len(fresh) >= MIN_COMPARED_ROWS:
-            comparisons.append(
-                Comparison(
-                    "fresh_holdout",
-                    score_model(result.holdout_model, fresh),
-                    score_model(current_model, fresh),
-                )
-            )
-        if reference_scores is not None:
-            comparisons.append(
-                Comparison("reference", reference_scores, score_model(current_model, reference))
-            )
-    if current_version == card.version:
-        decision = Decision(True, "the same model as the promoted one (identical content)")
-    else:
-        decision = decide(current_version, comparisons, tolerance)
-    return Candidate(card, decision, confusion_uri)
+    if reference_scores is not None:
+        current = score_model(current_model, reference)
+        comparisons.append(Comparison("reference", reference_scores, current))
+    return comparisons
 
 
 def route_rows(
@@ -173,18 +193,13 @@ def model_version_row(candidate: Candidate, artifact_uri: str, status: str) -> d
     card = candidate.card
     holdout = card.holdout_scores
     reference: Scores | None = card.reference_scores
-
-    def ts(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None) if value else None
-
+    trained_at = datetime.fromisoformat(card.trained_at).astimezone(UTC).replace(tzinfo=None)
     return {
         "model_version": card.version,
         "estimator": card.estimator,
         "artifact_uri": artifact_uri,
-        "trained_at": ts(card.trained_at),
-        "trained_through": datetime.fromisoformat(card.trained_through)
-        if card.trained_through
-        else None,
+        "trained_at": trained_at,
+        "trained_through": _naive(card.trained_through),
         "training_rows": card.training_rows,
         "corrections_used": card.corrections_used,
         "holdout_rows": holdout.rows,
@@ -200,7 +215,8 @@ def model_version_row(candidate: Candidate, artifact_uri: str, status: str) -> d
     }
 
 
-def predict_texts(model, subjects_and_descriptions: Sequence[tuple[str | None, str | None]]):
-    from ticket_platform.routing.dataset import routing_text
-
+def predict_texts(
+    model: Pipeline, subjects_and_descriptions: Sequence[tuple[str | None, str | None]]
+) -> list[Prediction]:
+    """Predictions for (subject, description) pairs, read as the model was trained to."""
     return predict(model, [routing_text(s, d) for s, d in subjects_and_descriptions])
