@@ -35,7 +35,7 @@ class Profile:
     sensor_s3_sizes: tuple[int, ...]
     # profile of the ingest hot path
     profile_files: int
-    # 7. routing model: training sizes (the default cap is 50,000) and tickets predicted
+    # 7. routing model: training sizes (the default cap is 20,000) and tickets predicted
     routing_sizes: tuple[int, ...]
     routing_predict: int
 
@@ -74,7 +74,7 @@ FULL = Profile(
     sensor_sizes=(10_000, 100_000),
     sensor_s3_sizes=(10_000,),
     profile_files=20_000,
-    routing_sizes=(3_000, 10_000, 50_000),
+    routing_sizes=(3_000, 20_000, 50_000),
     routing_predict=20_000,
 )
 

@@ -84,7 +84,7 @@ class RoutingSettings:
     """The routing model (``TICKET_ROUTING_*``); see the README's configuration table."""
 
     retrain_after: int = 50  # corrections loaded since the current model that trigger a retrain
-    max_training_rows: int = 50_000  # newest tickets trained on (corrected ones always are)
+    max_training_rows: int = 20_000  # newest tickets trained on (corrected ones always are)
     holdout_share: float = 0.2  # newest share of tickets held out to score the candidate
     promotion_tolerance: float = 0.01  # how much worse than the current model still promotes
 
@@ -213,7 +213,7 @@ def _automation_settings() -> AutomationSettings:
 def _routing_settings() -> RoutingSettings:
     return RoutingSettings(
         retrain_after=int(_float("TICKET_ROUTING_RETRAIN_AFTER", 50, 1, 1e7)),
-        max_training_rows=int(_float("TICKET_ROUTING_MAX_TRAINING_ROWS", 50_000, 100, 1e8)),
+        max_training_rows=int(_float("TICKET_ROUTING_MAX_TRAINING_ROWS", 20_000, 100, 1e8)),
         holdout_share=_float("TICKET_ROUTING_HOLDOUT_SHARE", 0.2, 0.05, 0.5),
         promotion_tolerance=_float("TICKET_ROUTING_PROMOTION_TOLERANCE", 0.01, 0.0, 1.0),
     )

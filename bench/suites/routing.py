@@ -3,8 +3,8 @@
 Each size trains in its own process on generated tickets (the same generator as the demo),
 exactly as ``routing/route_model_candidate`` does: both estimators on the older 80 %, scored on
 the newest 20 %, the winner refit on all, then stored in a local lake with skops. The default cap
-``TICKET_ROUTING_MAX_TRAINING_ROWS`` (50,000) is the largest full-profile size, so the report says
-what a training at the cap costs. Prediction is timed separately on fresh tickets.
+``TICKET_ROUTING_MAX_TRAINING_ROWS`` (20,000) is one of the full-profile sizes, so the report says
+what a training at the cap costs, and 50,000 what raising it would. Prediction is timed separately on fresh tickets.
 """
 
 from __future__ import annotations

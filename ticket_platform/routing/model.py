@@ -142,10 +142,18 @@ class Prediction:
     runner_up_probability: float | None
 
 
+PREDICT_CHUNK = 5_000  # texts per predict_proba call: bounds the n-gram matrix in memory
+
+
 def predict(model: Pipeline, texts: Sequence[str]) -> list[Prediction]:
     """The most probable team of each text, with its probability and the runner-up."""
-    if not texts:
-        return []
+    out: list[Prediction] = []
+    for start in range(0, len(texts), PREDICT_CHUNK):
+        out += _predict_chunk(model, texts[start : start + PREDICT_CHUNK])
+    return out
+
+
+def _predict_chunk(model: Pipeline, texts: Sequence[str]) -> list[Prediction]:
     probabilities = model.predict_proba(list(texts))
     classes = model.classes_
     order = np.argsort(-probabilities, axis=1)
