@@ -90,17 +90,9 @@ def parse_files(
         tickets += rows
         for line_number, reason, raw_text, ticket_id in rejected:
             quarantine.append(
-                {
-                    "file_key": obj.key,
-                    "etag": obj.etag,
-                    "line_number": line_number,
-                    "ticket_id": ticket_id,
-                    "reason": reason[:4000],
-                    "raw_text": raw_text,
-                    "partition_date": day,
-                    "quarantined_at": loaded_at,
-                    "run_id": run_id,
-                }
+                quarantine_row(
+                    obj, line_number, reason, raw_text, ticket_id, day, loaded_at, run_id
+                )
             )
         ledger.append(ledger_row(obj, body, day, len(rows), len(rejected), loaded_at, run_id))
     columns = [
@@ -113,6 +105,30 @@ def parse_files(
         ledger=ledger,
         bytes_read=bytes_read,
     )
+
+
+def quarantine_row(
+    obj: LandingObject,
+    line_number: int | None,
+    reason: str,
+    raw_text: str,
+    ticket_id: str | None,
+    day: date,
+    loaded_at: datetime,
+    run_id: str | None,
+) -> dict:
+    """The quarantine's record of one rejected record or file (any feed), with its reason."""
+    return {
+        "file_key": obj.key,
+        "etag": obj.etag,
+        "line_number": line_number,
+        "ticket_id": ticket_id,
+        "reason": reason[:4000],
+        "raw_text": raw_text,
+        "partition_date": day,
+        "quarantined_at": loaded_at,
+        "run_id": run_id,
+    }
 
 
 def ledger_row(

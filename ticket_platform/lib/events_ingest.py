@@ -42,7 +42,7 @@ from ticket_platform.contracts import (
     parse_stream_event,
 )
 from ticket_platform.lib import events_sql as sql
-from ticket_platform.lib.batch import _read_all, ledger_row
+from ticket_platform.lib.batch import _read_all, ledger_row, quarantine_row
 from ticket_platform.lib.ingest import (
     PARSE_BATCH,
     SummedCounts,
@@ -285,18 +285,10 @@ def parse_event_files(
             row["_run_id"] = run_id
         events += parsed.rows
         quarantine += (
-            {
-                "file_key": obj.key,
-                "etag": obj.etag,
-                "line_number": r.line_number,
-                "event_id": r.event_id,
-                "ticket_id": r.ticket_id,
-                "reason": r.reason[:4000],
-                "raw_text": r.raw_text,
-                "partition_date": day,
-                "quarantined_at": loaded_at,
-                "run_id": run_id,
-            }
+            quarantine_row(
+                obj, r.line_number, r.reason, r.raw_text, r.ticket_id, day, loaded_at, run_id
+            )
+            | {"event_id": r.event_id}
             for r in parsed.rejected
         )
         ledger.append(

@@ -22,7 +22,7 @@ import orjson
 from pydantic import ValidationError
 
 from ticket_platform.contracts import RoutingCorrection
-from ticket_platform.lib.batch import _read_all, ledger_row
+from ticket_platform.lib.batch import _read_all, ledger_row, quarantine_row
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.parsing import bounded_text, describe_validation_error
 from ticket_platform.lib.warehouse import WarehouseSession, replace_many
@@ -204,17 +204,9 @@ def load_feedback(
             report.duplicates_in_load += key in rows
             rows[key] = row  # the same correction twice: the later file or line wins
         quarantine += [
-            {
-                "file_key": obj.key,
-                "etag": obj.etag,
-                "line_number": r.line_number,
-                "ticket_id": r.ticket_id,
-                "reason": r.reason[:4000],
-                "raw_text": r.raw_text,
-                "partition_date": today,
-                "quarantined_at": loaded_at,
-                "run_id": run_id,
-            }
+            quarantine_row(
+                obj, r.line_number, r.reason, r.raw_text, r.ticket_id, today, loaded_at, run_id
+            )
             for r in parsed.rejected
         ]
         ledger.append(

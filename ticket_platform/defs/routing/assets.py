@@ -38,8 +38,15 @@ ROUTE_JOB = "route_tickets"
 LOW_CONFIDENCE = 0.5
 
 
-def _kinds(settings: Settings) -> set[str]:
-    return {"python", "scikitlearn", "duckdb" if settings.is_local else "redshift"}
+def _routing_asset(settings: Settings) -> dict:
+    """What every model asset of the routing group shares."""
+    return {
+        "pool": writer_pool(settings),
+        "group_name": "routing",
+        "kinds": {"python", "scikitlearn", "duckdb" if settings.is_local else "redshift"},
+        "owners": ["team:data-platform"],
+        "tags": {"layer": "model"},
+    }
 
 
 def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
@@ -48,11 +55,7 @@ def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
     @dg.asset(
         key=ROUTE_MODEL_CANDIDATE,
         deps=[RAW_TICKETS, ROUTING_FEEDBACK],
-        pool=writer_pool(settings),
-        group_name="routing",
-        kinds=_kinds(settings),
-        owners=["team:data-platform"],
-        tags={"layer": "model"},
+        **_routing_asset(settings),
         description=(
             "Trains the ticket router: TF-IDF word and character n-grams under a multinomial "
             "naive Bayes baseline and a logistic regression, on the newest "
@@ -164,11 +167,7 @@ def build_route_model_asset(settings: Settings) -> dg.AssetsDefinition:
     @dg.asset(
         key=ROUTE_MODEL,
         deps=[ROUTE_MODEL_CANDIDATE],
-        pool=writer_pool(settings),
-        group_name="routing",
-        kinds=_kinds(settings),
-        owners=["team:data-platform"],
-        tags={"layer": "model"},
+        **_routing_asset(settings),
         description=(
             "The promoted ticket router: `models/routing/current.json` in the lake points at "
             "the approved candidate, and `routing.model_versions` marks it promoted (the one "
@@ -213,12 +212,8 @@ def build_ticket_routes_asset(settings: Settings) -> dg.AssetsDefinition:
         deps=[RAW_TICKETS, ROUTE_MODEL],
         partitions_def=daily_ticket_partitions(settings),
         backfill_policy=dg.BackfillPolicy.single_run(),
-        pool=writer_pool(settings),
         retry_policy=TRANSIENT_RETRY,
-        group_name="routing",
-        kinds=_kinds(settings),
-        owners=["team:data-platform"],
-        tags={"layer": "model"},
+        **_routing_asset(settings),
         description=(
             "The promoted router's predicted team of every staged ticket of the partition, with "
             "its probability and the runner-up, in `routing.ticket_routes` (one row per ticket "
