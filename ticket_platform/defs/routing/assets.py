@@ -18,8 +18,10 @@ from ticket_platform.lib.teams import product_teams
 from ticket_platform.partitions import daily_ticket_partitions
 from ticket_platform.routing import store
 from ticket_platform.routing.artifacts import ModelStore
+from ticket_platform.routing.promotion import Decision
 from ticket_platform.routing.report import confusion_table, team_table
 from ticket_platform.routing.training import (
+    Candidate,
     model_version_row,
     predict_texts,
     route_rows,
@@ -109,42 +111,8 @@ def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
         models.propose(card.version, decision.promote, decision.reason)
         context.log.info(f"candidate {card.version} ({card.estimator}): {decision.reason}")
 
-        holdout, reference = card.holdout_scores, card.reference_scores
-        metadata = {
-            "model_version": dg.MetadataValue.text(card.version),
-            "retrained": dg.MetadataValue.bool(not candidate.unchanged),
-            "estimator": dg.MetadataValue.text(card.estimator),
-            "artifact": _location(models.uri(card.version)),
-            "confusion_matrix_png": _location(candidate.confusion_uri),
-            "training_rows": dg.MetadataValue.int(card.training_rows),
-            "corrections_used": dg.MetadataValue.int(card.corrections_used),
-            "holdout_rows": dg.MetadataValue.int(holdout.rows),
-            "holdout_accuracy": dg.MetadataValue.float(holdout.accuracy),
-            "holdout_macro_f1": dg.MetadataValue.float(holdout.macro_f1),
-            "estimators": dg.MetadataValue.json(card.estimators),
-            "per_team": dg.MetadataValue.md(team_table(holdout)),
-            "confusion_matrix": dg.MetadataValue.md(confusion_table(holdout)),
-        }
-        if reference is not None:
-            metadata |= {
-                "reference_accuracy": dg.MetadataValue.float(reference.accuracy),
-                "reference_macro_f1": dg.MetadataValue.float(reference.macro_f1),
-                "reference_masked_accuracy": dg.MetadataValue.float(
-                    card.reference_masked_accuracy or 0.0
-                ),
-            }
-        comparison = {
-            c.name: {
-                "tickets": c.candidate.rows,
-                "candidate_accuracy": round(c.candidate.accuracy, 4),
-                "current_accuracy": round(c.current.accuracy, 4),
-                "candidate_macro_f1": round(c.candidate.macro_f1, 4),
-                "current_macro_f1": round(c.current.macro_f1, 4),
-            }
-            for c in decision.comparisons
-        }
         return dg.MaterializeResult(
-            metadata=metadata,
+            metadata=_candidate_metadata(candidate, models),
             check_results=[
                 dg.AssetCheckResult(
                     check_name=NOT_WORSE_CHECK,
@@ -154,7 +122,7 @@ def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
                     metadata={
                         "candidate": card.version,
                         "current": models.current_version() or "none",
-                        "comparisons": dg.MetadataValue.json(comparison),
+                        "comparisons": dg.MetadataValue.json(_comparison_table(decision)),
                     },
                 )
             ],
@@ -281,6 +249,49 @@ def retrain_job():
             "worse than the current model."
         ),
     )
+
+
+def _candidate_metadata(candidate: Candidate, models: ModelStore) -> dict[str, object]:
+    """What the UI shows of a candidate: scores, per-team table, confusion matrix, artifacts."""
+    card = candidate.card
+    holdout, reference = card.holdout_scores, card.reference_scores
+    metadata = {
+        "model_version": dg.MetadataValue.text(card.version),
+        "retrained": dg.MetadataValue.bool(not candidate.unchanged),
+        "estimator": dg.MetadataValue.text(card.estimator),
+        "artifact": _location(models.uri(card.version)),
+        "confusion_matrix_png": _location(candidate.confusion_uri),
+        "training_rows": dg.MetadataValue.int(card.training_rows),
+        "corrections_used": dg.MetadataValue.int(card.corrections_used),
+        "holdout_rows": dg.MetadataValue.int(holdout.rows),
+        "holdout_accuracy": dg.MetadataValue.float(holdout.accuracy),
+        "holdout_macro_f1": dg.MetadataValue.float(holdout.macro_f1),
+        "estimators": dg.MetadataValue.json(card.estimators),
+        "per_team": dg.MetadataValue.md(team_table(holdout)),
+        "confusion_matrix": dg.MetadataValue.md(confusion_table(holdout)),
+    }
+    if reference is not None:
+        metadata |= {
+            "reference_accuracy": dg.MetadataValue.float(reference.accuracy),
+            "reference_macro_f1": dg.MetadataValue.float(reference.macro_f1),
+            "reference_masked_accuracy": dg.MetadataValue.float(
+                card.reference_masked_accuracy or 0.0
+            ),
+        }
+    return metadata
+
+
+def _comparison_table(decision: Decision) -> dict[str, dict]:
+    return {
+        c.name: {
+            "tickets": c.candidate.rows,
+            "candidate_accuracy": round(c.candidate.accuracy, 4),
+            "current_accuracy": round(c.current.accuracy, 4),
+            "candidate_macro_f1": round(c.candidate.macro_f1, 4),
+            "current_macro_f1": round(c.current.macro_f1, 4),
+        }
+        for c in decision.comparisons
+    }
 
 
 def _location(uri: str) -> dg.MetadataValue:
