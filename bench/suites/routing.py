@@ -27,7 +27,7 @@ def train_once(count: int, predict_count: int, seed: int) -> dict:
     from ticket_platform.routing.artifacts import ModelStore
     from ticket_platform.routing.dataset import label_tickets, reference_examples
     from ticket_platform.routing.model import predict, score_model, train
-    from ticket_platform.routing.training import _card
+    from ticket_platform.routing.training import model_card
 
     days = max(1, min(30, count // 300))
     start = date.fromordinal(END.toordinal() - days + 1)
@@ -44,7 +44,7 @@ def train_once(count: int, predict_count: int, seed: int) -> dict:
 
     with tempfile.TemporaryDirectory() as lake:
         store = ModelStore(LocalLanding(lake))
-        card = _card(result, examples, [], reference, reference_scores, "bench", None)
+        card = model_card(result, examples, [], reference, reference_scores, "bench", None)
         started = time.perf_counter()
         saved = store.save(result.model, card)
         save_seconds = time.perf_counter() - started

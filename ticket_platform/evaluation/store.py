@@ -52,13 +52,27 @@ def write_evaluations(
     session: WarehouseSession, rows: Sequence[dict], table: str = sql.EVALUATIONS_TABLE
 ) -> int:
     """Replace the stored rows of these (ticket, judge, rubric) keys in one transaction."""
-    return _merge(session, table, sql.EVALUATION_KEY, sql.EVALUATION_COLUMNS, rows)
+    return replace_rows(
+        session,
+        table,
+        sql.EVALUATION_KEY,
+        sql.EVALUATION_COLUMNS,
+        rows,
+        batch=sql.EVALUATIONS_BATCH,
+    )
 
 
 def write_calibration(session: WarehouseSession, rows: Sequence[dict]) -> int:
     """Replace the calibration rows of these (reference set, judge, rubric, criterion) keys."""
     key = ("reference_set", "judge", "rubric_version", "criterion")
-    return _merge(session, sql.CALIBRATION_TABLE, key, sql.CALIBRATION_COLUMNS, rows)
+    return replace_rows(
+        session,
+        sql.CALIBRATION_TABLE,
+        key,
+        sql.CALIBRATION_COLUMNS,
+        rows,
+        batch=sql.EVALUATIONS_BATCH,
+    )
 
 
 def stored_verdicts(
@@ -114,13 +128,3 @@ def partition_status_counts(session: WarehouseSession, days: Sequence[date]) -> 
     counts = {status: int(count) for status, count, _ in rows}
     flagged = sum(int(flags or 0) for _, _, flags in rows)
     return counts | ({"flagged": flagged} if flagged else {})
-
-
-def _merge(
-    session: WarehouseSession,
-    table: str,
-    key: tuple[str, ...],
-    columns: tuple[str, ...],
-    rows: Sequence[dict],
-) -> int:
-    return replace_rows(session, table, key, columns, rows, batch=sql.EVALUATIONS_BATCH)

@@ -33,11 +33,7 @@ class DayScan:
 
     @property
     def digest(self) -> str:
-        """A fingerprint of the pending (key, etag) set: equal sets give equal run keys."""
-        h = hashlib.sha256()
-        for obj in sorted(self.pending, key=lambda o: o.key):
-            h.update(f"{obj.key}\0{obj.etag}\n".encode())
-        return h.hexdigest()[:16]
+        return files_digest(self.pending)
 
     @property
     def run_key(self) -> str:
@@ -47,6 +43,14 @@ class DayScan:
     @property
     def newest_arrival(self) -> datetime | None:
         return max((o.last_modified for o in self.pending), default=None)
+
+
+def files_digest(objects: Iterable[LandingObject]) -> str:
+    """A fingerprint of a (key, etag) set: equal sets give equal run keys."""
+    h = hashlib.sha256()
+    for obj in sorted(objects, key=lambda o: o.key):
+        h.update(f"{obj.key}\0{obj.etag}\n".encode())
+    return h.hexdigest()[:16]
 
 
 def pending_files(

@@ -30,6 +30,11 @@ def product_teams(path: Path = PRODUCT_TEAMS_CSV) -> dict[str, str]:
     return teams
 
 
+def known_teams() -> set[str]:
+    """Every configured team, ``general support`` included: what a correction may name."""
+    return {*product_teams().values(), UNOWNED_TEAM}
+
+
 def team_of(product: str) -> str:
     """The owning team, or ``general support`` for a product nobody owns yet."""
     return product_teams().get(product, UNOWNED_TEAM)

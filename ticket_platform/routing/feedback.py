@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from ticket_platform.contracts import RoutingCorrection
 from ticket_platform.lib.batch import _read_all, ledger_row, quarantine_row
 from ticket_platform.lib.landing import Landing, LandingObject
+from ticket_platform.lib.landing_scan import pending_files
 from ticket_platform.lib.parsing import bounded_text, describe_validation_error
 from ticket_platform.lib.warehouse import WarehouseSession, replace_many
 from ticket_platform.routing import sql
@@ -162,10 +163,8 @@ def pending_feedback_files(
     landing: Landing, loaded: Collection[tuple[str, str]]
 ) -> tuple[list[LandingObject], int]:
     """(files under ``feedback/`` the ledger has not loaded, how many files were listed)."""
-    listed = [
-        o for o in landing.list(FEEDBACK_PREFIX) if not o.key.rsplit("/", 1)[-1].startswith(".")
-    ]
-    return [o for o in listed if (o.key, o.etag) not in loaded], len(listed)
+    listed = list(landing.list(FEEDBACK_PREFIX))
+    return pending_files(listed, loaded), len(listed)
 
 
 def load_feedback(

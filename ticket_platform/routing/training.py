@@ -42,6 +42,7 @@ class Candidate:
     card: ModelCard
     decision: Decision
     confusion_uri: str
+    current_version: str | None = None  # the promoted model it was compared with
     unchanged: bool = False  # nothing new to learn: the card is the promoted model's
 
     @property
@@ -80,13 +81,13 @@ def train_candidate(
         if current_card.training_fingerprint == fingerprint:
             reason = f"no new tickets or corrections since model {current_version}: it stays"
             png = store.uri(current_version, "confusion_matrix.png")
-            return Candidate(current_card, Decision(True, reason), png, unchanged=True)
+            return Candidate(current_card, Decision(True, reason), png, current_version, True)
 
     result = train(examples, holdout_share)
     reference_scores = score_model(result.model, reference) if reference else None
     card = store.save(
         result.model,
-        _card(result, examples, corrections, reference, reference_scores, fingerprint, run_id),
+        model_card(result, examples, corrections, reference, reference_scores, fingerprint, run_id),
     )
     png = confusion_png(result.scores, f"routing model {card.version}: holdout confusion")
     confusion_uri = store.write_file(card.version, "confusion_matrix.png", png)
@@ -99,10 +100,10 @@ def train_candidate(
             else []
         )
         decision = decide(current_version, comparisons, tolerance)
-    return Candidate(card, decision, confusion_uri)
+    return Candidate(card, decision, confusion_uri, current_version)
 
 
-def _card(
+def model_card(
     result: TrainingResult,
     examples: Sequence[Example],
     corrections: Sequence[Correction],
@@ -111,6 +112,7 @@ def _card(
     fingerprint: str,
     run_id: str | None,
 ) -> ModelCard:
+    """The card of a freshly trained model (its version is set when the store saves it)."""
     masked = [
         Example(e.ticket_id, None, mask_product_names(e.text), e.team, e.label_source)
         for e in reference

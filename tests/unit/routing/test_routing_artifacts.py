@@ -20,7 +20,7 @@ def trained():
     return train(label_tickets(fixed_tickets(), {}), holdout_share=0.25)
 
 
-def _card(result) -> ModelCard:
+def model_card(result) -> ModelCard:
     return ModelCard(
         version="",
         estimator=result.estimator,
@@ -36,7 +36,7 @@ def _card(result) -> ModelCard:
 
 
 def _roundtrip(store: ModelStore, trained) -> None:
-    card = store.save(trained.model, _card(trained))
+    card = store.save(trained.model, model_card(trained))
     assert len(card.version) == 16
     assert store.current_version() is None
     with pytest.raises(ModelNotFoundError, match="no routing model has been promoted"):
@@ -67,7 +67,7 @@ def test_models_are_stored_in_s3_the_same_way(trained):
 
 def test_an_altered_model_file_is_refused(tmp_path, trained):
     store = ModelStore(LocalLanding(tmp_path))
-    card = store.save(trained.model, _card(trained))
+    card = store.save(trained.model, model_card(trained))
     path = tmp_path / "models" / "routing" / card.version / "model.skops"
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(ValueError, match="does not match its version"):
@@ -78,7 +78,7 @@ def test_promotion_needs_a_stored_version_and_keeps_the_previous_one(tmp_path, t
     store = ModelStore(LocalLanding(tmp_path))
     with pytest.raises(ModelNotFoundError, match="not in"):
         store.promote("0123456789abcdef", "typo")
-    first = store.save(trained.model, _card(trained))
+    first = store.save(trained.model, model_card(trained))
     store.promote(first.version, "first")
     pointer = store.promote(first.version, "again")
     assert pointer["previous"] == first.version

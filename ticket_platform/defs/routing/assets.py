@@ -7,6 +7,7 @@ the promoted model. ``routing/ticket_routes`` predicts every ticket's team with 
 model, one daily partition at a time.
 """
 
+from collections import Counter
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -14,7 +15,6 @@ import dagster as dg
 from ticket_platform.defs.automation.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.defs.ingest.assets import RAW_TICKETS
 from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
-from ticket_platform.lib.teams import product_teams
 from ticket_platform.partitions import daily_ticket_partitions
 from ticket_platform.routing import store
 from ticket_platform.routing.artifacts import ModelStore
@@ -121,7 +121,7 @@ def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
                     description=decision.reason,
                     metadata={
                         "candidate": card.version,
-                        "current": models.current_version() or "none",
+                        "current": candidate.current_version or "none",
                         "comparisons": dg.MetadataValue.json(_comparison_table(decision)),
                     },
                 )
@@ -201,7 +201,7 @@ def build_ticket_routes_asset(settings: Settings) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         model, card = ModelStore(landing.get_landing()).current()
         days = sorted(date.fromisoformat(key) for key in context.partition_keys)
-        routed, low, teams = 0, 0, dict.fromkeys(sorted(product_teams().values()), 0)
+        routed, low, teams = 0, 0, Counter[str]()
         with warehouse.session() as session:
             store.ensure_routing_tables(session)
             for day in days:
@@ -213,8 +213,7 @@ def build_ticket_routes_asset(settings: Settings) -> dg.AssetsDefinition:
                 store.write_routes(session, rows)
                 routed += len(rows)
                 low += sum(p.probability < LOW_CONFIDENCE for p in predictions)
-                for p in predictions:
-                    teams[p.team] = teams.get(p.team, 0) + 1
+                teams.update(p.team for p in predictions)
                 context.log.info(f"{day}: {len(rows):,} tickets routed by {card.version}")
             missing = store.unrouted_count(session, days, card.version)
         return dg.MaterializeResult(
@@ -222,7 +221,7 @@ def build_ticket_routes_asset(settings: Settings) -> dg.AssetsDefinition:
                 "model_version": dg.MetadataValue.text(card.version),
                 "tickets_routed": dg.MetadataValue.int(routed),
                 "low_confidence": dg.MetadataValue.int(low),
-                "predicted_teams": dg.MetadataValue.json({k: v for k, v in teams.items() if v}),
+                "predicted_teams": dg.MetadataValue.json(dict(sorted(teams.items()))),
             },
             data_version=dg.DataVersion(card.version),
             check_results=[

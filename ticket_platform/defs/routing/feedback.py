@@ -1,7 +1,6 @@
 """Routing feedback: analysts' corrections from ``feedback/`` files, and the sensor that loads
 them and asks for a retrain once enough have arrived."""
 
-import hashlib
 from datetime import datetime
 
 import dagster as dg
@@ -10,7 +9,8 @@ from ticket_platform.defs.automation.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.defs.ingest.resources import LandingResource, WarehouseResource
 from ticket_platform.defs.ingest.sensor import IN_FLIGHT, LOCK_WAIT_SECONDS
 from ticket_platform.defs.routing.assets import RETRAIN_JOB, ROUTING_FEEDBACK, retrain_job
-from ticket_platform.lib.teams import UNOWNED_TEAM, product_teams
+from ticket_platform.lib.landing_scan import files_digest
+from ticket_platform.lib.teams import known_teams
 from ticket_platform.lib.warehouse import is_lock_conflict
 from ticket_platform.routing import store
 from ticket_platform.routing.artifacts import ModelStore
@@ -30,10 +30,6 @@ FEEDBACK_QUARANTINE_CHECK = "feedback_quarantine_rate_within_limit"
 FEEDBACK_JOB = "load_routing_feedback"
 FEEDBACK_SENSOR = "routing_feedback_sensor"
 WEEKLY_RETRAIN_CRON = "0 5 * * 1"  # Mondays 05:00 UTC; unchanged data reuses the current model
-
-
-def known_teams() -> set[str]:
-    return {*product_teams().values(), UNOWNED_TEAM}
 
 
 def build_feedback_asset(settings: Settings) -> dg.AssetsDefinition:
@@ -153,13 +149,10 @@ def build_feedback_sensor(settings: Settings, jobs: list) -> dg.SensorDefinition
             raise
         requests = []
         if pending and not _in_flight(context.instance, FEEDBACK_JOB):
-            digest = hashlib.sha256(
-                "\n".join(sorted(f"{o.key}\0{o.etag}" for o in pending)).encode()
-            ).hexdigest()[:16]
             requests.append(
                 dg.RunRequest(
                     job_name=FEEDBACK_JOB,
-                    run_key=f"feedback:{len(pending)}:{digest}",
+                    run_key=f"feedback:{len(pending)}:{files_digest(pending)}",
                     tags={"ticket/pending_feedback_files": str(len(pending))},
                 )
             )
