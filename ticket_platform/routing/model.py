@@ -222,6 +222,7 @@ def train(
         classifier = build_classifier(estimator).fit(matrix, labels)
         fitted[estimator] = Pipeline([("features", features), ("classifier", classifier)])
         scores[estimator] = score([e.team for e in holdout], list(classifier.predict(held_out)))
+    del matrix, held_out  # the refit below builds its own: never hold both in memory
     best = max(estimators, key=lambda e: (scores[e].macro_f1, -estimators.index(e)))
     every = [*train_set, *holdout]
     final = build_pipeline(best).fit([e.text for e in every], [e.team for e in every])
