@@ -199,18 +199,27 @@ def test_s3_landing_into_duckdb_with_more_than_1000_files(tmp_path, seed_lines):
         assert load_partition(landing, session, DAY).files_already_loaded == 1_050
 
 
-def test_file_read_failures_are_quarantined(tmp_path, seed_lines, session, monkeypatch):
+def test_a_file_that_cannot_be_read_is_reported_and_retried_next_run(
+    tmp_path, seed_lines, session, monkeypatch
+):
+    """A read error (permission, a throttled GET) says nothing about the file: it is named in
+    the report, not ledgered, and the next run loads it once the cause is gone."""
     landing = LocalLanding(tmp_path / "landing")
-    landing.write(PREFIX + "vanishing.json", seed_lines[0])
-    monkeypatch.setattr(
-        landing, "read", lambda key: (_ for _ in ()).throw(PermissionError("denied"))
-    )
-    report = load_partition(landing, session, DAY)
-    assert report.files_quarantined == 1
-    assert (
-        "could not read file: PermissionError: denied"
-        in session.query(f"select reason from {sql.QUARANTINE_TABLE}")[0][0]
-    )
+    landing.write(PREFIX + "ticket_locked.json", seed_lines[0])
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            landing,
+            "read",
+            lambda key, max_bytes=None: (_ for _ in ()).throw(PermissionError("denied")),
+        )
+        report = load_partition(landing, session, DAY)
+    assert (report.files_unreadable, report.files_quarantined, report.rows_inserted) == (1, 0, 0)
+    assert any(PREFIX + "ticket_locked.json" in e and "PermissionError" in e for e in report.errors)
+    assert session.query(f"select count(*) from {sql.LEDGER_TABLE}") == [(0,)]
+    assert session.query(f"select count(*) from {sql.QUARANTINE_TABLE}") == [(0,)]
+
+    retried = load_partition(landing, session, DAY)
+    assert (retried.files_loaded, retried.rows_inserted, retried.files_unreadable) == (1, 1, 0)
 
 
 def test_partition_quality_counts_every_load(seed_landing, session):

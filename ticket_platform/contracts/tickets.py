@@ -34,7 +34,13 @@ SCHEMA_VERSION = 2
 def _to_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except (
+        OverflowError
+    ) as error:  # 9999-12-31T23:00-05:00 is valid ISO-8601 but past year 9999 in UTC
+        # A ValueError becomes a validation error naming the field, like any other bad value.
+        raise ValueError(f"{value.isoformat()} is outside the years 1-9999 in UTC") from error
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]

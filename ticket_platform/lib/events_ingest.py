@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -42,21 +42,33 @@ from ticket_platform.contracts import (
     parse_stream_event,
 )
 from ticket_platform.lib import events_sql as sql
-from ticket_platform.lib.batch import _read_all, ledger_row, quarantine_row
+from ticket_platform.lib.batch import arrow_rows, collect_files, read_landed
 from ticket_platform.lib.ingest import (
     PARSE_BATCH,
     SummedCounts,
     _slices,
+    loaded_digests,
     partition_prefix,
+    report_unreadable,
     write_in_chunks,
 )
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.parsing import (
     DEFAULT_MAX_FILE_BYTES,
+    MAX_REJECTIONS_KEPT,
     bounded_text,
     describe_validation_error,
+    gunzip_members,
+    iter_lines,
+    not_kept_record,
+    strip_bom,
 )
-from ticket_platform.lib.warehouse import WarehouseSession, arrow_schema, run_in_transaction
+from ticket_platform.lib.warehouse import (
+    WarehouseSession,
+    arrow_schema,
+    rollback_keeping_cause,
+    run_in_transaction,
+)
 
 EVENTS_PREFIX = "events"
 _STAGING_SCHEMA = arrow_schema(sql.EVENT_STAGING_COLUMNS)
@@ -79,10 +91,31 @@ class RejectedEvent:
 class ParsedEventFile:
     rows: list[dict] = field(default_factory=list)
     rejected: list[RejectedEvent] = field(default_factory=list)
+    rejections_not_kept: int = 0  # beyond MAX_REJECTIONS_KEPT: counted, not stored
+    closed: bool = False
 
     @property
     def records_total(self) -> int:
-        return len(self.rows) + len(self.rejected)
+        return len(self.rows) + self.records_rejected
+
+    @property
+    def records_rejected(self) -> int:
+        """Every rejected record, stored or only counted (the counting record excluded)."""
+        counting_record = 1 if self.rejections_not_kept else 0
+        return len(self.rejected) + self.rejections_not_kept - self.closed * counting_record
+
+    def reject(self, rejection: RejectedEvent) -> None:
+        if len(self.rejected) < MAX_REJECTIONS_KEPT:
+            self.rejected.append(rejection)
+        else:
+            self.rejections_not_kept += 1
+
+    def close(self) -> ParsedEventFile:
+        if self.rejections_not_kept and not self.closed:
+            summary = not_kept_record(self.rejections_not_kept)
+            self.rejected.append(RejectedEvent(None, summary.reason, summary.raw_text))
+        self.closed = True
+        return self
 
 
 def event_row(event: StreamEvent) -> dict[str, Any]:
@@ -172,33 +205,14 @@ def parse_event_line(line: bytes, line_number: int | None = None) -> dict | Reje
     return row
 
 
-def gunzip_members(body: bytes, max_bytes: int) -> bytes:
-    """Every gzip member of ``body`` (concatenated files are valid gzip), at most ``max_bytes``.
-
-    A generalisation of ``parsing._gunzip``, which reads only the first member and accepts a
-    truncated stream: a Firehose object cut short must be quarantined, not half loaded.
-    """
-    out = bytearray()
-    rest = body
-    while rest:
-        inflater = zlib.decompressobj(wbits=31)
-        out += inflater.decompress(rest, max_bytes + 1 - len(out))
-        if len(out) > max_bytes or inflater.unconsumed_tail:
-            raise ValueError(f"decompresses to more than {max_bytes} bytes")
-        if not inflater.eof:
-            raise ValueError("truncated: the compressed stream ends before its end marker")
-        rest = inflater.unused_data
-        if rest and rest[:2] != b"\x1f\x8b":
-            if rest.strip(b"\x00"):
-                raise ValueError(f"{len(rest)} bytes of trailing garbage after the gzip stream")
-            break  # zero padding after the last member is tolerated
-    return bytes(out)
-
-
 def parse_event_file(
     key: str, body: bytes, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES
 ) -> ParsedEventFile:
     """Parse one landed event file (gzip or plain JSON lines) into event rows and rejects."""
+    return _parse_event_file(body, max_bytes).close()
+
+
+def _parse_event_file(body: bytes, max_bytes: int) -> ParsedEventFile:
     out = ParsedEventFile()
 
     def reject_file(reason: str, raw: bytes = body) -> ParsedEventFile:
@@ -212,6 +226,7 @@ def parse_event_file(
             body = gunzip_members(body, max_bytes)
         except (zlib.error, ValueError) as error:
             return reject_file(f"unreadable gzip: {error}", body[:200])
+    body = strip_bom(body)
     if not body or body.isspace():
         return reject_file("empty file")
     try:
@@ -220,12 +235,10 @@ def parse_event_file(
         return reject_file(
             f"not UTF-8 text (byte {error.start}): binary or mis-encoded file", body[:200]
         )
-    for number, line in enumerate(body.split(b"\n"), start=1):
-        if not line.strip():
-            continue
+    for number, line in iter_lines(body):
         parsed = parse_event_line(line, number)
         if isinstance(parsed, RejectedEvent):
-            out.rejected.append(parsed)
+            out.reject(parsed)
         else:
             out.rows.append(parsed)
     return out
@@ -240,10 +253,11 @@ class EventBatch:
     quarantine: list[dict] = field(default_factory=list)
     ledger: list[dict] = field(default_factory=list)
     bytes_read: int = 0
+    unreadable: list[str] = field(default_factory=list)  # "key: error", retried next run
 
     @property
     def files(self) -> int:
-        return len(self.ledger)
+        return len(self.ledger) + len(self.unreadable)
 
     @staticmethod
     def combine(batches: Sequence[EventBatch]) -> EventBatch:
@@ -252,6 +266,7 @@ class EventBatch:
             quarantine=[row for b in batches for row in b.quarantine],
             ledger=[row for b in batches for row in b.ledger],
             bytes_read=sum(b.bytes_read for b in batches),
+            unreadable=[key for b in batches for key in b.unreadable],
         )
 
 
@@ -263,46 +278,35 @@ def parse_event_files(
     loaded_at: datetime,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     read_workers: int = 1,
+    loaded_digests: Mapping[str, str] | None = None,
 ) -> EventBatch:
-    """Every file of ``objects`` as event rows, quarantine rows and one ledger row each."""
-    events: list[dict] = []
-    quarantine: list[dict] = []
-    ledger: list[dict] = []
-    bytes_read = 0
-    for obj, body, read_error in _read_all(landing, objects, read_workers):
-        if body is None:
-            parsed = ParsedEventFile(
-                rejected=[RejectedEvent(None, read_error or "could not read file", "")]
-            )
-        else:
-            parsed = parse_event_file(obj.key, body, max_bytes=max_file_bytes)
-            bytes_read += len(body)
-        for row in parsed.rows:
-            row["_source_key"] = obj.key
-            row["_source_etag"] = obj.etag
-            row["_partition_date"] = day
-            row["_loaded_at"] = loaded_at
-            row["_run_id"] = run_id
-        events += parsed.rows
-        quarantine += (
-            quarantine_row(
-                obj, r.line_number, r.reason, r.raw_text, r.ticket_id, day, loaded_at, run_id
-            )
-            | {"event_id": r.event_id}
-            for r in parsed.rejected
-        )
-        ledger.append(
-            ledger_row(obj, body, day, len(parsed.rows), len(parsed.rejected), loaded_at, run_id)
-        )
-    columns = [
-        pa.array([row[name] for row in events], type=_STAGING_SCHEMA.field(name).type)
-        for name in sql.EVENT_STAGING_COLUMNS
-    ]
+    """Every file of ``objects`` as event rows, quarantine rows and one ledger row each
+    (unreadable files excepted: they are listed in ``unreadable`` and retried)."""
+
+    def parse(key: str, body: bytes) -> ParsedEventFile:
+        return parse_event_file(key, body, max_bytes=max_file_bytes)
+
+    landed = read_landed(
+        landing,
+        objects,
+        workers=read_workers,
+        max_bytes=max_file_bytes,
+        loaded_digests=loaded_digests,
+    )
+    out = collect_files(
+        landed,
+        parse,  # type: ignore[arg-type]  # same shape as ParsedFile
+        day,
+        run_id,
+        loaded_at,
+        quarantine_extra=lambda rejected: {"event_id": getattr(rejected, "event_id", None)},
+    )
     return EventBatch(
-        events=pa.Table.from_arrays(columns, schema=_STAGING_SCHEMA),
-        quarantine=quarantine,
-        ledger=ledger,
-        bytes_read=bytes_read,
+        events=arrow_rows(out.rows, _STAGING_SCHEMA),
+        quarantine=out.quarantine,
+        ledger=out.ledger,
+        bytes_read=out.bytes_read,
+        unreadable=out.unreadable,
     )
 
 
@@ -323,6 +327,8 @@ class EventLoadReport(SummedCounts):
     duplicates_in_batch: int = 0  # identical copies within the files of one transaction
     duplicates_skipped: int = 0  # identical to an event already stored
     duplicate_conflicts: int = 0  # same event_id, different content (quarantined)
+    files_unchanged: int = 0  # rewritten or touched with the bytes already loaded
+    files_unreadable: int = 0  # could not be read this time; retried next run
     bytes_read: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -350,10 +356,11 @@ def load_event_partition(
     report.files_seen = len(listed)
     pending = [o for o in listed if (o.key, o.etag) not in known]
     report.files_already_loaded = len(listed) - len(pending)
+    digests = loaded_digests(session, sql.loaded_event_digests_sql(session.param), day, pending)
 
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     batch_size = max(1, min(PARSE_BATCH, chunk_files))
-    parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers)
+    parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers, digests)
     write_in_chunks(
         (parse_event_files(landing, part, *parse_args) for part in _slices(pending, batch_size)),
         EventBatch.combine,
@@ -366,6 +373,9 @@ def load_event_partition(
 
 
 def _write(session: WarehouseSession, batch: EventBatch, total: EventLoadReport) -> int:
+    report_unreadable(total, batch.unreadable)
+    if not batch.ledger:
+        return batch.files
     counts = apply_event_batch(session, batch.events, batch.quarantine, batch.ledger)
     already = counts["files_already_loaded"]
     if already:
@@ -377,6 +387,7 @@ def _write(session: WarehouseSession, batch: EventBatch, total: EventLoadReport)
     total.files_loaded += counts.get("status_loaded", 0)
     total.files_partially_quarantined += counts.get("status_partial", 0)
     total.files_quarantined += counts.get("status_quarantined", 0)
+    total.files_unchanged += counts.get("status_unchanged", 0)
     total.records_read += counts["records_total"]
     total.events_inserted += counts["rows_inserted"]
     total.events_quarantined += counts["rows_quarantined"]
@@ -427,8 +438,8 @@ def apply_event_batch(
             counts[f"status_{status}"] = int(files)
             counts["records_total"] += int(records)
         session.commit()
-    except Exception:
-        session.rollback()
+    except Exception as error:
+        rollback_keeping_cause(session, error)
         raise
     return counts
 

@@ -16,6 +16,7 @@ from ticket_platform.lib.warehouse_sql import (
     Dialect,
     MergeStep,
     columns_ddl,
+    loaded_digests_sql,
 )
 
 EVENTS_TABLE = f"{RAW_SCHEMA}.ticket_events"
@@ -229,6 +230,11 @@ def loaded_event_files_sql(partition_date_param: str) -> str:
         f"select file_key, etag from {EVENT_LEDGER_TABLE} "
         f"where partition_date = {partition_date_param}"
     )
+
+
+def loaded_event_digests_sql(partition_date_param: str) -> str:
+    """Per key of one partition, the content hash of its last whole load (see the tickets')."""
+    return loaded_digests_sql(partition_date_param, EVENT_LEDGER_TABLE)
 
 
 def event_partition_quality_sql(partition_date_param: str) -> str:

@@ -7,9 +7,11 @@ The algorithm, for a partition day:
 3. Per chunk, one transaction: fill batch tables, then ``warehouse_sql.merge_steps`` (which
    re-checks the ledger under a lock, so an overlapping run cannot load a file twice).
 
-Nothing is dropped: a file that cannot be read or parsed, and every invalid record, lands in the
-quarantine table with its reason, and the file is recorded in the ledger so it is not retried
-until it changes.
+Nothing is dropped: a file that cannot be parsed (or is not a regular file, or is too large), and
+every invalid record, lands in the quarantine table with its reason, and the file is recorded in
+the ledger so it is not retried until it changes. A file that cannot be *read* right now
+(permission denied, a network error) is reported by key and not ledgered: the next run retries
+it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ from ticket_platform.lib import warehouse_sql as sql
 from ticket_platform.lib.batch import ParsedBatch, parse_files
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.parsing import DEFAULT_MAX_FILE_BYTES
-from ticket_platform.lib.warehouse import WarehouseSession, run_in_transaction
+from ticket_platform.lib.warehouse import (
+    WarehouseSession,
+    rollback_keeping_cause,
+    run_in_transaction,
+)
 
 TICKETS_PREFIX = "tickets"
 PARSE_BATCH = 1_000  # files parsed together; transactions gather batches up to chunk_files
@@ -61,11 +67,19 @@ def discover_partitions(objects: Iterable[LandingObject]) -> tuple[list[date], l
     return sorted(days), strays
 
 
-def discover_days(landing: Landing, prefix: str = TICKETS_PREFIX) -> tuple[list[date], list[str]]:
+def discover_days(
+    landing: Landing,
+    prefix: str = TICKETS_PREFIX,
+    *,
+    within: tuple[date, date] | None = None,
+) -> tuple[list[date], list[str]]:
     """Days present under ``prefix/YYYY/MM/DD/``, found by walking folders, not every key.
 
     On S3 this is a handful of delimiter listings however many tickets a day holds. Keys that
-    fit no day (a file beside the year folders, a ``2025/13/`` folder) are returned as strays.
+    fit no day (a file beside the year folders, a ``2025/13/`` folder, a linked folder) are
+    returned as strays. With ``within=(first, last)``, a day folder outside those partitions
+    (before the partitions start, or in the future) is a stray too, named by its prefix: it
+    must never become a partition range of thousands of days.
     """
     days: list[date] = []
     strays: list[str] = []
@@ -81,6 +95,8 @@ def discover_days(landing: Landing, prefix: str = TICKETS_PREFIX) -> tuple[list[
             day = partition_of_key(child)
             if day is None:
                 strays.extend(o.key for o in landing.list(child))
+            elif within is not None and not within[0] <= day <= within[1]:
+                strays.append(child)
             elif any(True for _ in landing.list(child)):
                 days.append(day)
 
@@ -145,6 +161,8 @@ class LoadReport(SummedCounts):
     files_loaded: int = 0
     files_partially_quarantined: int = 0
     files_quarantined: int = 0
+    files_unchanged: int = 0  # rewritten or touched with the bytes already loaded
+    files_unreadable: int = 0  # could not be read this time; retried next run
     records_read: int = 0
     rows_inserted: int = 0
     rows_quarantined: int = 0
@@ -178,9 +196,10 @@ def load_partition(
     report.files_seen = len(listed)
     pending = [o for o in listed if (o.key, o.etag) not in known]
     report.files_already_loaded = len(listed) - len(pending)
+    digests = loaded_digests(session, sql.loaded_digests_sql(session.param), day, pending)
 
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers)
+    parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers, digests)
     batches = (parse_files(landing, part, *parse_args) for part in _slices(pending, PARSE_BATCH))
     write_in_chunks(
         batches,
@@ -193,12 +212,37 @@ def load_partition(
     return report
 
 
+def loaded_digests(
+    session: WarehouseSession, statement: str, day: date, pending: Sequence[LandingObject]
+) -> dict[str, str]:
+    """Content hashes of the last whole load of the pending keys that were loaded before."""
+    if not pending:
+        return {}
+    keys = {o.key for o in pending}
+    return {
+        key: digest
+        for key, digest, _status in session.query(statement, (day,))
+        if key in keys and digest
+    }
+
+
 def _slices(items: Sequence[LandingObject], size: int) -> Iterator[Sequence[LandingObject]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
+def report_unreadable(total: SummedCounts, unreadable: Sequence[str]) -> None:
+    """Unreadable files (retried next run) into a report: counted, and named in its errors."""
+    total.files_unreadable += len(unreadable)  # type: ignore[attr-defined]
+    total.errors += unreadable[:20]
+    if len(unreadable) > 20:
+        total.errors.append(f"and {len(unreadable) - 20} more unreadable file(s)")
+
+
 def _write(session: WarehouseSession, batch: ParsedBatch, total: LoadReport) -> int:
+    report_unreadable(total, batch.unreadable)
+    if not batch.ledger:
+        return batch.files
     counts = apply_batch(session, batch.tickets, batch.quarantine, batch.ledger)
     already = counts["files_already_loaded"]
     if already:
@@ -210,6 +254,7 @@ def _write(session: WarehouseSession, batch: ParsedBatch, total: LoadReport) -> 
     total.files_loaded += counts.get("status_loaded", 0)
     total.files_partially_quarantined += counts.get("status_partial", 0)
     total.files_quarantined += counts.get("status_quarantined", 0)
+    total.files_unchanged += counts.get("status_unchanged", 0)
     total.records_read += counts["batch_rows"] + counts["rows_quarantined"]
     total.rows_inserted += counts["rows_inserted"]
     total.rows_quarantined += counts["rows_quarantined"]
@@ -252,8 +297,8 @@ def apply_batch(
         ):
             counts[f"status_{status}"] = int(files)
         session.commit()
-    except Exception:
-        session.rollback()
+    except Exception as error:
+        rollback_keeping_cause(session, error)
         raise
     return counts
 

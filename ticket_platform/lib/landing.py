@@ -7,8 +7,10 @@ so ``tickets/2025/08/08/ticket_TKT-1.json`` means the same thing in both.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,18 +22,70 @@ from urllib.parse import urlparse
 @dataclass(frozen=True, slots=True)
 class LandingObject:
     key: str
-    etag: str  # S3 ETag, or a size+mtime fingerprint for local files
+    etag: str  # S3 ETag, or a size+mtime+ctime fingerprint for local files
     size: int
     last_modified: datetime
+    # Why the object cannot be read as a file (a link, a FIFO, an undecodable name): it is
+    # quarantined with this reason instead of being opened.
+    problem: str | None = None
+
+
+class RejectedFile(Exception):
+    """The file itself is unacceptable (too large, not a regular file, a link): quarantined and
+    recorded in the ledger, unlike a read error (permission, network), which is retried."""
+
+
+LINK_NOT_FOLLOWED = (
+    "symbolic link: not followed (a link could lead outside the landing zone); "
+    "copy the file into the landing zone instead"
+)
 
 
 def _local_object(key: str, st: os.stat_result) -> LandingObject:
+    """A listed local file. ``st`` is the entry's own ``lstat``: links are never followed.
+
+    The etag includes the inode change time, which no copy tool can preserve (``cp -p`` and
+    ``rsync -t`` keep size and mtime), so a rewritten file always gets a new etag; the loader
+    then compares content hashes to tell a real change from a touch.
+    """
+    printable, problem = _printable_key(key)
+    if problem is None:
+        problem = _file_type_problem(st.st_mode)
     return LandingObject(
-        key=key,
-        etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
+        key=printable,
+        etag=f"{st.st_size:x}-{st.st_mtime_ns:x}-{st.st_ctime_ns:x}",
         size=st.st_size,
         last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
+        problem=problem,
     )
+
+
+def _printable_key(key: str) -> tuple[str, str | None]:
+    """The key as valid text. A name with bytes that are not UTF-8 (carried by Python as lone
+    surrogates) is shown with those bytes escaped, and cannot be opened by that key."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(key).decode("utf-8", errors="backslashreplace")
+        return shown, "file name is not valid UTF-8: rename the file to load it"
+    return key, None
+
+
+def _file_type_problem(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return LINK_NOT_FOLLOWED
+    kind = (
+        "FIFO"
+        if stat.S_ISFIFO(mode)
+        else "socket"
+        if stat.S_ISSOCK(mode)
+        else "device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "special file"
+    )
+    return f"not a regular file ({kind}): skipped"
 
 
 def _s3_object(key: str, listed: dict[str, Any]) -> LandingObject:
@@ -54,60 +108,123 @@ class Landing(Protocol):
         """One level below ``prefix`` (which ends with ``/``): sub-folder names and files."""
         ...
 
-    def read(self, key: str) -> bytes: ...
+    def read(self, key: str, max_bytes: int | None = None) -> bytes:
+        """The object's bytes; raises ``RejectedFile`` when it holds more than ``max_bytes``
+        (without reading them all) or is not a readable regular file."""
+        ...
 
     def write(self, key: str, body: bytes) -> None: ...
 
 
 class LocalLanding:
-    """A folder on disk laid out like the S3 bucket."""
+    """A folder on disk laid out like the S3 bucket.
+
+    Symbolic links are never followed, neither to files nor to folders: a link could lead
+    outside the landing zone (and a stored quarantine excerpt would then leak what it points
+    to). A linked file is listed with its problem and quarantined; a linked folder is listed as
+    such by ``list_folders`` and its contents are not read. Other non-regular files (FIFOs,
+    sockets, devices) are listed with their problem and never opened.
+    """
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root).expanduser().resolve()
         self._root = str(self.root)
         self._made_dirs: set[str] = set()
+        self._real_dirs: set[str] = {self._root}
         self.uri = self._root
 
     def _path(self, key: str) -> str:
         # A plain string check, not Path.resolve(): this runs once per file on the hot path.
         parts = key.split("/")
-        if key.startswith("/") or "\\" in key or ".." in parts:
+        if key.startswith("/") or "\\" in key or ".." in parts or "\0" in key:
             raise ValueError(f"key {key!r} escapes the landing root {self.root}")
         return os.path.join(self._root, key)
+
+    def _through_link(self, folder: str) -> bool:
+        """True when a component of ``folder`` below the root is a symbolic link."""
+        if folder in self._real_dirs:
+            return False
+        if os.path.realpath(folder) != folder:
+            return True
+        if os.path.isdir(folder):
+            self._real_dirs.add(folder)
+        return False
+
+    def _is_real_dir(self, folder: str) -> bool:
+        return not self._through_link(folder) and os.path.isdir(folder)
 
     def list(self, prefix: str) -> Iterator[LandingObject]:
         # A prefix may end inside a name ("tickets/2025/08/0"); walk from its folder part.
         base = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self._root
-        if not os.path.isdir(base):
+        if not self._is_real_dir(base):
             return
-        root_len = len(str(self.root)) + 1
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                key = full[root_len:].replace(os.sep, "/")
-                if not key.startswith(prefix) or name.startswith("."):
+        root_len = len(self._root) + 1
+        folders = [base]
+        while folders:
+            for entry in self._entries(folders.pop()):
+                key = entry.path[root_len:].replace(os.sep, "/")
+                if entry.is_dir(follow_symlinks=False):
+                    if key.startswith(prefix) or prefix.startswith(f"{key}/"):
+                        folders.append(entry.path)
                     continue
-                yield _local_object(key, os.stat(full))
+                if not key.startswith(prefix):
+                    continue
+                listed = self._entry_object(key, entry)
+                if listed is not None:
+                    yield listed
+
+    @staticmethod
+    def _entries(folder: str) -> list[os.DirEntry]:
+        """A folder's visible entries, sorted by name; a folder that vanished has none."""
+        try:
+            with os.scandir(folder) as entries:
+                visible = [e for e in entries if not e.name.startswith(".")]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        # Reversed, so popping folders off the walk's stack visits them in name order.
+        return sorted(visible, key=lambda e: e.name, reverse=True)
+
+    @staticmethod
+    def _entry_object(key: str, entry: os.DirEntry) -> LandingObject | None:
+        try:
+            return _local_object(key, entry.stat(follow_symlinks=False))
+        except FileNotFoundError:
+            return None  # removed between the listing and the stat
 
     def list_folders(self, prefix: str) -> tuple[list[str], list[LandingObject]]:
         base = self._path(prefix.rstrip("/")) if prefix.strip("/") else self._root
-        if not os.path.isdir(base):
+        if not self._is_real_dir(base):
             return [], []
         folders, files = [], []
-        with os.scandir(base) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
+        for entry in self._entries(base):
+            if entry.is_dir(follow_symlinks=False):
+                name, problem = _printable_key(entry.name)
+                if problem is None:
+                    folders.append(name)
                     continue
-                if entry.is_dir():
-                    folders.append(entry.name)
-                else:
-                    files.append(_local_object(f"{prefix}{entry.name}", entry.stat()))
+            listed = self._entry_object(f"{prefix}{entry.name}", entry)
+            if listed is not None:
+                files.append(listed)
         return sorted(folders), sorted(files, key=lambda o: o.key)
 
-    def read(self, key: str) -> bytes:
-        with open(self._path(key), "rb") as handle:
-            return handle.read()
+    def read(self, key: str, max_bytes: int | None = None) -> bytes:
+        path = self._path(key)
+        if self._through_link(os.path.dirname(path)):
+            raise RejectedFile(f"a folder on the path of {key} is a symbolic link: not followed")
+        # O_NOFOLLOW: a link is refused, not followed; O_NONBLOCK: opening a FIFO cannot hang.
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(path, flags)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise RejectedFile(LINK_NOT_FOLLOWED) from error
+            raise
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(fd)
+            problem = _file_type_problem(st.st_mode)
+            if problem:
+                raise RejectedFile(problem)
+            return _bounded_read(handle, st.st_size, max_bytes)
 
     def exists(self, key: str) -> bool:
         return os.path.isfile(self._path(key))
@@ -122,6 +239,23 @@ class LocalLanding:
         with open(tmp, "wb") as handle:
             handle.write(body)
         os.replace(tmp, path)  # readers never see a half-written file
+
+
+def too_large(size: int, max_bytes: int) -> RejectedFile:
+    return RejectedFile(f"file too large: {size:,} bytes (limit {max_bytes:,}); not read")
+
+
+def _bounded_read(handle: Any, size: int, max_bytes: int | None) -> bytes:
+    """Read a stream whose announced size is ``size``, never more than ``max_bytes + 1`` bytes
+    (a file may grow after it was sized)."""
+    if max_bytes is None:
+        return handle.read()
+    if size > max_bytes:
+        raise too_large(size, max_bytes)
+    data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_large(len(data), max_bytes)
+    return data
 
 
 class S3Landing:
@@ -157,8 +291,13 @@ class S3Landing:
             ]
         return folders, files
 
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=self._full(key))["Body"].read()
+    def read(self, key: str, max_bytes: int | None = None) -> bytes:
+        response = self.client.get_object(Bucket=self.bucket, Key=self._full(key))
+        body = response["Body"]
+        try:
+            return _bounded_read(body, response["ContentLength"], max_bytes)
+        finally:
+            body.close()
 
     def write(self, key: str, body: bytes) -> None:
         self.client.put_object(

@@ -1,13 +1,18 @@
 """Turn the bytes of one landed file into valid tickets and quarantine records.
 
 A file may hold one ticket object (the real-time path's S3 writer), a JSON array of tickets, or
-JSON lines of many (the seed system's unload shape), optionally gzip-compressed. Nothing here
-raises on bad input: every problem becomes a ``Rejected`` record with a human-readable reason.
+JSON lines of many (the seed system's unload shape), optionally gzip-compressed, optionally
+starting with a UTF-8 byte-order mark (RFC 8259 lets a parser ignore it; Windows exporters write
+it). Nothing here raises on bad input: every problem becomes a ``Rejected`` record with a
+human-readable reason. A file's first ``MAX_REJECTIONS_KEPT`` rejected records are kept; the rest
+are counted in one closing record, so a file of millions of broken lines cannot exhaust memory.
 """
 
 from __future__ import annotations
 
+import io
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -18,6 +23,8 @@ from ticket_platform.contracts import ProcessedTicket, ticket_row
 RAW_TEXT_LIMIT = 2_000  # characters of the offending input kept in quarantine
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 TICKET_FILE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz")
+MAX_REJECTIONS_KEPT = 100  # rejected records stored per file; the rest are counted
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +39,75 @@ class Rejected:
 class ParsedFile:
     rows: list[dict] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    rejections_not_kept: int = 0
+    closed: bool = False
 
     @property
     def records_total(self) -> int:
-        return len(self.rows) + len(self.rejected)
+        return len(self.rows) + self.records_rejected
+
+    @property
+    def records_rejected(self) -> int:
+        """Every rejected record, stored or only counted (the counting record excluded)."""
+        counting_record = 1 if self.rejections_not_kept else 0
+        return len(self.rejected) + self.rejections_not_kept - self.closed * counting_record
+
+    def reject(self, rejection: Rejected) -> None:
+        if len(self.rejected) < MAX_REJECTIONS_KEPT:
+            self.rejected.append(rejection)
+        else:
+            self.rejections_not_kept += 1
+
+    def close(self) -> ParsedFile:
+        """Add the record that counts the rejections not kept (a file's last word)."""
+        if self.rejections_not_kept and not self.closed:
+            self.rejected.append(not_kept_record(self.rejections_not_kept))
+        self.closed = True
+        return self
+
+
+def not_kept_record(count: int) -> Rejected:
+    return Rejected(
+        None,
+        f"{count:,} more rejected record(s) in this file were counted but not stored (the first "
+        f"{MAX_REJECTIONS_KEPT} are)",
+        "",
+    )
+
+
+def strip_bom(body: bytes) -> bytes:
+    return body[len(UTF8_BOM) :] if body.startswith(UTF8_BOM) else body
+
+
+def iter_lines(body: bytes) -> Iterator[tuple[int, bytes]]:
+    """(1-based number, line) of every non-blank line, without splitting the body up front."""
+    for number, line in enumerate(io.BytesIO(body), start=1):
+        if line.strip():
+            yield number, line
+
+
+def gunzip_members(body: bytes, max_bytes: int) -> bytes:
+    """Every gzip member of ``body`` (concatenated files are valid gzip), at most ``max_bytes``.
+
+    Raises ``ValueError`` on a stream cut short (even at a flush point, where zlib would
+    happily return what it has) and on trailing bytes that are not another member or zero
+    padding: a damaged file is quarantined whole, never half loaded.
+    """
+    out = bytearray()
+    rest = body
+    while rest:
+        inflater = zlib.decompressobj(wbits=31)
+        out += inflater.decompress(rest, max_bytes + 1 - len(out))
+        if len(out) > max_bytes or inflater.unconsumed_tail:
+            raise ValueError(f"decompresses to more than {max_bytes} bytes")
+        if not inflater.eof:
+            raise ValueError("truncated: the compressed stream ends before its end marker")
+        rest = inflater.unused_data
+        if rest and rest[:2] != b"\x1f\x8b":
+            if rest.strip(b"\x00"):
+                raise ValueError(f"{len(rest)} bytes of trailing garbage after the gzip stream")
+            break  # zero padding after the last member is tolerated
+    return bytes(out)
 
 
 def bounded_text(raw: bytes | str, limit: int = RAW_TEXT_LIMIT) -> str:
@@ -86,24 +158,23 @@ def _validate(raw: bytes, line_number: int | None, out: ParsedFile) -> None:
     try:
         ticket = ProcessedTicket.model_validate_json(raw)
     except ValidationError as error:
+        if len(out.rejected) >= MAX_REJECTIONS_KEPT:
+            out.rejections_not_kept += 1  # counted without building its reason and excerpt
+            return
         reason, ticket_id = _reject_reason(raw, error)
-        out.rejected.append(Rejected(line_number, reason, bounded_text(raw), ticket_id))
+        out.reject(Rejected(line_number, reason, bounded_text(raw), ticket_id))
         return
     out.rows.append(ticket_row(ticket))
-
-
-def _gunzip(body: bytes, max_bytes: int) -> bytes:
-    inflater = zlib.decompressobj(wbits=31)
-    data = inflater.decompress(body, max_bytes + 1)
-    if len(data) > max_bytes or inflater.unconsumed_tail:
-        raise ValueError(f"decompresses to more than {max_bytes} bytes")
-    return data
 
 
 def parse_ticket_file(
     key: str, body: bytes, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES
 ) -> ParsedFile:
     """Parse one landed file into warehouse rows and rejected records."""
+    return _parse_ticket_file(key, body, max_bytes).close()
+
+
+def _parse_ticket_file(key: str, body: bytes, max_bytes: int) -> ParsedFile:
     out = ParsedFile()
 
     def reject_file(reason: str, raw: bytes = body) -> ParsedFile:
@@ -118,9 +189,10 @@ def parse_ticket_file(
         return reject_file(f"file too large: {len(body)} bytes (limit {max_bytes})", body[:200])
     if body[:2] == b"\x1f\x8b":
         try:
-            body = _gunzip(body, max_bytes)
+            body = gunzip_members(body, max_bytes)
         except (zlib.error, ValueError) as error:
             return reject_file(f"unreadable gzip: {error}", body[:200])
+    body = strip_bom(body)
     if not body or body.isspace():
         return reject_file("empty file")
     first_char = body[:1] if not body[:1].isspace() else body.lstrip()[:1]
@@ -141,9 +213,8 @@ def parse_ticket_file(
         # One document (possibly pretty-printed over several lines).
         _validate(body, None, out)
         return out
-    for number, line in enumerate(body.splitlines(), start=1):
-        if line.strip():
-            _validate(line, number, out)
+    for number, line in iter_lines(body):
+        _validate(line, number, out)
     return out
 
 
@@ -168,7 +239,7 @@ def _looks_like_json_lines(body: bytes) -> bool:
     line still has its other lines, and those must load.
     """
     object_lines = 0
-    for line in body.splitlines():
+    for line in io.BytesIO(body):
         if line[:1] == b"{":
             object_lines += 1
             if object_lines >= 2:

@@ -139,6 +139,15 @@ class WarehouseSession(Protocol):
     def rollback(self) -> None: ...
 
 
+def rollback_keeping_cause(session: WarehouseSession, cause: BaseException) -> None:
+    """Roll back after ``cause``; a rollback that fails too (the engine may have ended the
+    transaction itself, e.g. on a full disk) is noted on ``cause`` instead of replacing it."""
+    try:
+        session.rollback()
+    except Exception as error:
+        cause.add_note(f"(the rollback after this error failed too: {error})")
+
+
 def run_in_transaction(session: WarehouseSession, statements: Sequence[str]) -> None:
     """Run the statements in one transaction; roll back and re-raise on the first error."""
     session.begin()
@@ -146,8 +155,8 @@ def run_in_transaction(session: WarehouseSession, statements: Sequence[str]) -> 
         for statement in statements:
             session.execute(statement)
         session.commit()
-    except Exception:
-        session.rollback()
+    except Exception as error:
+        rollback_keeping_cause(session, error)
         raise
 
 
@@ -185,8 +194,8 @@ def replace_many(
             for statement in sql.replace_by_key_sql(table, batch, key, columns):
                 session.execute(statement)
         session.commit()
-    except Exception:
-        session.rollback()
+    except Exception as error:
+        rollback_keeping_cause(session, error)
         raise
 
 
@@ -281,12 +290,20 @@ def duckdb_session(
 # --------------------------------------------------------------------------------------------
 # PostgreSQL (and the transaction half of Redshift)
 # --------------------------------------------------------------------------------------------
+def without_nul(value: Any) -> Any:
+    """Text without NUL characters, which PostgreSQL and Redshift cannot store in any text type
+    (JSON allows ``\\u0000`` in a string; DuckDB keeps it). Other values pass through."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
+
+
 def _pg_text(value: Any) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, datetime | date):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    text = str(value)
+    text = without_nul(str(value))
     if any(c in text for c in "\\\t\n\r"):
         text = (
             text.replace("\\", "\\\\")
@@ -339,7 +356,7 @@ class PostgresSession:
             execute_values(
                 cursor,
                 f"insert into {table} ({', '.join(columns)}) values %s",
-                [tuple(row[c] for c in columns) for row in rows],
+                [tuple(without_nul(row[c]) for c in columns) for row in rows],
                 page_size=500,
             )
 
@@ -375,7 +392,7 @@ def jsonl_gz(columns: Sequence[str], rows: list[dict]) -> bytes:
                 value = row[name]
                 if isinstance(value, datetime | date):
                     value = _pg_text(value)
-                record[name] = value
+                record[name] = without_nul(value)
             gz.write(orjson.dumps(record))
             gz.write(b"\n")
     return out.getvalue()

@@ -203,10 +203,21 @@ def merge_steps(dialect: Dialect) -> list[MergeStep]:
     return steps
 
 
-def loaded_files_sql(partition_date_param: str) -> str:
+def loaded_files_sql(partition_date_param: str, ledger: str = LEDGER_TABLE) -> str:
     """Keys and etags the ledger already holds for one partition (parameter style supplied)."""
+    return f"select file_key, etag from {ledger} where partition_date = {partition_date_param}"
+
+
+def loaded_digests_sql(partition_date_param: str, ledger: str = LEDGER_TABLE) -> str:
+    """Per key of one partition, the content hash of its latest ledger row when that row loaded
+    the file whole (``loaded`` or ``unchanged``): the same bytes need not be loaded again.
+    A file once quarantined is always parsed again: the contract may have changed since."""
     return (
-        f"select file_key, etag from {LEDGER_TABLE} where partition_date = {partition_date_param}"
+        "select file_key, content_md5, status from ("
+        "select file_key, content_md5, status, row_number() over ("
+        "partition by file_key order by loaded_at desc) as recency "
+        f"from {ledger} where partition_date = {partition_date_param}"
+        ") as versions where recency = 1 and status in ('loaded', 'unchanged')"
     )
 
 

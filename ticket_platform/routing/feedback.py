@@ -22,7 +22,7 @@ import orjson
 from pydantic import ValidationError
 
 from ticket_platform.contracts import RoutingCorrection
-from ticket_platform.lib.batch import _read_all, ledger_row, quarantine_row
+from ticket_platform.lib.batch import ledger_row, quarantine_row, read_landed, unreadable_message
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.landing_scan import pending_files
 from ticket_platform.lib.parsing import bounded_text, describe_validation_error
@@ -148,6 +148,7 @@ class FeedbackLoadReport:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     duplicates_in_load: int = 0
+    errors: list[str] = field(default_factory=list)  # unreadable files, retried next load
 
     @property
     def quarantine_rate(self) -> float:
@@ -187,9 +188,13 @@ def load_feedback(
     rows: dict[tuple, dict] = {}
     quarantine: list[dict] = []
     ledger: list[dict] = []
-    for obj, body, read_error in _read_all(landing, pending, read_workers):
+    for landed in read_landed(landing, pending, workers=read_workers):
+        obj, body = landed.obj, landed.body
+        if landed.read_error:  # not ledgered: the next load tries again
+            report.errors.append(unreadable_message(landed))
+            continue
         if body is None:
-            parsed = ParsedFeedback(rejected=[RejectedRow(None, read_error or "unreadable", "")])
+            parsed = ParsedFeedback(rejected=[RejectedRow(None, landed.rejection or "", "")])
         else:
             parsed = parse_feedback_file(obj.key, body, teams, now=now())
         for row in parsed.rows:

@@ -90,6 +90,8 @@ def build_raw_tickets_asset(settings: Settings) -> dg.AssetsDefinition:
                 "files_loaded": total.files_loaded,
                 "files_partially_quarantined": total.files_partially_quarantined,
                 "files_quarantined": total.files_quarantined,
+                "files_unchanged": total.files_unchanged,
+                "files_unreadable": total.files_unreadable,
                 "rows_loaded": total.rows_inserted,
                 "rows_quarantined": total.rows_quarantined,
                 "duplicates_in_batch": total.duplicates_in_batch,

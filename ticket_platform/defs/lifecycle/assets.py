@@ -103,6 +103,8 @@ def build_raw_ticket_events_asset(settings: Settings) -> dg.AssetsDefinition:
                 "files_loaded": total.files_loaded,
                 "files_partially_quarantined": total.files_partially_quarantined,
                 "files_quarantined": total.files_quarantined,
+                "files_unchanged": total.files_unchanged,
+                "files_unreadable": total.files_unreadable,
                 "records_read": total.records_read,
                 "events_loaded": total.events_inserted,
                 "events_quarantined": total.events_quarantined,
