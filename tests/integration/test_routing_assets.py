@@ -22,6 +22,7 @@ from ticket_platform.defs.routing.assets import (
     ROUTE_MODEL,
     ROUTE_MODEL_CANDIDATE,
     ROUTED_CHECK,
+    SKIPPED,
     TICKET_ROUTES,
     build_candidate_asset,
     build_route_model_asset,
@@ -199,6 +200,33 @@ def test_a_worse_candidate_is_blocked_and_the_current_model_stays(env):
     assert store.current_version() == good
     statuses = dict(_query(path, "select status, count(*) from routing.model_versions group by 1"))
     assert statuses == {"promoted": 1, "blocked": 1}
+
+
+def test_too_few_tickets_skip_training_and_the_promoted_model_keeps_routing(env):
+    path, tickets, resources = env
+    assert _train(resources).success
+    store = ModelStore(LocalLanding(path / "landing"))
+    promoted = store.current_version()
+    with duckdb.connect(str(path / "w.duckdb")) as con:  # ten tickets left: too few to train
+        con.execute(
+            "delete from raw.tickets where ticket_id not in "
+            "(select ticket_id from raw.tickets order by ticket_id limit 10)"
+        )
+
+    result = _train(resources)
+    assert result.success, "too little to train on is a skip, not a failure"
+    assert not result.asset_materializations_for_node("routing__route_model_candidate")
+    assert not result.asset_materializations_for_node("routing__route_model")
+    assert result.get_asset_check_evaluations() == [], "no candidate, nothing to check"
+    [observation] = result.get_asset_observation_events()
+    metadata = observation.asset_observation_data.asset_observation.metadata
+    assert metadata[SKIPPED].value.startswith("10 trainable tickets of 10 staged")
+    assert metadata["promoted_model"].value == promoted
+    assert store.current_version() == promoted
+    assert _query(path, "select count(*) from routing.model_versions") == [(1,)]
+
+    routed = _route(resources, partition=tickets[0]["submitted_at"][:10])
+    assert routed["model_version"] == promoted and routed["tickets_routed"] >= 1
 
 
 def test_feedback_with_bad_rows_is_loaded_once_and_the_bad_rows_quarantined(env):

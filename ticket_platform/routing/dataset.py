@@ -105,9 +105,12 @@ def time_split(
     """(train, holdout): the newest ``holdout_share`` of tickets by ``submitted_at`` are held out.
 
     Tickets submitted at the same instant as the first held-out one are held out too, so every
-    training ticket is older than every held-out ticket.
+    training ticket is older than every held-out ticket. Too few tickets or submission times
+    leave the training side empty (``check_trainable`` says so); nothing here raises.
     """
     ordered = sorted(examples, key=lambda e: (e.submitted_at or datetime.min, e.ticket_id))
+    if not ordered:
+        return [], []
     cut = len(ordered) - max(1, round(len(ordered) * holdout_share))
     boundary = ordered[cut].submitted_at
     while cut > 0 and ordered[cut - 1].submitted_at == boundary:
@@ -116,14 +119,16 @@ def time_split(
 
 
 def check_trainable(train: Sequence[Example], holdout: Sequence[Example], minimum: int) -> None:
+    """Raises ``TrainingDataError`` saying why a time split cannot train and score a router."""
     if len(train) + len(holdout) < minimum:
         raise TrainingDataError(
-            f"{len(train) + len(holdout)} labelled ticket(s); training needs at least {minimum}. "
-            "Load more tickets first (ticket-platform generate, then run)."
+            f"training needs at least {minimum} labelled tickets submitted at two or more "
+            "different times (load more, e.g. ticket-platform generate, then run)"
         )
     if not train or not holdout:
         raise TrainingDataError(
-            "the time split left nothing to train on: every ticket was submitted at one instant"
+            "the time split left nothing older than the held-out tickets to train on: they "
+            "were all submitted at one instant"
         )
     teams = {e.team for e in train}
     if len(teams) < 2:

@@ -17,15 +17,19 @@ from ticket_platform.routing.artifacts import ModelCard, ModelStore
 from ticket_platform.routing.dataset import (
     Correction,
     Example,
+    TrainingDataError,
+    check_trainable,
     label_tickets,
     latest_corrections,
     mask_product_names,
     reference_examples,
     routing_text,
+    time_split,
     training_fingerprint,
 )
 from ticket_platform.routing.model import (
     ESTIMATORS,
+    MIN_TRAINING_TICKETS,
     Prediction,
     Scores,
     TrainingResult,
@@ -50,6 +54,47 @@ class Candidate:
         return self.card.version
 
 
+@dataclass(frozen=True)
+class TrainingSet:
+    """The labelled examples a training run would learn from, and what was left out."""
+
+    examples: list[Example]
+    staged: int  # tickets read from the warehouse
+    reference_left_out: int  # of them, reference tickets: scored on, never trained on
+
+    def problem(self, holdout_share: float, minimum: int = MIN_TRAINING_TICKETS) -> str | None:
+        """Why these examples cannot train a router (too few, one instant, one team), or None."""
+        try:
+            check_trainable(*time_split(self.examples, holdout_share), minimum)
+        except TrainingDataError as error:
+            return f"{self._counts()}: {error}"
+        return None
+
+    def _counts(self) -> str:
+        counts = f"{len(self.examples):,} trainable tickets of {self.staged:,} staged"
+        if self.reference_left_out:
+            counts += (
+                f" (the {self.reference_left_out:,} reference tickets of the seed system are "
+                "never trained on)"
+            )
+        return counts
+
+
+def training_set(
+    tickets: Iterable[Mapping],
+    corrections: Sequence[Correction],
+    reference: Sequence[Example] | None = None,
+) -> TrainingSet:
+    """``tickets`` labelled (corrections override), the reference tickets left out."""
+    rows = list(tickets)
+    reference_ids = {
+        e.ticket_id for e in (reference_examples() if reference is None else reference)
+    }
+    examples = label_tickets(rows, latest_corrections(corrections), exclude=reference_ids)
+    left_out = sum(row["ticket_id"] in reference_ids for row in rows)
+    return TrainingSet(examples, len(rows), left_out)
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -70,10 +115,17 @@ def train_candidate(
     reference: Sequence[Example] | None = None,
 ) -> Candidate:
     """Train on ``tickets`` (corrections override their labels), store the model in the lake,
-    and decide whether it may replace the promoted one."""
+    and decide whether it may replace the promoted one.
+
+    Raises ``TrainingDataError`` (before anything is stored) when the tickets cannot train a
+    router; its message says why.
+    """
     reference = list(reference_examples() if reference is None else reference)
-    latest = latest_corrections(corrections)
-    examples = label_tickets(tickets, latest, exclude={e.ticket_id for e in reference})
+    data = training_set(tickets, corrections, reference)
+    problem = data.problem(holdout_share)
+    if problem is not None:
+        raise TrainingDataError(problem)
+    examples = data.examples
     fingerprint = training_fingerprint(examples, holdout_share, ESTIMATORS)
     current_version = store.current_version()
     if current_version is not None:

@@ -5,9 +5,13 @@ stores the model in the lake; its blocking check ``not_worse_than_current`` stop
 ``routing/route_model`` (the promotion) in the same run when the candidate scores worse than
 the promoted model. ``routing/ticket_routes`` predicts every ticket's team with the promoted
 model, one daily partition at a time.
+
+Too few trainable tickets is not an error: the candidate materializes nothing, records an
+observation saying why, and its check and the promotion are skipped; the promoted model stays.
 """
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -18,6 +22,8 @@ from ticket_platform.defs.ingest.resources import LandingResource, WarehouseReso
 from ticket_platform.partitions import daily_ticket_partitions
 from ticket_platform.routing import store
 from ticket_platform.routing.artifacts import ModelStore
+from ticket_platform.routing.dataset import TrainingDataError
+from ticket_platform.routing.model import MIN_TRAINING_TICKETS
 from ticket_platform.routing.promotion import Decision
 from ticket_platform.routing.report import confusion_table, team_table
 from ticket_platform.routing.training import (
@@ -38,12 +44,12 @@ ROUTED_CHECK = "every_ticket_routed"
 RETRAIN_JOB = "retrain_routing_model"
 ROUTE_JOB = "route_tickets"
 LOW_CONFIDENCE = 0.5
+SKIPPED = "skipped"  # the candidate's observation when there was too little to train on
 
 
-def _routing_asset(settings: Settings) -> dict:
-    """What every model asset of the routing group shares."""
+def _routing_spec(settings: Settings) -> dict:
+    """What every model asset of the routing group shares (besides its pool)."""
     return {
-        "pool": writer_pool(settings),
         "group_name": "routing",
         "kinds": {"python", "scikitlearn", "duckdb" if settings.is_local else "redshift"},
         "owners": ["team:data-platform"],
@@ -53,21 +59,35 @@ def _routing_asset(settings: Settings) -> dict:
 
 def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
     config = settings.routing
+    check_key = dg.AssetCheckKey(ROUTE_MODEL_CANDIDATE, NOT_WORSE_CHECK)
 
-    @dg.asset(
-        key=ROUTE_MODEL_CANDIDATE,
-        deps=[RAW_TICKETS, ROUTING_FEEDBACK],
-        **_routing_asset(settings),
-        description=(
-            "Trains the ticket router: TF-IDF word and character n-grams under a multinomial "
-            "naive Bayes baseline and a logistic regression, on the newest "
-            f"{config.max_training_rows:,} staged tickets (TICKET_ROUTING_MAX_TRAINING_ROWS) "
-            "labelled by their product's team, analysts' corrections overriding. The newest "
-            f"{config.holdout_share:.0%} of tickets are held out to score both; the better one "
-            "is refit on all and stored in the lake under `models/routing/<content hash>/` "
-            "with its card and confusion matrix, and scored on the seed system's 100 real "
-            "tickets. Its check decides whether it may replace the promoted model."
-        ),
+    # A multi-asset, not @asset: with too little to train on it materializes nothing (skippable)
+    # and so skips its check and the promotion; only subsettable assets may leave a check out.
+    @dg.multi_asset(
+        name=ROUTE_MODEL_CANDIDATE.to_python_identifier(),
+        specs=[
+            dg.AssetSpec(
+                ROUTE_MODEL_CANDIDATE,
+                deps=[RAW_TICKETS, ROUTING_FEEDBACK],
+                skippable=True,
+                **_routing_spec(settings),
+                description=(
+                    "Trains the ticket router: TF-IDF word and character n-grams under a "
+                    "multinomial naive Bayes baseline and a logistic regression, on the newest "
+                    f"{config.max_training_rows:,} staged tickets "
+                    "(TICKET_ROUTING_MAX_TRAINING_ROWS) labelled by their product's team, "
+                    "analysts' corrections overriding. The newest "
+                    f"{config.holdout_share:.0%} of tickets are held out to score both; the "
+                    "better one is refit on all and stored in the lake under "
+                    "`models/routing/<content hash>/` with its card and confusion matrix, and "
+                    "scored on the seed system's 100 real tickets (never trained on). Its check "
+                    "decides whether it may replace the promoted model. With too few trainable "
+                    f"tickets (fewer than {MIN_TRAINING_TICKETS}, all submitted at one instant, "
+                    "or of one team) nothing is trained: the run succeeds, an observation says "
+                    "why, and the promoted model (if any) stays."
+                ),
+            )
+        ],
         check_specs=[
             dg.AssetCheckSpec(
                 NOT_WORSE_CHECK,
@@ -81,10 +101,12 @@ def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
                 ),
             )
         ],
+        can_subset=True,
+        pool=writer_pool(settings),
     )
     def route_model_candidate(
         context: dg.AssetExecutionContext, landing: LandingResource, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
+    ) -> Iterator[dg.MaterializeResult]:
         models = ModelStore(landing.get_landing())
         with warehouse.session() as session:
             store.ensure_routing_tables(session)
@@ -93,14 +115,19 @@ def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
         context.log.info(
             f"training on {len(tickets):,} tickets and {len(corrections):,} corrections …"
         )
-        candidate = train_candidate(
-            models,
-            tickets,
-            corrections,
-            holdout_share=config.holdout_share,
-            tolerance=config.promotion_tolerance,
-            run_id=context.run.run_id,
-        )
+        try:
+            candidate = train_candidate(
+                models,
+                tickets,
+                corrections,
+                holdout_share=config.holdout_share,
+                tolerance=config.promotion_tolerance,
+                run_id=context.run.run_id,
+            )
+        except TrainingDataError as error:
+            context.log.warning(f"no candidate trained; the promoted model stays: {error}")
+            context.log_event(_skipped_training(str(error), len(tickets), models))
+            return
         card, decision = candidate.card, candidate.decision
         status = "candidate" if decision.promote else "blocked"
         if not candidate.unchanged:
@@ -110,32 +137,48 @@ def build_candidate_asset(settings: Settings) -> dg.AssetsDefinition:
                 )
         models.propose(card.version, decision.promote, decision.reason)
         context.log.info(f"candidate {card.version} ({card.estimator}): {decision.reason}")
-
-        return dg.MaterializeResult(
+        checked = check_key in context.selected_asset_check_keys
+        yield dg.MaterializeResult(
             metadata=_candidate_metadata(candidate, models),
-            check_results=[
-                dg.AssetCheckResult(
-                    check_name=NOT_WORSE_CHECK,
-                    passed=decision.promote,
-                    severity=dg.AssetCheckSeverity.ERROR,
-                    description=decision.reason,
-                    metadata={
-                        "candidate": card.version,
-                        "current": candidate.current_version or "none",
-                        "comparisons": dg.MetadataValue.json(_comparison_table(decision)),
-                    },
-                )
-            ],
+            check_results=[_not_worse_result(candidate)] if checked else [],
         )
 
     return route_model_candidate
+
+
+def _not_worse_result(candidate: Candidate) -> dg.AssetCheckResult:
+    decision = candidate.decision
+    return dg.AssetCheckResult(
+        check_name=NOT_WORSE_CHECK,
+        passed=decision.promote,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=decision.reason,
+        metadata={
+            "candidate": candidate.card.version,
+            "current": candidate.current_version or "none",
+            "comparisons": dg.MetadataValue.json(_comparison_table(decision)),
+        },
+    )
+
+
+def _skipped_training(reason: str, staged: int, models: ModelStore) -> dg.AssetObservation:
+    """What the asset's history shows for a run that had too little to train on."""
+    return dg.AssetObservation(
+        asset_key=ROUTE_MODEL_CANDIDATE,
+        metadata={
+            SKIPPED: dg.MetadataValue.text(reason),
+            "staged_tickets": dg.MetadataValue.int(staged),
+            "promoted_model": dg.MetadataValue.text(models.current_version() or "none"),
+        },
+    )
 
 
 def build_route_model_asset(settings: Settings) -> dg.AssetsDefinition:
     @dg.asset(
         key=ROUTE_MODEL,
         deps=[ROUTE_MODEL_CANDIDATE],
-        **_routing_asset(settings),
+        pool=writer_pool(settings),
+        **_routing_spec(settings),
         description=(
             "The promoted ticket router: `models/routing/current.json` in the lake points at "
             "the approved candidate, and `routing.model_versions` marks it promoted (the one "
@@ -181,7 +224,8 @@ def build_ticket_routes_asset(settings: Settings) -> dg.AssetsDefinition:
         partitions_def=daily_ticket_partitions(settings),
         backfill_policy=dg.BackfillPolicy.single_run(),
         retry_policy=TRANSIENT_RETRY,
-        **_routing_asset(settings),
+        pool=writer_pool(settings),
+        **_routing_spec(settings),
         description=(
             "The promoted router's predicted team of every staged ticket of the partition, with "
             "its probability and the runner-up, in `routing.ticket_routes` (one row per ticket "
