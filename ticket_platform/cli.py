@@ -16,6 +16,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
@@ -217,8 +218,8 @@ def run(
         sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
     else:
         _print_summary(summary)
-    if not summary["success"]:
-        raise typer.Exit(code=1)
+    if summary["exit_status"]:  # 1: the spine failed; 3: only optional branches failed
+        raise typer.Exit(code=summary["exit_status"])
 
 
 @app.command()
@@ -461,36 +462,72 @@ def _print_summary(summary: dict) -> None:
         ("model calls", evaluation["model_calls"]),
         ("pass rate, all four criteria", "n/a" if rate is None else f"{rate:.1%}"),
     ]
-    routing = summary.get("routing") or {}
-    if routing.get("model_version"):
-
-        def share(value: float | None) -> str:
-            return "n/a" if value is None else f"{value:.1%}"
-
-        rows += [
-            (
-                "routing model",
-                f"{routing['model_version']} ({'promoted' if routing['promoted'] else 'not promoted'})",
-            ),
-            (
-                "routing accuracy, held out / real tickets",
-                " / ".join(share(routing[k]) for k in ("holdout_accuracy", "reference_accuracy")),
-            ),
-            ("tickets routed", routing["tickets_routed"]),
-        ]
+    rows += _routing_rows(summary["routing"])
     rows += [(f"rows in {name}", count) for name, count in summary["tables"].items()]
     rows += [("checks failed", ", ".join(summary["failed_checks"]) or "none")]
     rows += [("checks warning", ", ".join(summary["warned_checks"]) or "none")]
+    branches = sorted({failed["branch"] for failed in summary["failed_branches"]})
+    rows += [("branches failed", ", ".join(branches) or "none")]
     rows += [("seconds", f"{summary['seconds']:.1f}")]
     for name, value in rows:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else str(value))
     console.print(table)
     if summary.get("docs"):  # full paths, below the table, so a narrow terminal cannot cut them
         console.print(f"dbt docs: {summary['docs']} (or [bold]make docs[/bold])", soft_wrap=True)
-    status = "[green]succeeded[/green]" if summary["success"] else "[red]failed[/red]"
+    for line in _summary_notes(summary):
+        console.print(line, soft_wrap=True)
     console.print(
-        f"Run {status}. Open the Dagster UI with [bold]make ui[/bold] (http://127.0.0.1:3000)."
+        f"{_outcome(summary)} Open the Dagster UI with [bold]make ui[/bold] "
+        "(http://127.0.0.1:3000)."
     )
+
+
+def _routing_rows(routing: dict) -> list[tuple[str, object]]:
+    def share(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1%}"
+
+    if routing["model_version"]:
+        promoted = "promoted" if routing["promoted"] else "not promoted"
+        model = f"{routing['model_version']} ({promoted})"
+    else:
+        model = "not trained (see below)" if routing["training_skipped"] else "not trained"
+    rows: list[tuple[str, object]] = [("routing model", model)]
+    if routing["model_version"]:
+        accuracy = " / ".join(share(routing[k]) for k in ("holdout_accuracy", "reference_accuracy"))
+        rows.append(("routing accuracy, held out / real tickets", accuracy))
+    routed = routing["tickets_routed"] if not routing["routing_skipped"] else "skipped"
+    if routing["routed_by"] and routing["routed_by"] != routing["model_version"]:
+        routed = f"{routed:,} (by model {routing['routed_by']})"
+    rows.append(("tickets routed", routed))
+    return rows
+
+
+def _summary_notes(summary: dict) -> list[str]:
+    """The reasons behind the table's short cells: routing skips and failed runs."""
+    routing = summary["routing"]
+    notes = []
+    if routing["training_skipped"]:
+        notes.append(f"[yellow]Routing: no model trained: {escape(routing['training_skipped'])}")
+    if routing["routing_skipped"]:
+        notes.append(f"[yellow]Routing skipped: {escape(routing['routing_skipped'])}")
+    for failed in summary["failed_spine"]:
+        where = f"{failed['job']}, run {failed['run_id']}"
+        notes.append(f"[red]Failed: {where}: {escape(failed['error'])}")
+    for failed in summary["failed_branches"]:
+        where = f"{failed['job']}, run {failed['run_id']}" if failed["run_id"] else failed["job"]
+        notes.append(f"[red]Branch failed: {failed['branch']} ({where}): {escape(failed['error'])}")
+    return notes
+
+
+def _outcome(summary: dict) -> str:
+    if summary["failed_spine"]:
+        return "[red]Run failed[/red] (exit status 1): the spine (ingest → dbt → docs) did not complete."
+    if summary["failed_branches"]:
+        return (
+            f"[yellow]Run completed with {len(summary['failed_branches'])} failed optional "
+            "branch run(s)[/yellow] (exit status 3): the marts and docs are built."
+        )
+    return "Run [green]succeeded[/green]."
 
 
 def _settings():
