@@ -71,13 +71,17 @@ class TrainingSet:
         return None
 
     def _counts(self) -> str:
-        counts = f"{len(self.examples):,} trainable tickets of {self.staged:,} staged"
+        counts = f"{_tickets(len(self.examples), 'trainable')} of {self.staged:,} staged"
         if self.reference_left_out:
             counts += (
-                f" (the {self.reference_left_out:,} reference tickets of the seed system are "
+                f" ({_tickets(self.reference_left_out, 'reference')} of the seed system, "
                 "never trained on)"
             )
         return counts
+
+
+def _tickets(count: int, kind: str) -> str:
+    return f"{count:,} {kind} ticket{'' if count == 1 else 's'}"
 
 
 def training_set(

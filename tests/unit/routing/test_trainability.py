@@ -77,6 +77,12 @@ def test_the_seed_systems_real_tickets_are_not_trainable_and_the_reason_says_why
     assert "100 reference tickets" in problem and f"at least {MIN_TRAINING_TICKETS}" in problem
 
 
+def test_a_single_reference_ticket_is_counted_in_the_singular(seed_lines):
+    problem = training_set(_seed_rows(seed_lines[:1]), []).problem(holdout_share=0.2)
+    assert problem is not None
+    assert problem.startswith("0 trainable tickets of 1 staged (1 reference ticket of the seed")
+
+
 def test_one_instant_is_named_as_the_reason():
     tickets = [
         {**t, "submitted_at": NOON} for t in fixed_tickets()
