@@ -4,6 +4,7 @@ from datetime import date
 
 import boto3
 import orjson
+import pytest
 from moto import mock_aws
 
 from ticket_platform.lib import warehouse_sql as sql
@@ -15,7 +16,7 @@ from ticket_platform.lib.ingest import (
     partition_quality,
     staged_row_count,
 )
-from ticket_platform.lib.landing import LocalLanding, S3Landing
+from ticket_platform.lib.landing import LocalLanding, RejectedFile, S3Landing
 from ticket_platform.lib.warehouse import duckdb_session
 
 DAY = date(2025, 8, 8)
@@ -265,3 +266,22 @@ def test_discover_days_on_s3_matches_a_full_listing():
     full_days, full_strays = discover_partitions(landing.list("tickets/"))
     assert days == full_days == [date(2024, 12, 31), date(2025, 8, 9)]
     assert sorted(strays) == sorted(full_strays)
+
+
+@mock_aws
+def test_s3_objects_over_the_limit_are_quarantined_unread(tmp_path, seed_lines):
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lake")
+    landing = S3Landing(client, "lake", "landing")
+    landing.write(PREFIX + "ticket_small.json", seed_lines[0])
+    landing.write(PREFIX + "ticket_big.json", seed_lines[1] + b" " * 5_000)
+    limit = len(seed_lines[0]) + 10
+    with duckdb_session(tmp_path / "w.duckdb") as session:
+        report = load_partition(landing, session, DAY, max_file_bytes=limit)
+        reasons = session.query(f"select file_key, reason from {sql.QUARANTINE_TABLE}")
+    assert (report.rows_inserted, report.files_quarantined) == (1, 1)
+    assert reasons == [(PREFIX + "ticket_big.json", reasons[0][1])]
+    assert reasons[0][1].startswith("file too large")
+    # A body that grew after the listing is cut at the limit, never read whole.
+    with pytest.raises(RejectedFile, match="file too large"):
+        landing.read(PREFIX + "ticket_big.json", max_bytes=limit)
