@@ -208,10 +208,13 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
 ) -> None:
     """Materialize the whole graph for every partition present in the landing zone."""
+    from ticket_platform.headless import start_headless_run
     from ticket_platform.runner import run_everything
 
     settings = _settings()
-    _ensure_dagster_home(settings)
+    home = _ensure_dagster_home(settings)
+    # No daemon runs beside us: recover runs killed mid-flight (their pool slots) ourselves.
+    start_headless_run(home, log=lambda message: err.print(message, soft_wrap=True))
     with _stdout_to_stderr():  # dbt and Dagster print freely; stdout stays for the summary
         summary = run_everything(settings, log=lambda message: err.print(message))
     if as_json:
@@ -402,18 +405,22 @@ def _print_calibration(result: dict, show: int) -> None:
         )
 
 
-def _ensure_dagster_home(settings) -> None:
-    """Runs go to DAGSTER_HOME (default .data/dagster_home) so `make ui` shows them."""
+def _ensure_dagster_home(settings) -> Path:
+    """Runs go to DAGSTER_HOME (default .data/dagster_home) so `make ui` shows them.
+
+    A new DAGSTER_HOME gets the project's dagster.yaml (pools, run retries, freshness) and its
+    storage, created by one process at a time: two first runs at once would both create the
+    schema and leave it unusable.
+    """
+    from ticket_platform.headless import ensure_instance
+
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir / "dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():  # the project's instance settings: pools, run retries, freshness
-        project_config = PROJECT_ROOT / "dagster.yaml"
-        config.write_text(
-            project_config.read_text()
-            if project_config.exists()
-            else "telemetry:\n  enabled: false\n"
-        )
+    project_config = PROJECT_ROOT / "dagster.yaml"
+    ensure_instance(
+        home,
+        project_config.read_text() if project_config.exists() else "telemetry:\n  enabled: false\n",
+    )
+    return home
 
 
 @contextmanager
