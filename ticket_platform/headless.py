@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import dagster as dg
 from filelock import FileLock, Timeout
@@ -53,7 +54,9 @@ UNFINISHED = [
 
 Log = Callable[[str], None]
 
-_registration: list = []  # the open, locked registration file of this process (kept open)
+# Per DAGSTER_HOME, this process's open and locked registration file, and its pool watcher.
+_registrations: dict[Path, IO[str]] = {}
+_watched: set[Path] = set()
 
 
 def ensure_instance(home: Path, config_text: str) -> None:
@@ -90,7 +93,7 @@ def start_headless_run(home: Path, log: Log) -> list[str]:
 def register_process(home: Path) -> None:
     """Hold ``<home>/.headless/<pid>@<host>.lock`` locked until this process ends: while it is
     locked, the runs this process executes are alive, whatever else shares the pid."""
-    if _registration:
+    if home in _registrations:
         return
     folder = home / PROCESSES_FOLDER
     folder.mkdir(exist_ok=True)
@@ -100,7 +103,7 @@ def register_process(home: Path) -> None:
     handle.truncate(0)
     handle.write(json.dumps({"pid": os.getpid(), "started": time.time()}))
     handle.flush()
-    _registration.append(handle)
+    _registrations[home] = handle
 
     def unregister() -> None:
         with suppress(OSError):
@@ -196,6 +199,9 @@ def process_alive(home: Path, pid: int, since: float) -> bool:
 
 def watch_pools(home: Path, log: Log, interval: float = WATCH_INTERVAL_SECONDS) -> None:
     """Check the pools every ``interval`` seconds in a daemon thread, while this process lives."""
+    if home in _watched:
+        return
+    _watched.add(home)
 
     def loop() -> None:
         watch = PoolWatch(home, log)
