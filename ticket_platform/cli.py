@@ -455,7 +455,20 @@ def _print_summary(summary: dict) -> None:
         ("rows loaded", ingest["rows_loaded"]),
         ("rows quarantined", ingest["rows_quarantined"]),
         ("duplicates replaced", ingest["duplicates_replaced"] + ingest["duplicates_in_batch"]),
-        ("files outside the date layout", len(summary["stray_keys"])),
+        *(
+            [("files unchanged (same bytes as loaded)", ingest["files_unchanged"])]
+            if ingest["files_unchanged"]
+            else []
+        ),
+        *(
+            [("files unreadable (retried next run)", ingest["files_unreadable"])]
+            if ingest["files_unreadable"]
+            else []
+        ),
+        (
+            "files outside the date layout or range",
+            summary.get("strays", len(summary["stray_keys"])),
+        ),
         ("lifecycle events loaded", summary["events"]["events_loaded"]),
         ("lifecycle events quarantined", summary["events"]["events_quarantined"]),
     ]

@@ -159,6 +159,7 @@ def _new_summary(uri: str, days: list, strays: list[str]) -> dict:
         "partitions": len(days),
         "first_partition": days[0].isoformat() if days else None,
         "last_partition": days[-1].isoformat() if days else None,
+        "strays": len(strays),
         "stray_keys": strays[:100],
         "ingest": dict.fromkeys(INGEST_COUNTERS, 0),
         "events": dict.fromkeys(EVENT_COUNTERS, 0),
