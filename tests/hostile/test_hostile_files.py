@@ -329,3 +329,39 @@ def test_a_corrected_file_with_the_old_size_and_mtime_is_reloaded(day_folder, se
     touched = _load(landing, session)
     assert (touched.files_unchanged, touched.files_loaded, touched.rows_inserted) == (1, 0, 0)
     assert _load(landing, session).files_already_loaded == VALID + 1
+
+
+def test_hostile_event_files_are_quarantined_and_good_events_load(tmp_path, session):
+    """The events feed shares the read step: links, FIFOs, cut gzip and a byte-order mark."""
+    from ticket_platform.lib.events_ingest import load_event_partition
+
+    landing = LocalLanding(tmp_path / "landing")
+    folder = tmp_path / "landing" / "events/2025/08/08"
+
+    def event(n: int) -> bytes:
+        return orjson.dumps(
+            {
+                "eventName": "TicketAssigned",
+                "eventId": f"TKT-1:TicketAssigned:{n}",
+                "ticketId": "TKT-1",
+                "occurredAt": "2025-08-08T10:00:00Z",
+                "source": "helpdesk",
+                "data": {"agent": "Ada", "team": "networking"},
+            }
+        )
+
+    landing.write("events/2025/08/08/good.jsonl.gz", gzip.compress(event(1) + b"\n", mtime=0))
+    landing.write("events/2025/08/08/bom.jsonl", b"\xef\xbb\xbf" + event(2) + b"\n")
+    compressor = zlib.compressobj(wbits=31)
+    cut = compressor.compress(event(3) + b"\n") + compressor.flush(zlib.Z_SYNC_FLUSH)
+    landing.write("events/2025/08/08/cut.jsonl.gz", cut)
+    os.mkfifo(folder / "fifo.jsonl.gz")
+    (folder / "link.jsonl.gz").symlink_to(folder / "good.jsonl.gz")
+
+    report = load_event_partition(landing, session, DAY)
+    assert (report.events_inserted, report.files_quarantined) == (2, 3)
+    reasons = dict(session.query("select file_key, reason from raw.event_quarantine"))
+    assert "truncated" in reasons["events/2025/08/08/cut.jsonl.gz"]
+    assert "not a regular file (FIFO)" in reasons["events/2025/08/08/fifo.jsonl.gz"]
+    assert "symbolic link" in reasons["events/2025/08/08/link.jsonl.gz"]
+    assert load_event_partition(landing, session, DAY).files_already_loaded == 5
