@@ -209,22 +209,24 @@ class LocalLanding:
 
     def read(self, key: str, max_bytes: int | None = None) -> bytes:
         path = self._path(key)
-        if self._through_link(os.path.dirname(path)):
+        folder = path[: path.rfind(os.sep)]
+        if self._through_link(folder):
             raise RejectedFile(f"a folder on the path of {key} is a symbolic link: not followed")
         # O_NOFOLLOW: a link is refused, not followed; O_NONBLOCK: opening a FIFO cannot hang.
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(path, flags)
+            fd = os.open(path, _READ_FLAGS)
         except OSError as error:
             if error.errno == errno.ELOOP:
                 raise RejectedFile(LINK_NOT_FOLLOWED) from error
             raise
-        with os.fdopen(fd, "rb") as handle:
+        try:
             st = os.fstat(fd)
             problem = _file_type_problem(st.st_mode)
             if problem:
                 raise RejectedFile(problem)
-            return _bounded_read(handle, st.st_size, max_bytes)
+            return _read_fd(fd, st.st_size, max_bytes)
+        finally:
+            os.close(fd)
 
     def exists(self, key: str) -> bool:
         return os.path.isfile(self._path(key))
@@ -241,18 +243,43 @@ class LocalLanding:
         os.replace(tmp, path)  # readers never see a half-written file
 
 
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_fd(fd: int, size: int, max_bytes: int | None) -> bytes:
+    """A regular file's bytes, read straight from its descriptor (no buffered file object: one
+    ``read`` call for a file that did not change since ``fstat``), never past ``max_bytes``."""
+    if max_bytes is not None and size > max_bytes:
+        raise too_large(size, max_bytes)
+    limit = max_bytes + 1 if max_bytes is not None else None
+    data = os.read(fd, size + 1)
+    if len(data) == size:
+        return data
+    while limit is None or len(data) < limit:  # it grew or shrank since fstat: read to the end
+        more = os.read(fd, 1 << 20 if limit is None else min(1 << 20, limit - len(data)))
+        if not more:
+            break
+        data += more
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_large(len(data), max_bytes)
+    return data
+
+
 def too_large(size: int, max_bytes: int) -> RejectedFile:
     return RejectedFile(f"file too large: {size:,} bytes (limit {max_bytes:,}); not read")
 
 
 def _bounded_read(handle: Any, size: int, max_bytes: int | None) -> bytes:
     """Read a stream whose announced size is ``size``, never more than ``max_bytes + 1`` bytes
-    (a file may grow after it was sized)."""
+    (a file may grow after it was sized). Reads ask for the announced size, not the limit:
+    a read of n bytes allocates n bytes first."""
     if max_bytes is None:
         return handle.read()
     if size > max_bytes:
         raise too_large(size, max_bytes)
-    data = handle.read(max_bytes + 1)
+    data = handle.read(size + 1)
+    if len(data) > size:  # it grew: read on, up to the limit
+        data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise too_large(len(data), max_bytes)
     return data
