@@ -10,16 +10,13 @@ naming it, and report the out-of-range folders as strays, never as partitions.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import orjson
 import pytest
+from helpers.cli_run import run_platform
 
 from ticket_platform.contracts import ProcessedTicket
 from ticket_platform.lib.landing import LocalLanding
@@ -69,26 +66,8 @@ def _land_hostile(base: Path) -> dict[str, str]:
 def hostile_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     expected = _land_hostile(base)
-    home = base / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_")} | {
-        "TICKET_DATA_DIR": str(base / "data"),
-        "TICKET_LANDING_URI": str(base / "landing"),
-        "DAGSTER_HOME": str(home),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "ticket_platform.cli", "run", "--json"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    summary = json.loads(done.stdout) if done.stdout.strip() else {}
-    return base, done, summary, expected
+    run = run_platform(base)
+    return base, run, run.summary, expected
 
 
 def _query(base: Path, statement: str) -> list[tuple]:

@@ -11,16 +11,12 @@ Each scenario runs the CLI once (module-scoped); the tests read its summary and 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
+from helpers.cli_run import CliRun, run_platform
 
 from ticket_platform.cli import _print_summary
 from ticket_platform.contracts import ProcessedTicket
@@ -37,24 +33,6 @@ SEED_TICKETS = SEED_SYSTEM / "processed_tickets.jsonl"
 CORRUPT_VERSION = "0123456789abcdef"
 
 
-@dataclass
-class Run:
-    """One `ticket-platform run --json` in its own data folder, landing zone and DAGSTER_HOME."""
-
-    base: Path
-    returncode: int
-    stderr: str
-    summary: dict
-
-    @property
-    def landing(self) -> LocalLanding:
-        return LocalLanding(self.base / "landing")
-
-    def count(self, relation: str) -> int:
-        with duckdb.connect(str(self.base / "data" / "warehouse.duckdb"), read_only=True) as con:
-            return con.execute(f"select count(*) from {relation}").fetchone()[0]
-
-
 def _seed_lines() -> list[str]:
     if not SEED_TICKETS.exists():
         pytest.skip(f"the seed system's fixtures are not at {SEED_SYSTEM} (../shared)")
@@ -68,29 +46,6 @@ def _land(base: Path, lines: list[str]) -> LocalLanding:
     return landing
 
 
-def _run(base: Path) -> Run:
-    home = base / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")  # as the CLI's first run does
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_")}
-    env = inherited | {
-        "TICKET_DATA_DIR": str(base / "data"),
-        "TICKET_LANDING_URI": str(base / "landing"),
-        "DAGSTER_HOME": str(home),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "ticket_platform.cli", "run", "--json"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    summary = json.loads(done.stdout) if done.stdout.strip() else {}
-    return Run(base, done.returncode, done.stderr, summary)
-
-
 def _marts() -> set[str]:
     """Every model of the dbt project's marts layer, as ``schema.table``."""
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
@@ -98,21 +53,21 @@ def _marts() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def seed_run(tmp_path_factory) -> Run:
+def seed_run(tmp_path_factory) -> CliRun:
     base = tmp_path_factory.mktemp("seed_system")
     _land(base, _seed_lines())
-    return _run(base)
+    return run_platform(base)
 
 
 @pytest.fixture(scope="module")
-def one_ticket_run(tmp_path_factory) -> Run:
+def one_ticket_run(tmp_path_factory) -> CliRun:
     base = tmp_path_factory.mktemp("one_ticket")
     _land(base, _seed_lines()[:1])
-    return _run(base)
+    return run_platform(base)
 
 
 @pytest.fixture(scope="module")
-def failing_branches_run(tmp_path_factory) -> Run:
+def failing_branches_run(tmp_path_factory) -> CliRun:
     """The 100 seed tickets with a promoted routing model whose file is corrupt, and a file
     where the Parquet export's folder should be."""
     base = tmp_path_factory.mktemp("failing_branches")
@@ -121,10 +76,10 @@ def failing_branches_run(tmp_path_factory) -> Run:
     landing.write("models/routing/current.json", json.dumps(pointer).encode())
     landing.write(f"models/routing/{CORRUPT_VERSION}/model.skops", b"not a model")
     (base / "landing" / "processed").write_text("a file, not the export's folder")
-    return _run(base)
+    return run_platform(base)
 
 
-def _assert_every_mart_built(run: Run, tickets: int) -> None:
+def _assert_every_mart_built(run: CliRun, tickets: int) -> None:
     marts = _marts()
     assert "marts.fct_tickets" in marts and len(marts) >= 10, marts
     missing = []

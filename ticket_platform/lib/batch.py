@@ -16,7 +16,7 @@ What becomes of a file, for every feed:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -138,17 +138,25 @@ class CollectedFiles:
 
 
 def collect_files(
-    landed_files: Iterable[LandedFile],
+    landing: Landing,
+    objects: Sequence[LandingObject],
     parse: Callable[[str, bytes], ParsedFile],
     day: date,
     run_id: str | None,
     loaded_at: datetime,
+    *,
+    max_bytes: int,
+    workers: int = 1,
+    loaded_digests: Mapping[str, str] | None = None,
     quarantine_extra: Callable[[Any], dict] = lambda rejection: {},
 ) -> CollectedFiles:
-    """Rows, quarantine rows and ledger rows of read files, for any feed whose parser returns
-    ``rows`` and ``rejected`` records (``quarantine_extra`` adds a feed's own quarantine
+    """Read ``objects`` and turn them into rows, quarantine rows and ledger rows, for any feed
+    whose parser returns a ``ParsedFile`` (``quarantine_extra`` adds a feed's own quarantine
     columns, given a rejected record or None for a whole-file rejection)."""
     out = CollectedFiles()
+    landed_files = read_landed(
+        landing, objects, workers=workers, max_bytes=max_bytes, loaded_digests=loaded_digests
+    )
     for landed in landed_files:
         obj = landed.obj
         if landed.read_error:
@@ -209,14 +217,17 @@ def parse_files(
     def parse(key: str, body: bytes) -> ParsedFile:
         return parse_ticket_file(key, body, max_bytes=max_file_bytes)
 
-    landed = read_landed(
+    out = collect_files(
         landing,
         objects,
-        workers=read_workers,
+        parse,
+        day,
+        run_id,
+        loaded_at,
         max_bytes=max_file_bytes,
+        workers=read_workers,
         loaded_digests=loaded_digests,
     )
-    out = collect_files(landed, parse, day, run_id, loaded_at)
     return ParsedBatch(
         tickets=arrow_rows(out.rows, _STAGING_SCHEMA),
         quarantine=out.quarantine,

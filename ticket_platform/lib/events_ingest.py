@@ -42,7 +42,7 @@ from ticket_platform.contracts import (
     parse_stream_event,
 )
 from ticket_platform.lib import events_sql as sql
-from ticket_platform.lib.batch import arrow_rows, collect_files, read_landed
+from ticket_platform.lib.batch import arrow_rows, collect_files
 from ticket_platform.lib.ingest import (
     PARSE_BATCH,
     SummedCounts,
@@ -55,12 +55,12 @@ from ticket_platform.lib.ingest import (
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.parsing import (
     DEFAULT_MAX_FILE_BYTES,
-    MAX_REJECTIONS_KEPT,
+    ParsedFile,
+    Rejected,
     bounded_text,
     describe_validation_error,
     gunzip_members,
     iter_lines,
-    not_kept_record,
     strip_bom,
 )
 from ticket_platform.lib.warehouse import (
@@ -79,43 +79,18 @@ _KNOWN_NAMES = frozenset(EventName.__members__.values())
 # Parsing: bytes of one file → event rows and rejected records (no database)
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class RejectedEvent:
-    line_number: int | None  # 1-based line; None = the whole file
-    reason: str
-    raw_text: str
-    ticket_id: str | None = None
+class RejectedEvent(Rejected):
+    """A rejected line (``line_number`` None: the whole file), with its event id if it had one."""
+
     event_id: str | None = None
 
 
 @dataclass(slots=True)
-class ParsedEventFile:
-    rows: list[dict] = field(default_factory=list)
-    rejected: list[RejectedEvent] = field(default_factory=list)
-    rejections_not_kept: int = 0  # beyond MAX_REJECTIONS_KEPT: counted, not stored
-    closed: bool = False
+class ParsedEventFile(ParsedFile):
+    """A ``ParsedFile`` whose rejected records are ``RejectedEvent``s."""
 
-    @property
-    def records_total(self) -> int:
-        return len(self.rows) + self.records_rejected
-
-    @property
-    def records_rejected(self) -> int:
-        """Every rejected record, stored or only counted (the counting record excluded)."""
-        counting_record = 1 if self.rejections_not_kept else 0
-        return len(self.rejected) + self.rejections_not_kept - self.closed * counting_record
-
-    def reject(self, rejection: RejectedEvent) -> None:
-        if len(self.rejected) < MAX_REJECTIONS_KEPT:
-            self.rejected.append(rejection)
-        else:
-            self.rejections_not_kept += 1
-
-    def close(self) -> ParsedEventFile:
-        if self.rejections_not_kept and not self.closed:
-            summary = not_kept_record(self.rejections_not_kept)
-            self.rejected.append(RejectedEvent(None, summary.reason, summary.raw_text))
-        self.closed = True
-        return self
+    def counting_record(self, reason: str) -> RejectedEvent:
+        return RejectedEvent(None, reason, "")
 
 
 def event_row(event: StreamEvent) -> dict[str, Any]:
@@ -286,19 +261,16 @@ def parse_event_files(
     def parse(key: str, body: bytes) -> ParsedEventFile:
         return parse_event_file(key, body, max_bytes=max_file_bytes)
 
-    landed = read_landed(
+    out = collect_files(
         landing,
         objects,
-        workers=read_workers,
-        max_bytes=max_file_bytes,
-        loaded_digests=loaded_digests,
-    )
-    out = collect_files(
-        landed,
-        parse,  # type: ignore[arg-type]  # same shape as ParsedFile
+        parse,
         day,
         run_id,
         loaded_at,
+        max_bytes=max_file_bytes,
+        workers=read_workers,
+        loaded_digests=loaded_digests,
         quarantine_extra=lambda rejected: {"event_id": getattr(rejected, "event_id", None)},
     )
     return EventBatch(

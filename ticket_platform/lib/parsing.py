@@ -61,18 +61,17 @@ class ParsedFile:
     def close(self) -> ParsedFile:
         """Add the record that counts the rejections not kept (a file's last word)."""
         if self.rejections_not_kept and not self.closed:
-            self.rejected.append(not_kept_record(self.rejections_not_kept))
+            self.rejected.append(
+                self.counting_record(
+                    f"{self.rejections_not_kept:,} more rejected record(s) in this file were "
+                    f"counted but not stored (the first {MAX_REJECTIONS_KEPT} are)"
+                )
+            )
         self.closed = True
         return self
 
-
-def not_kept_record(count: int) -> Rejected:
-    return Rejected(
-        None,
-        f"{count:,} more rejected record(s) in this file were counted but not stored (the first "
-        f"{MAX_REJECTIONS_KEPT} are)",
-        "",
-    )
+    def counting_record(self, reason: str) -> Rejected:
+        return Rejected(None, reason, "")
 
 
 def strip_bom(body: bytes) -> bytes:
