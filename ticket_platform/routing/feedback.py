@@ -25,7 +25,11 @@ from ticket_platform.contracts import RoutingCorrection
 from ticket_platform.lib.batch import ledger_row, quarantine_row, read_landed, unreadable_message
 from ticket_platform.lib.landing import Landing, LandingObject
 from ticket_platform.lib.landing_scan import pending_files
-from ticket_platform.lib.parsing import bounded_text, describe_validation_error
+from ticket_platform.lib.parsing import (
+    DEFAULT_MAX_FILE_BYTES,
+    bounded_text,
+    describe_validation_error,
+)
 from ticket_platform.lib.warehouse import WarehouseSession, replace_many
 from ticket_platform.routing import sql
 
@@ -188,7 +192,9 @@ def load_feedback(
     rows: dict[tuple, dict] = {}
     quarantine: list[dict] = []
     ledger: list[dict] = []
-    for landed in read_landed(landing, pending, workers=read_workers):
+    for landed in read_landed(
+        landing, pending, workers=read_workers, max_bytes=DEFAULT_MAX_FILE_BYTES
+    ):
         obj, body = landed.obj, landed.body
         if landed.read_error:  # not ledgered: the next load tries again
             report.errors.append(unreadable_message(landed))
