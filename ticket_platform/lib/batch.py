@@ -66,10 +66,6 @@ class LandedFile:
     read_error: str | None = None  # could not be read now: reported, retried next run
     unchanged: bool = False  # same content hash as the version loaded last
 
-    @property
-    def content_md5(self) -> str | None:
-        return md5_hex(self.body) if self.body is not None else None
-
 
 def md5_hex(body: bytes) -> str:
     return hashlib.md5(body, usedforsecurity=False).hexdigest()
