@@ -365,3 +365,48 @@ def test_hostile_event_files_are_quarantined_and_good_events_load(tmp_path, sess
     assert "not a regular file (FIFO)" in reasons["events/2025/08/08/fifo.jsonl.gz"]
     assert "symbolic link" in reasons["events/2025/08/08/link.jsonl.gz"]
     assert load_event_partition(landing, session, DAY).files_already_loaded == 5
+
+
+def test_the_landing_sensor_ticks_over_hostile_files_and_stops_once_they_are_ledgered(
+    tmp_path, seed_lines, monkeypatch
+):
+    """Under the sensors too: a FIFO and broken and looping links in the day folder neither
+    fail nor hang a tick; the run it requests quarantines them, and the next tick is quiet."""
+    import dagster as dg
+
+    from ticket_platform.defs.ingest.assets import build_raw_tickets_asset
+    from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
+    from ticket_platform.defs.ingest.sensor import build_landing_sensor
+    from ticket_platform.settings import get_settings
+
+    monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path / "data"))
+    settings = get_settings()
+    landing = LocalLanding(tmp_path / "landing")
+    for line in seed_lines[:5]:
+        landing.write(f"{PREFIX}ticket_{orjson.loads(line)['ticket_id']}.json", line)
+    folder = tmp_path / "landing" / PREFIX
+    os.mkfifo(folder / "ticket_fifo.json")
+    (folder / "ticket_broken.json").symlink_to(folder / "missing.json")
+    (folder / "ticket_loop.json").symlink_to(folder / "ticket_loop.json")
+    resources = {
+        "landing": LandingResource(uri=landing.uri),
+        "warehouse": DuckDBWarehouse(database=str(tmp_path / "w.duckdb")),
+    }
+
+    def tick() -> list[dg.RunRequest]:
+        sensor = build_landing_sensor(settings, today=lambda: date(2025, 8, 9))
+        context = dg.build_sensor_context(
+            instance=dg.DagsterInstance.ephemeral(), resources=resources
+        )
+        result = sensor(context)
+        return list(result.run_requests) if isinstance(result, dg.SensorResult) else []
+
+    [request] = tick()
+    assert request.tags["ticket/pending_files"] == "8"
+    loaded = dg.materialize(
+        [build_raw_tickets_asset(settings)],
+        partition_key=request.partition_key,
+        resources=resources,
+    )
+    assert loaded.success
+    assert tick() == []
