@@ -20,22 +20,11 @@ from lambdas.response_generator.errors import (
 from lambdas.response_generator.models import GeneratedResponse, TicketResponse
 from lambdas.response_generator.prompt import PromptTemplate
 from ticket_platform.contracts import SentimentResult, TicketSubmittedEvent
+from ticket_platform.contracts.bedrock import describe_client_error
 
 DEFAULT_MODEL_ID = "us.amazon.nova-pro-v1:0"
 DEFAULT_TEMPERATURE = 0.2
 MAX_TOKENS = 1_500
-
-TRANSIENT_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "TooManyRequestsException",
-        "ServiceUnavailableException",
-        "InternalServerException",
-        "ModelNotReadyException",
-        "ModelTimeoutException",
-        "RequestTimeout",
-    }
-)
 
 
 def chat_model(
@@ -84,15 +73,6 @@ class BedrockResponder:
             )
         except ValidationError as error:
             raise ResponseValidationError(f"model output rejected: {_short(error)}") from error
-
-
-def describe_client_error(error: ClientError) -> tuple[bool, str]:
-    """Whether a Bedrock ``ClientError`` is worth retrying (throttling, 429, 5xx), and a message."""
-    code = error.response.get("Error", {}).get("Code", "")
-    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    message = error.response.get("Error", {}).get("Message", str(error))
-    transient = code in TRANSIENT_CODES or status == 429 or status >= 500
-    return transient, f"{code or status}: {message}"
 
 
 def _client_error(error: ClientError) -> Exception:

@@ -4,8 +4,8 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from lambdas.response_generator.style import style_problems
 from ticket_platform.contracts import Priority, SentimentResult, TicketSubmittedEvent
+from ticket_platform.contracts.style import style_problems
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16_000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]

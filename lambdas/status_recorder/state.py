@@ -19,6 +19,7 @@ from ticket_platform.contracts import (
     Milestone,
     StreamEvent,
     TicketSubmittedEvent,
+    event_data,
     event_id_of,
     milestone_of,
     now_utc,
@@ -52,19 +53,6 @@ def iso_utc(moment: datetime) -> str:
 def event_sort_key(event: StreamEvent) -> str:
     """``EVENT#<occurredAt>#<eventId>``: the history sorts by time, a redelivery collides."""
     return f"{EVENT_SK_PREFIX}{iso_utc(occurred_at_of(event))}#{event_id_of(event)}"
-
-
-def event_data(event: StreamEvent) -> dict[str, Any]:
-    """What the history keeps of an event's data. A submission keeps what routes it (product,
-    issue type, subject); its text and the customer's details stay in the ticket record."""
-    if isinstance(event, TicketSubmittedEvent):
-        issue = event.data.product_issue_information
-        return {
-            "product": issue.product,
-            "issue_type": issue.issue_type,
-            "subject": event.data.subject,
-        }
-    return dict(event.data)
 
 
 def history_item(event: StreamEvent, recorded_at: datetime) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from lambdas.response_generator.generator import generate_response
-from lambdas.response_generator.style import style_problems
 from ticket_platform.contracts import SentimentResult, TicketSubmittedEvent
+from ticket_platform.contracts.style import style_problems
 from ticket_platform.lib.synthetic import PRODUCTS, generate_tickets
 from ticket_platform.simulator.responder import (
     GENERAL,

@@ -7,8 +7,12 @@ writer, in the batch platform and in the real-time Lambdas alike (which bundle t
 * ``routing`` — ``RoutingCorrection``: an analyst's correction of a ticket's owning team.
 * ``workflow`` — shapes the workflow's tasks share: Comprehend's ``SentimentResult`` and the
   ``InvalidTicketError`` the workflow does not retry.
+* ``style`` — the house style of a customer response (no contractions, no exclamation marks),
+  which the response generator enforces and the judge grades.
+* ``bedrock`` — which Bedrock errors are worth retrying, for the generator and the judge alike.
 
-Only pydantic and orjson are imported here: the package must stay light enough for a Lambda.
+Only pydantic and orjson are imported here (botocore only as a type): the package must stay
+light enough for a Lambda. It never imports the Lambda tree or Dagster (``tests/test_import_directions.py``).
 """
 
 from ticket_platform.contracts.events import (
@@ -21,6 +25,7 @@ from ticket_platform.contracts.events import (
     Milestone,
     StreamEvent,
     UnknownEventError,
+    event_data,
     event_id_of,
     milestone_of,
     occurred_at_of,
@@ -71,6 +76,7 @@ __all__ = [
     "TicketData",
     "TicketSubmittedEvent",
     "UnknownEventError",
+    "event_data",
     "event_id_of",
     "lake_key",
     "milestone_of",

@@ -244,3 +244,16 @@ __all__ = [
     "parse_stream_event",
     "submitted_event_id",
 ]
+
+
+def event_data(event: StreamEvent) -> dict[str, Any]:
+    """What the history keeps of an event's data. A submission keeps what routes it (product,
+    issue type, subject); its text and the customer's details stay in the ticket record."""
+    if isinstance(event, TicketSubmittedEvent):
+        issue = event.data.product_issue_information
+        return {
+            "product": issue.product,
+            "issue_type": issue.issue_type,
+            "subject": event.data.subject,
+        }
+    return dict(event.data)

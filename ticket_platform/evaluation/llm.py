@@ -18,7 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 from pydantic import ValidationError
 
-from lambdas.response_generator.bedrock import describe_client_error
+from ticket_platform.contracts.bedrock import describe_client_error
 from ticket_platform.evaluation.judge import (
     JudgeError,
     JudgeReply,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from lambdas.response_generator.style import CONTRACTION, EXCLAMATION
+from ticket_platform.contracts.style import CONTRACTION, EXCLAMATION
 from ticket_platform.lib.synthetic.catalog import PRODUCTS, Product
 from ticket_platform.simulator.responder import short_product
 

@@ -29,13 +29,13 @@ import orjson
 import pyarrow as pa
 from pydantic import ValidationError
 
-from lambdas.status_recorder.state import event_data
 from ticket_platform.contracts import (
     DATA_MODELS,
     EventName,
     StreamEvent,
     TicketSubmittedEvent,
     UnknownEventError,
+    event_data,
     event_id_of,
     milestone_of,
     occurred_at_of,

@@ -19,7 +19,7 @@ from lambdas.response_generator.errors import (
 )
 from lambdas.response_generator.generator import generate_response
 from lambdas.response_generator.prompt import PROMPT_VERSION, get_prompt
-from lambdas.response_generator.style import style_problems
+from ticket_platform.contracts.style import style_problems
 
 MODEL_ID = "us.amazon.nova-pro-v1:0"
 GOOD_TEXT = (

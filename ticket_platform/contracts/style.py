@@ -1,4 +1,8 @@
-"""House style of customer responses: professional, so no contractions and no exclamation marks."""
+"""House style of customer responses: professional, so no contractions and no exclamation marks.
+
+Shared by the response generator Lambda (it refuses a draft that breaks the style) and the
+batch judge (it grades professional tone by the same rules).
+"""
 
 import re
 
