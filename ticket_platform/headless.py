@@ -243,7 +243,7 @@ class PoolWatch:
         self, instance: dg.DagsterInstance, pool: str, holder: str, step_key: str, since: float
     ) -> None:
         now = time.time()
-        record = _run_record(instance, holder)
+        record = instance.get_run_record_by_id(holder)
         run = record.dagster_run if record else None
         pid = self.pid(instance, holder)
         started = (record.start_time if record else None) or now
@@ -281,11 +281,6 @@ def _pool_infos(instance: dg.DagsterInstance) -> dict:
     if not storage.supports_global_concurrency_limits:
         return {}
     return dict(storage.get_concurrency_infos(sorted(storage.get_concurrency_keys())))
-
-
-def _run_record(instance: dg.DagsterInstance, run_id: str):
-    records = instance.get_run_records(filters=dg.RunsFilter(run_ids=[run_id]), limit=1)
-    return records[0] if records else None
 
 
 @contextmanager

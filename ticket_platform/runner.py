@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import date
 
 import dagster as dg
 from rich.markup import escape
@@ -121,9 +122,9 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
     if days:
         log(f"Loading {len(days)} partition(s) {days[0]} .. {days[-1]} in one run …")
         if runs.spine(INGEST_JOB, days):
-            load_and_judge(runs, store, days, settings, log)
+            load_and_judge(runs, store, days, bounds, settings, log)
             with runs.guarded("routing"):
-                route_tickets(runs, days, settings, log)
+                route_tickets(runs, store, days, settings, log)
     else:
         log("[yellow]No ticket files found; run `ticket-platform generate` first.[/yellow]")
 
@@ -245,10 +246,15 @@ class JobRuns:
 
 
 def load_and_judge(
-    runs: JobRuns, store: Landing, days: list, settings: Settings, log: Callable[[str], None]
+    runs: JobRuns,
+    store: Landing,
+    days: list,
+    bounds: tuple[date, date],
+    settings: Settings,
+    log: Callable[[str], None],
 ) -> None:
     """The branches that read the loaded partitions: lifecycle events and the judge."""
-    event_days, _ = discover_days(store, EVENTS_PREFIX, within=partition_bounds(settings))
+    event_days, _ = discover_days(store, EVENTS_PREFIX, within=bounds)
     if event_days:
         log(f"Loading the lifecycle events of {len(event_days)} day(s) …")
         runs.branch("lifecycle events", INGEST_EVENTS_JOB, event_days)
@@ -257,7 +263,7 @@ def load_and_judge(
 
 
 def route_tickets(
-    runs: JobRuns, days: list, settings: Settings, log: Callable[[str], None]
+    runs: JobRuns, store: Landing, days: list, settings: Settings, log: Callable[[str], None]
 ) -> None:
     """Load routing feedback, retrain the router when there is enough to learn from (promoted
     unless worse), then route every day with the promoted model, if there is one.
@@ -280,7 +286,7 @@ def route_tickets(
     else:
         routing["training_skipped"] = problem
         log(f"[yellow]Routing: no model trained: {escape(problem)}")
-    version = ModelStore(landing_from_uri(settings.landing_uri)).current_version()
+    version = ModelStore(store).current_version()
     if version is None:
         routing["routing_skipped"] = "no routing model has been promoted yet"
         log("[yellow]Routing skipped: no routing model has been promoted yet[/yellow]")
