@@ -134,7 +134,7 @@ def generate_landing(landing: Path, count: int, days: int, end: date, seed: int)
         return landing
     shutil.rmtree(landing, ignore_errors=True)
     log(f"generating {count:,} ticket files over {days} days into {landing} …")
-    command = [sys.executable, "-m", "ticket_platform.cli", "generate", "--count", str(count)]
+    command = [sys.executable, "-m", "ticket_platform.cli.main", "generate", "--count", str(count)]
     command += ["--days", str(days), "--end", end.isoformat(), "--seed", str(seed)]
     subprocess.run([*command, "--landing", str(landing)], check=True, cwd=ROOT)
     marker.touch()

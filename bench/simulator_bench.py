@@ -33,7 +33,7 @@ def run_once(tickets: int, days: int) -> dict:
             sys.executable, "-c",
             "import resource, sys, json\n"
             "from typer.testing import CliRunner\n"
-            "from ticket_platform.cli import app\n"
+            "from ticket_platform.cli.main import app\n"
             f"r = CliRunner().invoke(app, ['simulate', '--tickets', '{tickets}', '--days', "
             f"'{days}', '--end', '2025-06-30', '--json'])\n"
             "report = json.loads(r.stdout)\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ticket_platform.contracts import ProcessedTicket
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.warehouse import WarehouseSession, duckdb_session, postgres_session
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.warehouse.session import WarehouseSession, duckdb_session, postgres_session
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_TICKETS = FIXTURES / "seed_processed_tickets.jsonl"

@@ -4,11 +4,11 @@ import dagster as dg
 import pytest
 from prod_env import PROD_ENV
 
-from ticket_platform.defs.ingest.assets import INGEST_JOB, QUARANTINE_CHECK, RAW_TICKETS
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse, RedshiftWarehouse
-from ticket_platform.defs.resources import platform_resources
-from ticket_platform.defs.transform.assets import DBT_BUILD_JOB
+from ticket_platform.ingest.assets import INGEST_JOB, QUARANTINE_CHECK, RAW_TICKETS
+from ticket_platform.resources import platform_resources
 from ticket_platform.settings import get_settings
+from ticket_platform.transform.assets import DBT_BUILD_JOB
+from ticket_platform.warehouse.resource import DuckDBWarehouse, RedshiftWarehouse
 
 STG = dg.AssetKey(["staging", "stg_tickets"])
 FCT = dg.AssetKey(["marts", "fct_tickets"])

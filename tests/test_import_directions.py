@@ -1,9 +1,13 @@
-"""Imports run one way: the product never imports the Lambda tree or the demo, the Lambdas never
-import Dagster or the batch platform, and the shared contract imports neither.
+"""Imports run one way (docs/architecture.md):
 
-Read from the source (AST), so an import inside a function counts too. The demo still lives
-inside the product package (the simulator, the synthetic generator): the known crossings are
-listed below and may only shrink as the demo moves out (issue 18).
+- the product (``ticket_platform``) never imports the Lambda tree or the demo
+  (``ticket_platform_demo``);
+- the Lambdas import only the shared contract of the platform, and never Dagster;
+- the contract imports neither the Lambdas, nor Dagster, nor the rest of the platform;
+- the shared warehouse layer imports no capability.
+
+Read from the source (AST), so an import inside a function counts too. The known crossings of
+the product into the demo are listed below and may only shrink.
 """
 
 from __future__ import annotations
@@ -13,15 +17,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCT = REPO / "ticket_platform"
-DEMO = ("ticket_platform.simulator", "ticket_platform.lib.synthetic")
+DEMO = "ticket_platform_demo"
 # Product modules that still reach into the demo; each is to be removed, never added to.
 KNOWN_DEMO_IMPORTS = {
-    "ticket_platform.cli": {"ticket_platform.simulator", "ticket_platform.lib.synthetic"},
-    "ticket_platform.evaluation.text_checks": {
-        "ticket_platform.lib.synthetic",
-        "ticket_platform.simulator",
-    },
-    "ticket_platform.routing.dataset": {"ticket_platform.lib.synthetic"},
+    "ticket_platform.evaluation.text_checks",
+    "ticket_platform.routing.dataset",
 }
 
 
@@ -45,26 +45,17 @@ def _reaches(imported: set[str], package: str) -> bool:
     return any(name == package or name.startswith(f"{package}.") for name in imported)
 
 
-def _modules(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, set[str]]:
-    modules = {_module_name(path): _imports(path) for path in sorted(root.rglob("*.py"))}
-    return {name: imports for name, imports in modules.items() if not name.startswith(skip)}
+def _modules(root: Path) -> dict[str, set[str]]:
+    return {_module_name(path): _imports(path) for path in sorted(root.rglob("*.py"))}
 
 
 def test_the_product_never_imports_the_lambda_tree():
-    offenders = {
-        name
-        for name, imports in _modules(PRODUCT, skip=DEMO).items()
-        if _reaches(imports, "lambdas") and name != "ticket_platform.cli"
-    }
+    offenders = {name for name, imports in _modules(PRODUCT).items() if _reaches(imports, "lambdas")}
     assert offenders == set(), f"import what you share from ticket_platform.contracts: {offenders}"
 
 
 def test_product_imports_of_the_demo_only_shrink():
-    crossings = {
-        name: {package for package in DEMO if _reaches(imports, package)}
-        for name, imports in _modules(PRODUCT, skip=DEMO).items()
-    }
-    crossings = {name: packages for name, packages in crossings.items() if packages}
+    crossings = {name for name, imports in _modules(PRODUCT).items() if _reaches(imports, DEMO)}
     assert crossings == KNOWN_DEMO_IMPORTS
 
 
@@ -82,3 +73,9 @@ def test_the_contract_imports_neither_the_lambdas_nor_dagster_nor_the_platform()
             assert not _reaches(imports, package), f"{name} imports {package}"
         platform = {i for i in imports if _reaches({i}, "ticket_platform")}
         assert all(_reaches({i}, "ticket_platform.contracts") for i in platform), (name, platform)
+
+
+def test_the_shared_warehouse_layer_imports_no_capability():
+    for name, imports in _modules(PRODUCT / "warehouse").items():
+        platform = {i for i in imports if _reaches({i}, "ticket_platform")}
+        assert all(_reaches({i}, "ticket_platform.warehouse") for i in platform), (name, platform)

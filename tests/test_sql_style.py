@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ticket_platform.defs.transform.project import DBT_PROJECT_DIR
+from ticket_platform.transform.project import DBT_PROJECT_DIR
 
 SQLFLUFF = Path(sys.executable).with_name("sqlfluff")
 

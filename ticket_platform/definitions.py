@@ -1,18 +1,52 @@
-"""Entry point for ``dagster dev -w workspace.yaml``: everything under ``defs/``, with the
-project-wide freshness and automation policies applied (``defs/automation/policies.py``)."""
+"""The code location (``dagster dev -w workspace.yaml``): each capability's Dagster wiring, merged,
+with the project-wide freshness and automation policies applied (``automation/policies.py``).
 
-from pathlib import Path
+Each module listed here holds one ``defs()``; its logic lives in plain modules beside it.
+"""
 
 import dagster as dg
 
-from ticket_platform.defs.automation.policies import apply_policies
+from ticket_platform.alerts import sensors as alert_sensors
+from ticket_platform.automation import triggers
+from ticket_platform.automation.policies import apply_policies
+from ticket_platform.evaluation import assets as evaluation_assets
+from ticket_platform.ingest import assets as ingest_assets
+from ticket_platform.ingest import events_assets, events_sensor
+from ticket_platform.ingest import sensor as landing_sensor
+from ticket_platform.reports import assets as report_assets
+from ticket_platform.reports import export_asset
+from ticket_platform.resources import platform_resources
+from ticket_platform.routing import assets as routing_assets
+from ticket_platform.routing import feedback_assets
 from ticket_platform.settings import get_settings
+from ticket_platform.transform import assets as dbt_assets
+from ticket_platform.transform import docs, source_freshness
+
+WIRING = (
+    ingest_assets,
+    landing_sensor,
+    events_assets,
+    events_sensor,
+    dbt_assets,
+    source_freshness,
+    docs,
+    evaluation_assets,
+    routing_assets,
+    feedback_assets,
+    report_assets,
+    export_asset,
+    alert_sensors,
+    triggers,
+)
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    settings = get_settings()
+    loaded = [module.defs() for module in WIRING]
     # Runs here are one or two steps serialised by pools: a process per step (the multiprocess
     # default) would only add seconds of start-up to every run.
-    executor = dg.Definitions(executor=dg.in_process_executor)
-    return apply_policies(dg.Definitions.merge(loaded, executor), get_settings())
+    platform = dg.Definitions(
+        resources=platform_resources(settings), executor=dg.in_process_executor
+    )
+    return apply_policies(dg.Definitions.merge(*loaded, platform), settings)

@@ -46,9 +46,9 @@ def profile_ingest(landing: Path, stats_path: Path) -> dict:
     # Start-up is not ingest: what platform_ingest imports is imported before the profiler starts.
     import duckdb
 
-    import ticket_platform.lib.ingest
-    import ticket_platform.lib.landing
-    import ticket_platform.lib.warehouse  # noqa: F401
+    import ticket_platform.ingest.landing
+    import ticket_platform.ingest.tickets
+    import ticket_platform.warehouse.session  # noqa: F401
 
     del duckdb
 

@@ -25,10 +25,10 @@ import duckdb
 from bench.common import days_ending, generate_landing, log, median_of, timed, work_dir
 from bench.profiles import Profile
 from bench.suites.dbt_volume import dbt_build
-from ticket_platform.lib.dbt_sources import ensure_dbt_sources
-from ticket_platform.lib.ingest import load_partition
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.warehouse import duckdb_session
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.tickets import load_partition
+from ticket_platform.transform.dbt_sources import ensure_dbt_sources
+from ticket_platform.warehouse.session import duckdb_session
 
 NEW_DAY = date(2025, 8, 31)
 

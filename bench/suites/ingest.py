@@ -43,9 +43,9 @@ def plain_read_parse(landing: Path, _: Path) -> int:
 
 
 def platform_ingest(landing: Path, workdir: Path) -> int:
-    from ticket_platform.lib.ingest import discover_days, load_partition
-    from ticket_platform.lib.landing import LocalLanding
-    from ticket_platform.lib.warehouse import duckdb_session
+    from ticket_platform.ingest.landing import LocalLanding
+    from ticket_platform.ingest.tickets import discover_days, load_partition
+    from ticket_platform.warehouse.session import duckdb_session
 
     store = LocalLanding(landing)
     days, _ = discover_days(store)  # the day folders, as `ticket-platform run` finds them
@@ -96,9 +96,9 @@ FUNCTIONS = {
 }
 IMPORTS = {
     "platform_ingest": (
-        "ticket_platform.lib.ingest",
-        "ticket_platform.lib.landing",
-        "ticket_platform.lib.warehouse",
+        "ticket_platform.ingest.tickets",
+        "ticket_platform.ingest.landing",
+        "ticket_platform.warehouse.session",
         "duckdb",
     ),
     "dlt": ("dlt", "dlt.sources.filesystem", "duckdb"),

@@ -60,7 +60,7 @@ def serve(latency_ms: float) -> None:
 
 
 def _client(endpoint: str):
-    from ticket_platform.defs.ingest.resources import LandingResource
+    from ticket_platform.ingest.resources import LandingResource
 
     # The same client the ingest asset builds (dagster-aws S3Resource defaults).
     landing = LandingResource(
@@ -81,8 +81,8 @@ def _upload(landing, local: Path) -> int:
 
 
 def _platform_load(landing, workers: int, scratch: Path) -> dict:
-    from ticket_platform.lib.ingest import discover_days, load_partition
-    from ticket_platform.lib.warehouse import duckdb_session
+    from ticket_platform.ingest.tickets import discover_days, load_partition
+    from ticket_platform.warehouse.session import duckdb_session
 
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)

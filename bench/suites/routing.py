@@ -22,12 +22,12 @@ END = date(2025, 8, 31)
 
 
 def train_once(count: int, predict_count: int, seed: int) -> dict:
-    from ticket_platform.lib.landing import LocalLanding
-    from ticket_platform.lib.synthetic import generate_tickets
+    from ticket_platform.ingest.landing import LocalLanding
     from ticket_platform.routing.artifacts import ModelStore
     from ticket_platform.routing.dataset import label_tickets, reference_examples
     from ticket_platform.routing.model import predict, score_model, train
     from ticket_platform.routing.training import model_card
+    from ticket_platform_demo.synthetic import generate_tickets
 
     days = max(1, min(30, count // 300))
     start = date.fromordinal(END.toordinal() - days + 1)

@@ -21,13 +21,14 @@ import dagster as dg
 
 from bench.common import log
 from bench.profiles import Profile
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
-from ticket_platform.defs.ingest.sensor import build_landing_sensor
-from ticket_platform.lib import warehouse_sql as sql
-from ticket_platform.lib.ingest import ensure_tables, partition_prefix
-from ticket_platform.lib.landing import Landing, LocalLanding, S3Landing
-from ticket_platform.lib.warehouse import duckdb_session
+from ticket_platform.ingest import tickets_sql as sql
+from ticket_platform.ingest.landing import Landing, LocalLanding, S3Landing
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.sensor import build_landing_sensor
+from ticket_platform.ingest.tickets import ensure_tables, partition_prefix
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
+from ticket_platform.warehouse.session import duckdb_session
 
 TODAY = date(2025, 8, 9)
 DAY = TODAY - timedelta(days=1)

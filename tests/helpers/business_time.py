@@ -55,7 +55,7 @@ def seed_holidays() -> set[date]:
     """The closed days of dbt_project/seeds/business_holidays.csv."""
     import csv
 
-    from ticket_platform.defs.transform.project import DBT_PROJECT_DIR
+    from ticket_platform.transform.project import DBT_PROJECT_DIR
 
     with (DBT_PROJECT_DIR / "seeds" / "business_holidays.csv").open(encoding="utf-8") as handle:
         return {date.fromisoformat(row["holiday_date"]) for row in csv.DictReader(handle)}

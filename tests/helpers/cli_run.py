@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest.landing import LocalLanding
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def run_platform(base: Path) -> CliRun:
         "DAGSTER_HOME": str(home),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "ticket_platform.cli", "run", "--json"],
+        [sys.executable, "-m", "ticket_platform.cli.main", "run", "--json"],
         env=env,
         cwd=REPO,
         capture_output=True,

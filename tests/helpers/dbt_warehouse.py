@@ -10,9 +10,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from ticket_platform.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
-from ticket_platform.lib.dbt_sources import ensure_dbt_sources
-from ticket_platform.lib.warehouse import WarehouseSession
+from ticket_platform.transform.dbt_sources import ensure_dbt_sources
+from ticket_platform.transform.project import DBT_PROJECT_DIR, dbt_executable
+from ticket_platform.warehouse.session import WarehouseSession
 
 
 class DbtWarehouse:

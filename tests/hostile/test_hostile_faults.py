@@ -18,9 +18,9 @@ LOAD_ON_A_FULL_DISK = textwrap.dedent(
     import os, resource, signal, sys
     from datetime import date
     import orjson
-    from ticket_platform.lib.ingest import ensure_tables, load_partition
-    from ticket_platform.lib.landing import LocalLanding
-    from ticket_platform.lib.warehouse import duckdb_session
+    from ticket_platform.ingest.tickets import ensure_tables, load_partition
+    from ticket_platform.ingest.landing import LocalLanding
+    from ticket_platform.warehouse.session import duckdb_session
 
     root, seed = sys.argv[1], sys.argv[2]
     landing = LocalLanding(root + "/landing")

@@ -11,13 +11,14 @@ from datetime import date
 import dagster as dg
 import orjson
 
-from ticket_platform.defs.ingest.assets import build_raw_tickets_asset
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
-from ticket_platform.defs.ingest.sensor import build_landing_sensor
-from ticket_platform.lib.events_ingest import load_event_partition
-from ticket_platform.lib.ingest import discover_days
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest.assets import build_raw_tickets_asset
+from ticket_platform.ingest.events import load_event_partition
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.sensor import build_landing_sensor
+from ticket_platform.ingest.tickets import discover_days
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
 
 DAY = date(2025, 8, 8)
 PREFIX = "tickets/2025/08/08/"

@@ -20,9 +20,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ticket_platform.lib import warehouse_sql as sql
-from ticket_platform.lib.ingest import LoadReport, load_partition
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest import tickets_sql as sql
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.tickets import LoadReport, load_partition
 
 DAY = date(2025, 8, 8)
 PREFIX = "tickets/2025/08/08/"

@@ -19,7 +19,7 @@ import pytest
 from helpers.cli_run import run_platform
 
 from ticket_platform.contracts import ProcessedTicket
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest.landing import LocalLanding
 
 pytestmark = pytest.mark.dbt
 

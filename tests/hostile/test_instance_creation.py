@@ -20,7 +20,7 @@ import pytest
 pytestmark = pytest.mark.dbt  # the last step is a real run, dbt included
 
 REPO = Path(__file__).resolve().parents[2]
-CLI = (sys.executable, "-m", "ticket_platform.cli")  # run from REPO: this checkout's code
+CLI = (sys.executable, "-m", "ticket_platform.cli.main")  # run from REPO: this checkout's code
 ROUNDS = 5
 PROCESSES = 3
 # What `ticket-platform run` does before its first job: the CLI's set-up, then the runner's
@@ -29,7 +29,7 @@ FIRST_RUN = """
 import sys, time
 from pathlib import Path
 import dagster as dg
-from ticket_platform.cli import _ensure_dagster_home
+from ticket_platform.cli.main import _ensure_dagster_home
 from ticket_platform.settings import get_settings
 ready, go = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()

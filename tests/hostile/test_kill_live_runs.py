@@ -22,7 +22,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ticket_platform import headless
+from ticket_platform.cli import headless
 from ticket_platform.settings import PROJECT_ROOT
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ HOLDER = """
 import sys, time
 from pathlib import Path
 import dagster as dg
-from ticket_platform import headless
+from ticket_platform.cli import headless
 home, pool, ready = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 if sys.argv[4] == "register":
     headless.register_process(home)

@@ -29,7 +29,7 @@ import pytest
 pytestmark = pytest.mark.dbt  # full runs, dbt included: slow, but part of `make test`
 
 REPO = Path(__file__).resolve().parents[2]
-CLI = (sys.executable, "-m", "ticket_platform.cli")  # run from REPO: this checkout's code
+CLI = (sys.executable, "-m", "ticket_platform.cli.main")  # run from REPO: this checkout's code
 POOL = "duckdb_writer"
 TICKETS = 450  # ≥ 300 over 3 days: the router trains, and judging lasts long enough to hit
 RUN_TIMEOUT = 420  # seconds; a run that waits for a dead run's slot would never end

@@ -14,8 +14,8 @@ from ticket_platform.contracts import ProcessedTicket
 from ticket_platform.evaluation import store
 from ticket_platform.evaluation.rules import RulesJudge
 from ticket_platform.evaluation.runner import evaluate
-from ticket_platform.lib.ingest import ensure_tables, load_partition
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.tickets import ensure_tables, load_partition
 
 DAY = date(2025, 8, 8)
 NEXT_DAY = date(2025, 8, 9)

@@ -11,18 +11,18 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from ticket_platform.alerts import channels as channels_module
-from ticket_platform.defs.automation.alerts import (
+from ticket_platform.alerts.resource import AlertResource
+from ticket_platform.alerts.sensors import (
     check_and_freshness_alerts,
     high_priority_response_alerts,
     run_failure_alerts,
 )
-from ticket_platform.defs.automation.resources import AlertResource
-from ticket_platform.defs.evaluation.assets import build_response_evaluations_asset
-from ticket_platform.defs.evaluation.resources import JudgeResource
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse
-from ticket_platform.lib.ingest import load_partition
-from ticket_platform.lib.warehouse import duckdb_session
+from ticket_platform.evaluation.assets import build_response_evaluations_asset
+from ticket_platform.evaluation.resource import JudgeResource
+from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
+from ticket_platform.warehouse.session import duckdb_session
 
 PARTITION = "2025-08-08"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:ticket-alerts"
@@ -203,7 +203,7 @@ def test_high_priority_failing_responses_alert_once(alerts, warehouse, seed_land
 
 
 def test_turning_alerts_on_does_not_replay_old_failures(alerts, warehouse, monkeypatch):
-    from ticket_platform.defs.automation import alerts as alert_sensors
+    from ticket_platform.alerts import sensors as alert_sensors
 
     with dg.DagsterInstance.ephemeral() as instance:
         dg.materialize([orders], instance=instance)

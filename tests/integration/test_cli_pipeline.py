@@ -12,15 +12,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from ticket_platform.contracts import ProcessedTicket
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.teams import team_of
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.routing.teams import team_of
 
 pytestmark = pytest.mark.dbt
 
 
 def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "ticket_platform.cli", *args],
+        [sys.executable, "-m", "ticket_platform.cli.main", *args],
         env=env,
         capture_output=True,
         text=True,

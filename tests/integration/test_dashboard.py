@@ -2,9 +2,13 @@
 
 from datetime import UTC, date, datetime
 
-from ticket_platform.dashboard.data import BACKLOG_COUNTS, DashboardData, load_dashboard_data
-from ticket_platform.dashboard.render import render_dashboard
 from ticket_platform.evaluation.rubric import RUBRIC_VERSION
+from ticket_platform.reports.dashboard_data import (
+    BACKLOG_COUNTS,
+    DashboardData,
+    load_dashboard_data,
+)
+from ticket_platform.reports.dashboard_render import render_dashboard
 
 D1, D2 = date(2025, 8, 8), date(2025, 8, 9)
 COUNTS = (

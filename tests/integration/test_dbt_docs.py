@@ -5,9 +5,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from ticket_platform.defs.transform.docs import SITE_FILES, coverage, generate_docs, publish_docs
-from ticket_platform.defs.transform.project import dbt_cli
 from ticket_platform.settings import get_settings
+from ticket_platform.transform.docs import SITE_FILES, coverage, generate_docs, publish_docs
+from ticket_platform.transform.project import dbt_cli
 
 
 @pytest.fixture(scope="module")

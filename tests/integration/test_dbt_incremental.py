@@ -22,15 +22,20 @@ from helpers.dbt_warehouse import DbtWarehouse
 from ticket_platform.evaluation.factory import build_judge
 from ticket_platform.evaluation.runner import evaluate
 from ticket_platform.evaluation.store import partition_items, write_evaluations
-from ticket_platform.lib.events_ingest import load_event_partition
-from ticket_platform.lib.ingest import load_partition
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.synthetic import generate_tickets
+from ticket_platform.ingest.events import load_event_partition
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.settings import JudgeSettings
-from ticket_platform.simulator.local_aws import SqliteTicketTable
-from ticket_platform.simulator.responder import TemplateResponder
-from ticket_platform.simulator.sentiment import default_analyzer
-from ticket_platform.simulator.simulate import Simulator, end_of_day, simulate, submitted_events
+from ticket_platform_demo.simulator.local_aws import SqliteTicketTable
+from ticket_platform_demo.simulator.responder import TemplateResponder
+from ticket_platform_demo.simulator.sentiment import default_analyzer
+from ticket_platform_demo.simulator.simulate import (
+    Simulator,
+    end_of_day,
+    simulate,
+    submitted_events,
+)
+from ticket_platform_demo.synthetic import generate_tickets
 
 FIRST, LAST = date(2025, 3, 3), date(2025, 3, 7)  # Monday .. Friday
 EVENTS_UNTIL = date(2025, 3, 14)

@@ -48,9 +48,9 @@ import pytest
 from helpers.dbt_warehouse import dbt_env
 
 from ticket_platform.evaluation.store_sql import EVALUATION_TYPES
-from ticket_platform.lib.events_sql import EVENT_LINEAGE_TYPES, EVENT_TYPES
-from ticket_platform.lib.warehouse_sql import columns_ddl
+from ticket_platform.ingest.events_sql import EVENT_LINEAGE_TYPES, EVENT_TYPES
 from ticket_platform.routing.sql import FEEDBACK_TYPES, MODEL_VERSION_TYPES, ROUTE_TYPES
+from ticket_platform.warehouse.sql import columns_ddl
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "seed_processed_tickets.jsonl"
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"

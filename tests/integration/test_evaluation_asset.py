@@ -4,17 +4,17 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ticket_platform.defs.evaluation.assets import (
+from ticket_platform.evaluation.assets import (
     COMPLETE_CHECK,
     HUMAN_AGREEMENT_CHECK,
     build_judge_calibration_asset,
     build_response_evaluations_asset,
 )
-from ticket_platform.defs.evaluation.resources import JudgeResource
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse
-from ticket_platform.lib.ingest import load_partition
-from ticket_platform.lib.warehouse import duckdb_session
+from ticket_platform.evaluation.resource import JudgeResource
+from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
+from ticket_platform.warehouse.session import duckdb_session
 
 PARTITION = "2025-08-08"
 

@@ -6,15 +6,16 @@ import dagster as dg
 import orjson
 import pytest
 
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
-from ticket_platform.defs.lifecycle.assets import (
+from ticket_platform.ingest.events_assets import (
     EVENT_QUARANTINE_CHECK,
     INGEST_EVENTS_JOB,
     RAW_TICKET_EVENTS,
     build_raw_ticket_events_asset,
 )
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
 
 PARTITION = "2025-08-08"
 PREFIX = "events/2025/08/08/"

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 import orjson
 import pytest
 
-from ticket_platform.lib import events_sql as sql
-from ticket_platform.lib.events_ingest import (
+from ticket_platform.ingest import events_sql as sql
+from ticket_platform.ingest.events import (
     EVENTS_PREFIX,
     apply_event_batch,
     event_partition_quality,
@@ -16,13 +16,18 @@ from ticket_platform.lib.events_ingest import (
     parse_event_files,
     staged_event_count,
 )
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.synthetic import generate_tickets
-from ticket_platform.lib.warehouse import run_in_transaction
-from ticket_platform.simulator.local_aws import SqliteTicketTable
-from ticket_platform.simulator.responder import TemplateResponder
-from ticket_platform.simulator.sentiment import default_analyzer
-from ticket_platform.simulator.simulate import Simulator, end_of_day, simulate, submitted_events
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.warehouse.session import run_in_transaction
+from ticket_platform_demo.simulator.local_aws import SqliteTicketTable
+from ticket_platform_demo.simulator.responder import TemplateResponder
+from ticket_platform_demo.simulator.sentiment import default_analyzer
+from ticket_platform_demo.simulator.simulate import (
+    Simulator,
+    end_of_day,
+    simulate,
+    submitted_events,
+)
+from ticket_platform_demo.synthetic import generate_tickets
 
 DAY = date(2025, 8, 8)
 NEXT = DAY + timedelta(days=1)

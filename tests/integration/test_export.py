@@ -7,8 +7,8 @@ import boto3
 import pyarrow.parquet as pq
 from moto import mock_aws
 
-from ticket_platform.lib.export import export_key, export_tables
-from ticket_platform.lib.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.landing import LocalLanding, S3Landing
+from ticket_platform.reports.export import export_key, export_tables
 
 
 def _make_table(session) -> None:

@@ -7,8 +7,9 @@ import orjson
 import pytest
 from moto import mock_aws
 
-from ticket_platform.lib import warehouse_sql as sql
-from ticket_platform.lib.ingest import (
+from ticket_platform.ingest import tickets_sql as sql
+from ticket_platform.ingest.landing import LocalLanding, RejectedFile, S3Landing
+from ticket_platform.ingest.tickets import (
     apply_batch,
     discover_days,
     discover_partitions,
@@ -16,8 +17,7 @@ from ticket_platform.lib.ingest import (
     partition_quality,
     staged_row_count,
 )
-from ticket_platform.lib.landing import LocalLanding, RejectedFile, S3Landing
-from ticket_platform.lib.warehouse import duckdb_session
+from ticket_platform.warehouse.session import duckdb_session
 
 DAY = date(2025, 8, 8)
 PREFIX = "tickets/2025/08/08/"

@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-from ticket_platform.defs.ingest.assets import QUARANTINE_CHECK, build_raw_tickets_asset
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
+from ticket_platform.ingest.assets import QUARANTINE_CHECK, build_raw_tickets_asset
+from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
 
 PARTITION = "2025-08-08"
 PREFIX = "tickets/2025/08/08/"

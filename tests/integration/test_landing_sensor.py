@@ -11,12 +11,13 @@ import orjson
 import pytest
 from moto import mock_aws
 
-from ticket_platform.defs.ingest import sensor as landing_sensor_module
-from ticket_platform.defs.ingest.assets import build_raw_tickets_asset
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
-from ticket_platform.defs.ingest.sensor import PARTITION_TAG, build_landing_sensor
-from ticket_platform.lib.landing import LocalLanding, S3Landing
+from ticket_platform.ingest import sensor as landing_sensor_module
+from ticket_platform.ingest.assets import build_raw_tickets_asset
+from ticket_platform.ingest.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.sensor import PARTITION_TAG, build_landing_sensor
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
 
 DAY = date(2025, 8, 8)  # the seed tickets' day
 TODAY = date(2025, 8, 9)
@@ -192,7 +193,7 @@ def test_a_day_whose_load_is_running_is_not_requested_again(settings, seed_landi
 
 
 def test_the_events_feed_watches_events_only(settings, seed_landing, tmp_path):
-    from ticket_platform.defs.lifecycle.sensor import EVENTS_FEED
+    from ticket_platform.ingest.events_sensor import EVENTS_FEED
 
     sensor = build_landing_sensor(settings, today=lambda: TODAY, feed=EVENTS_FEED)
     resources = {

@@ -18,12 +18,12 @@ import duckdb
 import pytest
 from helpers.cli_run import CliRun, run_platform
 
-from ticket_platform.cli import _print_summary
+from ticket_platform.cli.summary import print_summary
+from ticket_platform.cli.runner import EXIT_BRANCH_FAILED
 from ticket_platform.contracts import ProcessedTicket
-from ticket_platform.defs.transform.export import mart_models
-from ticket_platform.defs.transform.project import DBT_PROJECT_DIR
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.runner import EXIT_BRANCH_FAILED
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.reports.export_asset import mart_models
+from ticket_platform.transform.project import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.dbt
 
@@ -143,7 +143,7 @@ def test_a_failed_branch_shows_as_a_failed_dagster_run(failing_branches_run):
 
 
 def test_the_printed_summary_names_the_failed_branches(failing_branches_run, capsys):
-    _print_summary(failing_branches_run.summary)
+    print_summary(failing_branches_run.summary)
     printed = " ".join(capsys.readouterr().out.split())
     assert "branches failed │ parquet export, routing" in printed
     assert "Branch failed: routing (route_tickets, run" in printed
@@ -151,7 +151,7 @@ def test_the_printed_summary_names_the_failed_branches(failing_branches_run, cap
 
 
 def test_the_printed_summary_gives_the_routing_skip_and_success(seed_run, capsys):
-    _print_summary(seed_run.summary)
+    print_summary(seed_run.summary)
     printed = " ".join(capsys.readouterr().out.split())
     assert "routing model │ not trained (see below)" in printed
     assert "Routing: no model trained: 0 trainable tickets of 100 staged" in printed

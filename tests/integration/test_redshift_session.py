@@ -9,8 +9,8 @@ import orjson
 from moto import mock_aws
 
 from ticket_platform.contracts import ProcessedTicket, ticket_row
-from ticket_platform.lib import warehouse_sql as sql
-from ticket_platform.lib.warehouse import RedshiftSession
+from ticket_platform.ingest import tickets_sql as sql
+from ticket_platform.warehouse.session import RedshiftSession
 
 
 class RecordingConnection:
@@ -69,7 +69,7 @@ def test_ticket_batch_is_staged_as_gzip_jsonl_with_a_manifest_and_copied(seed_li
         }
         for line in seed_lines[:5]
     ]
-    session.fill_batch(sql.TICKETS_BATCH, sql.STAGING_COLUMNS, rows)
+    session.fill_batch(sql.TICKETS_BATCH, sql.STAGING_COLUMNS, rows, bulk=True)
 
     copy = connection.statements[-1]
     assert copy.startswith(f"copy {sql.TICKETS_BATCH}") and "manifest" in copy

@@ -16,8 +16,11 @@ import orjson
 import pytest
 
 from ticket_platform.contracts.tickets import lake_key
-from ticket_platform.defs.ingest.resources import DuckDBWarehouse, LandingResource
-from ticket_platform.defs.routing.assets import (
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.tickets import load_partition
+from ticket_platform.routing.artifacts import ModelStore
+from ticket_platform.routing.assets import (
     NOT_WORSE_CHECK,
     ROUTE_MODEL,
     ROUTE_MODEL_CANDIDATE,
@@ -28,19 +31,17 @@ from ticket_platform.defs.routing.assets import (
     build_route_model_asset,
     build_ticket_routes_asset,
 )
-from ticket_platform.defs.routing.feedback import (
+from ticket_platform.routing.feedback_assets import (
     FEEDBACK_JOB,
     FEEDBACK_QUARANTINE_CHECK,
     build_feedback_asset,
     build_feedback_sensor,
 )
-from ticket_platform.lib.ingest import load_partition
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.synthetic import generate_tickets
-from ticket_platform.lib.teams import team_of
-from ticket_platform.lib.warehouse import duckdb_session
-from ticket_platform.routing.artifacts import ModelStore
+from ticket_platform.routing.teams import team_of
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.resource import DuckDBWarehouse
+from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform_demo.synthetic import generate_tickets
 
 FIRST, LAST = date(2025, 3, 1), date(2025, 3, 4)
 DAY = "2025-03-03"

@@ -27,8 +27,8 @@ import pytest
 from helpers.dbt_warehouse import DbtWarehouse
 
 from ticket_platform.contracts.events import MILESTONE_OF_EVENT, WORKFLOW_EVENTS
-from ticket_platform.lib.events_sql import EVENT_STAGING_COLUMNS, EVENTS_TABLE
-from ticket_platform.lib.warehouse_sql import STAGING_COLUMNS, TICKETS_TABLE
+from ticket_platform.ingest.events_sql import EVENT_STAGING_COLUMNS, EVENTS_TABLE
+from ticket_platform.ingest.tickets_sql import STAGING_COLUMNS, TICKETS_TABLE
 from ticket_platform.routing.sql import (
     FEEDBACK_COLUMNS,
     FEEDBACK_TABLE,

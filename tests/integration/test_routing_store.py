@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from ticket_platform.contracts.tickets import lake_key
-from ticket_platform.lib.ingest import load_partition
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.routing import store
 from ticket_platform.routing.feedback import (
     corrections_since,

@@ -8,14 +8,19 @@ import orjson
 import pytest
 
 from ticket_platform.contracts import LifecycleEvent, ProcessedTicket, parse_stream_event
-from ticket_platform.lib.ingest import discover_days, load_partition
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.synthetic import generate_tickets
-from ticket_platform.lib.warehouse import duckdb_session
-from ticket_platform.simulator.local_aws import SqliteTicketTable
-from ticket_platform.simulator.responder import TemplateResponder
-from ticket_platform.simulator.sentiment import default_analyzer
-from ticket_platform.simulator.simulate import Simulator, end_of_day, simulate, submitted_events
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.tickets import discover_days, load_partition
+from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform_demo.simulator.local_aws import SqliteTicketTable
+from ticket_platform_demo.simulator.responder import TemplateResponder
+from ticket_platform_demo.simulator.sentiment import default_analyzer
+from ticket_platform_demo.simulator.simulate import (
+    Simulator,
+    end_of_day,
+    simulate,
+    submitted_events,
+)
+from ticket_platform_demo.synthetic import generate_tickets
 
 FIRST, LAST = date(2025, 3, 3), date(2025, 3, 7)
 TICKETS = 120

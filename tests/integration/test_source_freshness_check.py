@@ -4,15 +4,15 @@ from datetime import date
 
 import dagster as dg
 
-from ticket_platform.defs.transform.project import dbt_cli
-from ticket_platform.defs.transform.source_freshness import (
+from ticket_platform.ingest.events import ensure_event_tables
+from ticket_platform.ingest.tickets import load_partition
+from ticket_platform.settings import get_settings
+from ticket_platform.transform.project import dbt_cli
+from ticket_platform.transform.source_freshness import (
     SOURCE_FRESHNESS_CHECK,
     build_source_freshness_checks,
 )
-from ticket_platform.lib.events_ingest import ensure_event_tables
-from ticket_platform.lib.ingest import load_partition
-from ticket_platform.lib.warehouse import duckdb_session
-from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.session import duckdb_session
 
 
 def test_freshly_loaded_tickets_pass_the_source_freshness_check(

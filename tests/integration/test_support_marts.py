@@ -24,8 +24,8 @@ from helpers.business_time import business_minutes, calendar_minutes, seed_holid
 from helpers.dbt_warehouse import DbtWarehouse
 
 from ticket_platform.contracts.events import MILESTONE_OF_EVENT, WORKFLOW_EVENTS
-from ticket_platform.lib.events_sql import EVENT_STAGING_COLUMNS, EVENTS_TABLE
-from ticket_platform.lib.warehouse_sql import STAGING_COLUMNS, TICKETS_TABLE
+from ticket_platform.ingest.events_sql import EVENT_STAGING_COLUMNS, EVENTS_TABLE
+from ticket_platform.ingest.tickets_sql import STAGING_COLUMNS, TICKETS_TABLE
 
 TIMEZONE = "America/New_York"
 AS_OF = datetime(2025, 8, 19, 12, 0)  # Tuesday 08:00 in New York, before opening

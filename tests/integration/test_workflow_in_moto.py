@@ -20,8 +20,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda
 from lambdas.response_generator.generator import generate_response
 from lambdas.workflow import render_definition
 from ticket_platform.contracts import ProcessedTicket
-from ticket_platform.simulator.asl import StatesError, read_path
-from ticket_platform.simulator.responder import TemplateResponder
+from ticket_platform_demo.simulator.asl import StatesError, read_path
+from ticket_platform_demo.simulator.responder import TemplateResponder
 
 REGION = "us-east-1"
 TICKET = {

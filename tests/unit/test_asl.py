@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lambdas.workflow import SUBSTITUTIONS, render_definition
-from ticket_platform.simulator.asl import (
+from ticket_platform_demo.simulator.asl import (
     LocalStateMachine,
     StatesError,
     evaluate_intrinsic,

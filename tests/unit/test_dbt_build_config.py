@@ -5,7 +5,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from ticket_platform.defs.transform.build_config import DbtBuildConfig, dbt_build_args
+from ticket_platform.transform.build_config import DbtBuildConfig, dbt_build_args
 
 
 def test_no_config_is_a_plain_incremental_build():

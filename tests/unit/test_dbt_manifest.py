@@ -3,7 +3,7 @@
 import os
 import time
 
-from ticket_platform.defs.transform.project import DBT_PROJECT_DIR, manifest_is_stale
+from ticket_platform.transform.project import DBT_PROJECT_DIR, manifest_is_stale
 
 
 def test_dbt_manifest_is_stale_when_missing_or_older_than_the_project(tmp_path):

@@ -7,8 +7,8 @@ import orjson
 import pytest
 
 from ticket_platform.contracts import LifecycleEvent
-from ticket_platform.lib import events_sql
-from ticket_platform.lib.events_ingest import (
+from ticket_platform.ingest import events_sql
+from ticket_platform.ingest.events import (
     RejectedEvent,
     gunzip_members,
     parse_event_file,

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from ticket_platform.contracts import LifecycleEvent
-from ticket_platform.lib.landing import LocalLanding
-from ticket_platform.lib.teams import product_teams, team_of
-from ticket_platform.simulator.event_lake import EventLakeWriter, encode_record
-from ticket_platform.simulator.helpdesk import helpdesk_events
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.routing.teams import product_teams, team_of
+from ticket_platform_demo.simulator.event_lake import EventLakeWriter, encode_record
+from ticket_platform_demo.simulator.helpdesk import helpdesk_events
 
 SUBMITTED = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 FAR_FUTURE = datetime(2030, 1, 1, tzinfo=UTC)
@@ -88,7 +88,7 @@ def test_negative_tickets_rate_lower():
 
 
 def test_every_catalog_product_has_a_team():
-    from ticket_platform.lib.synthetic.catalog import PRODUCTS
+    from ticket_platform_demo.synthetic.catalog import PRODUCTS
 
     assert {p.name for p in PRODUCTS} <= set(product_teams())
 

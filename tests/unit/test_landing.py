@@ -2,7 +2,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from ticket_platform.lib.landing import (
+from ticket_platform.ingest.landing import (
     LocalLanding,
     S3Landing,
     landing_from_uri,

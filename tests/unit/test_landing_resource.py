@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ticket_platform.defs.ingest.resources import LandingResource
-from ticket_platform.defs.resources import platform_resources
-from ticket_platform.lib.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.resources import platform_resources
 from ticket_platform.settings import get_settings
 
 

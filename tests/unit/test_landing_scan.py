@@ -2,8 +2,8 @@
 
 from datetime import UTC, date, datetime
 
-from ticket_platform.lib.landing import LandingObject, LocalLanding
-from ticket_platform.lib.landing_scan import (
+from ticket_platform.ingest.landing import LandingObject, LocalLanding
+from ticket_platform.ingest.landing_scan import (
     DayScan,
     compare_with_ledger,
     days_to_scan,

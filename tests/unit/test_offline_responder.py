@@ -9,8 +9,7 @@ import pytest
 from lambdas.response_generator.generator import generate_response
 from ticket_platform.contracts import SentimentResult, TicketSubmittedEvent
 from ticket_platform.contracts.style import style_problems
-from ticket_platform.lib.synthetic import PRODUCTS, generate_tickets
-from ticket_platform.simulator.responder import (
+from ticket_platform_demo.simulator.responder import (
     GENERAL,
     MODEL_ID,
     PROMPT_VERSION,
@@ -18,6 +17,7 @@ from ticket_platform.simulator.responder import (
     decide_priority,
     family_of,
 )
+from ticket_platform_demo.synthetic import PRODUCTS, generate_tickets
 
 
 def ticket(

@@ -1,8 +1,8 @@
 """The offline Comprehend stand-in: output shape, domain behaviour, quality measurement, floors.
 
 Quality floors are measured values minus a margin (see the docstring of
-``ticket_platform.simulator.sentiment``; measured with
-``python -m ticket_platform.simulator.sentiment_quality``): generated tickets score 96-98% (plain
+``ticket_platform_demo.simulator.sentiment``; measured with
+``python -m ticket_platform_demo.simulator.sentiment_quality``): generated tickets score 96-98% (plain
 vader 43-50%), the 100 real seed tickets 58% (plain vader 36%).
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ticket_platform.simulator import sentiment as S
-from ticket_platform.simulator import sentiment_quality as Q
-from ticket_platform.simulator.sentiment import LABELS, LexiconSentimentAnalyzer
+from ticket_platform_demo.simulator import sentiment as S
+from ticket_platform_demo.simulator import sentiment_quality as Q
+from ticket_platform_demo.simulator.sentiment import LABELS, LexiconSentimentAnalyzer
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "seed_processed_tickets.jsonl"
 

@@ -3,7 +3,7 @@ import gzip
 import orjson
 import pytest
 
-from ticket_platform.lib.parsing import RAW_TEXT_LIMIT, bounded_text, parse_ticket_file
+from ticket_platform.ingest.parsing import RAW_TEXT_LIMIT, bounded_text, parse_ticket_file
 
 KEY = "tickets/2025/08/08/ticket_x.json"
 

@@ -4,13 +4,13 @@ import json
 
 import dagster as dg
 
-from ticket_platform.defs.transform.project import prepare_manifest
-from ticket_platform.defs.transform.source_freshness import (
+from ticket_platform.settings import get_settings
+from ticket_platform.transform.project import prepare_manifest
+from ticket_platform.transform.source_freshness import (
     SOURCE_FRESHNESS_CHECK,
     freshness_results,
     sources_with_freshness,
 )
-from ticket_platform.settings import get_settings
 
 RAW = "source.ticket_platform.raw.tickets"
 

@@ -14,15 +14,15 @@ import orjson
 import pytest
 
 from ticket_platform.contracts import ProcessedTicket
-from ticket_platform.lib.synthetic import (
+from ticket_platform_demo.synthetic import (
     PRODUCTS,
     SENTIMENT_MIX,
     generate_tickets,
     ticket_index,
     ticket_suffix,
 )
-from ticket_platform.lib.synthetic import text as T
-from ticket_platform.lib.synthetic.generator import MAX_INDEX
+from ticket_platform_demo.synthetic import text as T
+from ticket_platform_demo.synthetic.generator import MAX_INDEX
 
 START, END = date(2025, 8, 1), date(2025, 8, 31)
 SENTIMENTS = ("MIXED", "NEGATIVE", "NEUTRAL", "POSITIVE")

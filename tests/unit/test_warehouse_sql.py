@@ -1,8 +1,9 @@
 import pytest
 
 from ticket_platform.contracts import TICKET_COLUMNS
-from ticket_platform.lib import warehouse_sql as sql
-from ticket_platform.lib.warehouse import copy_manifest, jsonl_gz, pg_copy_text
+from ticket_platform.ingest import tickets_sql as sql
+from ticket_platform.warehouse.session import copy_manifest, jsonl_gz, pg_copy_text
+from ticket_platform.warehouse.sql import copy_json_sql
 
 
 def test_staging_columns_follow_the_contract_then_lineage():
@@ -24,8 +25,12 @@ def test_redshift_ddl_declares_distribution_and_sort_keys():
 
 
 def test_redshift_copy_is_manifest_driven_gzip_json():
-    statement = sql.redshift_copy_sql(
-        "s3://lake/_staging/abc/manifest.json", "arn:aws:iam::123:role/copy", "eu-west-1"
+    statement = copy_json_sql(
+        sql.TICKETS_BATCH,
+        sql.STAGING_COLUMNS,
+        "s3://lake/_staging/abc/manifest.json",
+        "arn:aws:iam::123:role/copy",
+        "eu-west-1",
     )
     assert statement.startswith(f"copy {sql.TICKETS_BATCH} (ticket_id, submitted_at,")
     for clause in (
@@ -41,7 +46,7 @@ def test_redshift_copy_is_manifest_driven_gzip_json():
 
 
 def test_copy_quotes_single_quotes_in_values():
-    assert "'s3://b/it''s/m.json'" in sql.redshift_copy_sql("s3://b/it's/m.json", "arn")
+    assert "'s3://b/it''s/m.json'" in copy_json_sql("t", ("a",), "s3://b/it's/m.json", "arn")
 
 
 @pytest.mark.parametrize("dialect", ["postgres", "redshift"])

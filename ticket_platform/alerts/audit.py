@@ -10,7 +10,7 @@ import orjson
 
 from ticket_platform.alerts import audit_sql as sql
 from ticket_platform.alerts.alert import Alert
-from ticket_platform.lib.warehouse import WarehouseSession, run_in_transaction
+from ticket_platform.warehouse.session import WarehouseSession, run_in_transaction
 
 KEYS_PER_QUERY = 500  # keeps the IN list (and the parameter count) bounded
 

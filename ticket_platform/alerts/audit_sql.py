@@ -6,7 +6,7 @@ One row per delivery attempt of one alert to one channel. A ``dedupe_key`` with 
 
 from __future__ import annotations
 
-from ticket_platform.lib.warehouse_sql import Dialect, columns_ddl
+from ticket_platform.warehouse.sql import Dialect, columns_ddl
 
 OPS_SCHEMA = "ops"
 ALERT_LOG_TABLE = f"{OPS_SCHEMA}.alert_log"

@@ -10,7 +10,7 @@ from typing import Any
 from ticket_platform.alerts.alert import Alert
 from ticket_platform.alerts.audit import delivery_row, record_deliveries, sent_keys
 from ticket_platform.alerts.channels import Channel, DeliveryError
-from ticket_platform.lib.warehouse import WarehouseSession
+from ticket_platform.warehouse.session import WarehouseSession
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from ticket_platform.alerts.alert import Alert
 from ticket_platform.contracts import Priority
 from ticket_platform.evaluation.rubric import CRITERIA
 from ticket_platform.evaluation.store_sql import EVALUATIONS_TABLE
-from ticket_platform.lib.warehouse import WarehouseSession
-from ticket_platform.lib.warehouse_sql import TICKETS_TABLE
+from ticket_platform.ingest.tickets_sql import TICKETS_TABLE
+from ticket_platform.warehouse.session import WarehouseSession
 
 REASONING_LIMIT = 300
 _CRITERIA = tuple(criterion.value for criterion in CRITERIA)

@@ -9,8 +9,8 @@ from typing import Any
 from ticket_platform.evaluation import store_sql as sql
 from ticket_platform.evaluation.calibration import Agreement, ReferenceSet
 from ticket_platform.evaluation.rubric import CRITERIA, RUBRIC_VERSION, Criterion, EvaluationItem
-from ticket_platform.lib.warehouse import WarehouseSession, replace_rows, run_in_transaction
-from ticket_platform.lib.warehouse_sql import TICKETS_TABLE
+from ticket_platform.ingest.tickets_sql import TICKETS_TABLE
+from ticket_platform.warehouse.session import WarehouseSession, replace_rows, run_in_transaction
 
 _ITEM_COLUMNS = ("ticket_id", "subject", "description", "product", "issue_type", "response_text")
 

@@ -9,7 +9,7 @@ run's budget ran out.
 
 from __future__ import annotations
 
-from ticket_platform.lib.warehouse_sql import Dialect, columns_ddl
+from ticket_platform.warehouse.sql import Dialect, columns_ddl
 
 EVALUATION_SCHEMA = "evaluation"
 EVALUATIONS_TABLE = f"{EVALUATION_SCHEMA}.response_evaluations"

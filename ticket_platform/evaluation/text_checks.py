@@ -21,8 +21,8 @@ from functools import cache
 from itertools import pairwise
 
 from ticket_platform.contracts.style import CONTRACTION, EXCLAMATION
-from ticket_platform.lib.synthetic.catalog import PRODUCTS, Product
-from ticket_platform.simulator.responder import short_product
+from ticket_platform_demo.simulator.responder import short_product
+from ticket_platform_demo.synthetic.catalog import PRODUCTS, Product
 
 _I = re.IGNORECASE
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)

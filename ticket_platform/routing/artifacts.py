@@ -24,7 +24,7 @@ from zipfile import ZIP_DEFLATED
 import skops.io as sio
 from sklearn.pipeline import Pipeline
 
-from ticket_platform.lib.landing import Landing
+from ticket_platform.ingest.landing import Landing
 from ticket_platform.routing.model import Scores
 
 MODELS_PREFIX = "models/routing"

@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from ticket_platform.lib.teams import team_of
+from ticket_platform.routing.teams import team_of
 
 REFERENCE_TICKETS = Path(__file__).parents[1] / "evaluation" / "reference" / "seed_nova_pro.jsonl"
 
@@ -153,8 +153,8 @@ def reference_examples(path: Path = REFERENCE_TICKETS) -> tuple[Example, ...]:
 
 @cache
 def _product_name_pattern() -> re.Pattern[str]:
-    from ticket_platform.lib.synthetic.catalog import PRODUCTS
-    from ticket_platform.lib.teams import product_teams
+    from ticket_platform.routing.teams import product_teams
+    from ticket_platform_demo.synthetic.catalog import PRODUCTS
 
     names: set[str] = set()
     for product in (*product_teams(), *(p.name for p in PRODUCTS)):

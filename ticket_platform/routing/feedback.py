@@ -22,16 +22,16 @@ import orjson
 from pydantic import ValidationError
 
 from ticket_platform.contracts import RoutingCorrection
-from ticket_platform.lib.batch import ledger_row, quarantine_row, read_landed, unreadable_message
-from ticket_platform.lib.landing import Landing, LandingObject
-from ticket_platform.lib.landing_scan import pending_files
-from ticket_platform.lib.parsing import (
+from ticket_platform.ingest.batch import ledger_row, quarantine_row, read_landed, unreadable_message
+from ticket_platform.ingest.landing import Landing, LandingObject
+from ticket_platform.ingest.landing_scan import pending_files
+from ticket_platform.ingest.parsing import (
     DEFAULT_MAX_FILE_BYTES,
     bounded_text,
     describe_validation_error,
 )
-from ticket_platform.lib.warehouse import WarehouseSession, replace_many
 from ticket_platform.routing import sql
+from ticket_platform.warehouse.session import WarehouseSession, replace_many
 
 FEEDBACK_PREFIX = "feedback/"
 FEEDBACK_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")

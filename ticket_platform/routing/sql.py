@@ -10,7 +10,8 @@ fitted model itself stays in the lake, never in the warehouse).
 
 from __future__ import annotations
 
-from ticket_platform.lib.warehouse_sql import LEDGER_TYPES, QUARANTINE_TYPES, Dialect, columns_ddl
+from ticket_platform.ingest.tickets_sql import LEDGER_TYPES, QUARANTINE_TYPES
+from ticket_platform.warehouse.sql import Dialect, columns_ddl
 
 ROUTING_SCHEMA = "routing"
 ROUTES_TABLE = f"{ROUTING_SCHEMA}.ticket_routes"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from ticket_platform.lib.warehouse import WarehouseSession, replace_rows, run_in_transaction
-from ticket_platform.lib.warehouse_sql import TICKETS_TABLE
+from ticket_platform.ingest.tickets_sql import TICKETS_TABLE
 from ticket_platform.routing import sql
 from ticket_platform.routing.dataset import Correction
+from ticket_platform.warehouse.session import WarehouseSession, replace_rows, run_in_transaction
 
 _TICKET_FIELDS = ("ticket_id", "submitted_at", "subject", "description", "product")
 

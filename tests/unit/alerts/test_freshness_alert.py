@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import dagster as dg
 
-from ticket_platform.defs.automation.alerts import freshness_alert
+from ticket_platform.alerts.sensors import freshness_alert
 
 
 def _record(new: str, previous: str = "PASS", storage_id: int = 7):

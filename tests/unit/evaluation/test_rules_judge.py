@@ -11,8 +11,8 @@ from ticket_platform.contracts import Priority, TicketSubmittedEvent
 from ticket_platform.evaluation import rules
 from ticket_platform.evaluation.rubric import CRITERIA, Criterion, EvaluationItem
 from ticket_platform.evaluation.rules import RULES_VERSION, RulesJudge, checkable_facts, fact_check
-from ticket_platform.lib.synthetic import generate_tickets
-from ticket_platform.simulator.responder import compose_response
+from ticket_platform_demo.simulator.responder import compose_response
+from ticket_platform_demo.synthetic import generate_tickets
 
 SEED = Path(rules.__file__).parent / "reference" / "seed_nova_pro.jsonl"
 

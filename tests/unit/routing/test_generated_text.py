@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from ticket_platform.lib.synthetic import generate_tickets
 from ticket_platform.routing.dataset import label_tickets, mask_product_names
 from ticket_platform.routing.model import train
+from ticket_platform_demo.synthetic import generate_tickets
 
 
 def _tickets(count: int, seed: int) -> list[dict]:

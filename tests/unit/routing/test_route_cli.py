@@ -8,8 +8,8 @@ import pytest
 from helpers.routing_tickets import fixed_tickets
 from typer.testing import CliRunner
 
-from ticket_platform.cli import app
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.cli.main import app
+from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.routing.artifacts import ModelStore
 from ticket_platform.routing.training import train_candidate
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from helpers.routing_tickets import fixed_tickets
 
-from ticket_platform.lib.landing import LocalLanding
+from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.routing.artifacts import ModelStore
 from ticket_platform.routing.dataset import Example, TrainingDataError, label_tickets, time_split
 from ticket_platform.routing.model import MIN_TRAINING_TICKETS, train

@@ -1,0 +1,107 @@
+"""What starts runs by itself: automation sensors (split by kind), the partition freshness
+sensor and the nightly schedules."""
+
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+
+from ticket_platform.evaluation.assets import EVALUATION_JOB, RESPONSE_EVALUATIONS
+from ticket_platform.ingest.assets import RAW_TICKETS
+from ticket_platform.ingest.events_assets import RAW_TICKET_EVENTS
+from ticket_platform.settings import get_settings
+from ticket_platform.transform.assets import DBT_BUILD_JOB
+
+# Yesterday's partition must be loaded and judged by this time (UTC) or its freshness check fails.
+PARTITION_DEADLINE_CRON = "0 3 * * *"
+DAILY_EVALUATION_CRON = "0 2 * * *"
+NIGHTLY_DBT_CRON = "30 3 * * *"
+
+
+def automation_sensors(interval_seconds: int) -> list[dg.AutomationConditionSensorDefinition]:
+    """One sensor per kind, so a slow evaluation of one kind never delays the other."""
+    return [
+        dg.AutomationConditionSensorDefinition(
+            "dbt_automation_sensor",
+            target=dg.AssetSelection.kind("dbt"),
+            default_status=dg.DefaultSensorStatus.RUNNING,
+            minimum_interval_seconds=interval_seconds,
+            description="Rebuilds dbt models after their upstream assets update.",
+        ),
+        dg.AutomationConditionSensorDefinition(
+            "routing_automation_sensor",
+            target=dg.AssetSelection.groups("routing"),
+            default_status=dg.DefaultSensorStatus.RUNNING,
+            minimum_interval_seconds=interval_seconds,
+            description=(
+                "Routes each newly loaded day's tickets, and the recent days again after a new "
+                "model is promoted."
+            ),
+        ),
+        dg.AutomationConditionSensorDefinition(
+            "evaluation_automation_sensor",
+            target=dg.AssetSelection.groups("evaluation"),
+            default_status=dg.DefaultSensorStatus.RUNNING,
+            minimum_interval_seconds=interval_seconds,
+            description=(
+                "Judges the responses of each newly loaded day; recalibrates the judge daily."
+            ),
+        ),
+    ]
+
+
+def partition_freshness() -> tuple[list[dg.AssetChecksDefinition], dg.SensorDefinition]:
+    """Each day's partition of the daily assets exists by the deadline after the day ends."""
+    checks = list(
+        dg.build_time_partition_freshness_checks(
+            assets=[RAW_TICKETS, RAW_TICKET_EVENTS, RESPONSE_EVALUATIONS],
+            deadline_cron=PARTITION_DEADLINE_CRON,
+            severity=dg.AssetCheckSeverity.ERROR,
+        )
+    )
+    sensor = dg.build_sensor_for_freshness_checks(
+        freshness_checks=checks,
+        name="partition_freshness_sensor",
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+    return checks, sensor
+
+
+@dg.schedule(
+    name="daily_evaluation",
+    cron_schedule=DAILY_EVALUATION_CRON,
+    job_name=EVALUATION_JOB,
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description=(
+        "Judges yesterday once more after it has ended: late tickets get judged and failed or "
+        "budget-deferred verdicts are retried; unchanged tickets are cache hits (no model call)."
+    ),
+)
+def daily_evaluation(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    tick = context.scheduled_execution_time or datetime.now(UTC)
+    day = (tick.astimezone(UTC) - timedelta(days=1)).date().isoformat()
+    return dg.RunRequest(run_key=f"daily_evaluation:{day}", partition_key=day)
+
+
+nightly_dbt_build = dg.ScheduleDefinition(
+    name="nightly_dbt_build",
+    cron_schedule=NIGHTLY_DBT_CRON,
+    job_name=DBT_BUILD_JOB,
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="A full dbt build with every test, whatever the sensors did during the day.",
+)
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    settings = get_settings()
+    checks, freshness_sensor = partition_freshness()
+    return dg.Definitions(
+        asset_checks=checks,
+        sensors=[
+            *automation_sensors(settings.automation.sensor_interval_seconds),
+            freshness_sensor,
+        ],
+        schedules=[daily_evaluation, nightly_dbt_build],
+    )

@@ -1,0 +1,228 @@
+"""``ticket-platform``: run the whole graph headless, judge, route, publish docs.
+
+The demo package adds ``generate`` and ``simulate`` when it is installed (``cli/console.py`` holds
+what the commands share; ``cli/summary.py`` prints what a run did)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ticket_platform.cli.console import err, settings_or_exit
+from ticket_platform.cli.summary import print_calibration, print_summary
+from ticket_platform.settings import PROJECT_ROOT, SettingsError
+
+app = typer.Typer(
+    help="Open data platform for AI-assisted customer support.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _add_installed_commands(application: typer.Typer) -> None:
+    """Commands other installed packages add (the demo's ``generate`` and ``simulate``)."""
+    for entry_point in entry_points(group="ticket_platform.cli"):
+        entry_point.load()(application)
+
+
+@app.command()
+def run(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+) -> None:
+    """Materialize the whole graph for every partition present in the landing zone."""
+    from ticket_platform.cli.headless import start_headless_run
+    from ticket_platform.cli.runner import run_everything
+
+    settings = settings_or_exit()
+    home = _ensure_dagster_home(settings)
+    # No daemon runs beside us: recover runs killed mid-flight (their pool slots) ourselves.
+    start_headless_run(home, log=lambda message: err.print(message, soft_wrap=True))
+    with _stdout_to_stderr():  # dbt and Dagster print freely; stdout stays for the summary
+        summary = run_everything(settings, log=lambda message: err.print(message))
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
+    else:
+        print_summary(summary)
+    if summary["exit_status"]:  # 1: the spine failed; 3: only optional branches failed
+        raise typer.Exit(code=summary["exit_status"])
+
+
+@app.command()
+def calibrate(
+    judge: Annotated[
+        str | None, typer.Option(help="rules | bedrock | langchain (default: TICKET_JUDGE)")
+    ] = None,
+    reference: Annotated[
+        str, typer.Option(help="seed-nova-pro (built in) or a labelled .jsonl/.csv file")
+    ] = "seed-nova-pro",
+    show: Annotated[int, typer.Option(min=0, help="Disagreements to list per criterion")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
+) -> None:
+    """Grade a labelled reference set with a judge and report agreement per criterion."""
+    from dataclasses import replace
+
+    from ticket_platform.evaluation.calibration import (
+        compare,
+        disagreements,
+        load_reference,
+        verdicts_of,
+    )
+    from ticket_platform.evaluation.factory import build_judge, judge_price, run_limits
+    from ticket_platform.evaluation.judge import judge_id
+    from ticket_platform.evaluation.rules import fact_check
+    from ticket_platform.evaluation.runner import evaluate
+    from ticket_platform.settings import JUDGE_KINDS
+
+    settings = settings_or_exit()
+    if judge is not None and judge not in JUDGE_KINDS:
+        err.print(f"[red]--judge must be one of {', '.join(JUDGE_KINDS)}[/red]")
+        raise typer.Exit(code=2)
+    judge_settings = replace(settings.judge, kind=judge) if judge else settings.judge
+    try:
+        labelled = load_reference(reference)
+        grader = build_judge(judge_settings, settings.aws_region)
+    except (FileNotFoundError, SettingsError) as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    for rejected in labelled.rejected:
+        err.print(f"[yellow]{labelled.name}: {rejected}[/yellow]")
+    items = [entry.item for entry in labelled.items]
+    err.print(f"Grading {len(items)} responses of {labelled.name} with {judge_id(grader)} …")
+    run = evaluate(
+        items,
+        grader,
+        partition_date=datetime.now(UTC).date(),
+        limits=run_limits(judge_settings),
+        price=judge_price(judge_settings, grader),
+        fact_check=fact_check,
+    )
+    agreements = compare(verdicts_of(run.rows), labelled)
+    result = {
+        "reference": labelled.name,
+        "labelled_by": labelled.labelled_by,
+        "judge": judge_id(grader),
+        "failed": run.stats.failed,
+        "deferred": run.stats.deferred,
+        "model_calls": run.stats.model_calls,
+        "cost_usd": round(run.stats.cost_usd, 6),
+        "agreements": [a.as_dict() for a in agreements],
+        "disagreements": disagreements(run.rows, labelled),
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    print_calibration(result, show)
+
+
+@app.command()
+def docs(
+    serve: Annotated[bool, typer.Option(help="Serve the site on http://127.0.0.1:PORT")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve")] = 8080,
+) -> None:
+    """Generate the dbt docs site (models, columns, tests, lineage) into <data dir>/dbt_docs.
+
+    The printed static_index.html opens from disk; --serve serves index.html over HTTP.
+    """
+    from ticket_platform.transform.docs import generate_docs
+    from ticket_platform.transform.project import dbt_cli
+
+    settings = settings_or_exit()
+    with _stdout_to_stderr():
+        site = generate_docs(settings, dbt_cli(settings))
+    err.print(
+        f"{site.documented_models}/{site.models} models and {site.documented_columns}/"
+        f"{site.columns} columns described"
+    )
+    print(site.static_page)
+    if serve:
+        import functools
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site.folder))
+        with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+            err.print(f"dbt docs on http://127.0.0.1:{port} (Ctrl+C to stop)")
+            with suppress(KeyboardInterrupt):
+                server.serve_forever()
+
+
+@app.command()
+def route(
+    text: Annotated[str, typer.Option("--text", help="The ticket's description (or all of it)")],
+    subject: Annotated[str, typer.Option(help="The ticket's subject, if separate")] = "",
+    top: Annotated[int, typer.Option(min=1, max=20, help="How many teams to list")] = 3,
+    landing: Annotated[
+        str | None, typer.Option(help="Folder or s3://bucket/prefix (default TICKET_LANDING_URI)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+) -> None:
+    """Predict the owning team of a ticket with the promoted routing model."""
+    from ticket_platform.ingest.landing import landing_from_uri
+    from ticket_platform.routing.artifacts import ModelNotFoundError, ModelStore
+    from ticket_platform.routing.dataset import routing_text
+    from ticket_platform.routing.model import rank_teams
+
+    settings = settings_or_exit()
+    store = ModelStore(landing_from_uri(landing or settings.landing_uri))
+    try:
+        model, card = store.current()
+    except ModelNotFoundError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=1) from error
+    if not (subject.strip() or text.strip()):
+        err.print("[red]--text is empty: nothing to route[/red]")
+        raise typer.Exit(code=2)
+    ranked = rank_teams(model, routing_text(subject, text), top)
+    if as_json:
+        teams = [{"team": team, "probability": round(p, 4)} for team, p in ranked]
+        sys.stdout.write(json.dumps({"model_version": card.version, "teams": teams}) + "\n")
+        return
+    team, probability = ranked[0]
+    print(f"{team}\t{probability:.1%}")
+    for other, p in ranked[1:]:
+        err.print(f"  then {other} ({p:.1%})")
+    err.print(f"model {card.version} ({card.estimator}, trained {card.trained_at[:10]})")
+
+
+def _ensure_dagster_home(settings) -> Path:
+    """Runs go to DAGSTER_HOME (default .data/dagster_home) so `make ui` shows them.
+
+    A new DAGSTER_HOME gets the project's dagster.yaml (pools, run retries, freshness) and its
+    storage, created by one process at a time: two first runs at once would both create the
+    schema and leave it unusable.
+    """
+    from ticket_platform.cli.headless import ensure_instance
+
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir / "dagster_home")))
+    project_config = PROJECT_ROOT / "dagster.yaml"
+    ensure_instance(
+        home,
+        project_config.read_text() if project_config.exists() else "telemetry:\n  enabled: false\n",
+    )
+    return home
+
+
+@contextmanager
+def _stdout_to_stderr():
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_add_installed_commands(app)
+
+if __name__ == "__main__":
+    app()

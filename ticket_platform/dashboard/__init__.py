@@ -1,1 +1,0 @@
-"""The support lead's dashboard: a static HTML report rendered from the marts."""

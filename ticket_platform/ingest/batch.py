@@ -1,0 +1,284 @@
+"""Read and parse a batch of landed files into Arrow rows, quarantine rows and ledger rows.
+
+No database here: the loader (``lib/ingest.py``) gathers batches into transactions.
+
+What becomes of a file, for every feed:
+
+* read and parsed: its rows, its rejected records (quarantined) and one ledger row;
+* unacceptable as a file (a link, a FIFO, too large, an undecodable name): one quarantine row
+  with the reason and a ledger row, so it is not retried until it changes;
+* unreadable for now (permission denied, a network error, gone since the listing): reported
+  with its key and *not* ledgered, so the next run tries again;
+* its content hash equals the one loaded last time (rewritten with the same bytes, touched):
+  ledgered as ``unchanged``, nothing reloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from ticket_platform.ingest import tickets_sql as sql
+from ticket_platform.ingest.landing import Landing, LandingObject, RejectedFile, too_large
+from ticket_platform.ingest.parsing import ParsedFile, Rejected, parse_ticket_file
+from ticket_platform.warehouse.session import arrow_schema
+
+_STAGING_SCHEMA = arrow_schema(sql.STAGING_COLUMNS)
+
+
+@dataclass
+class ParsedBatch:
+    tickets: pa.Table
+    quarantine: list[dict] = field(default_factory=list)
+    ledger: list[dict] = field(default_factory=list)
+    bytes_read: int = 0
+    unreadable: list[str] = field(default_factory=list)  # "key: error", retried next run
+
+    @property
+    def files(self) -> int:
+        return len(self.ledger) + len(self.unreadable)
+
+    @staticmethod
+    def combine(batches: Sequence[ParsedBatch]) -> ParsedBatch:
+        """One batch of several (at least one)."""
+        return ParsedBatch(
+            tickets=pa.concat_tables([b.tickets for b in batches]),
+            quarantine=[row for b in batches for row in b.quarantine],
+            ledger=[row for b in batches for row in b.ledger],
+            bytes_read=sum(b.bytes_read for b in batches),
+            unreadable=[key for b in batches for key in b.unreadable],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LandedFile:
+    """One listed file after the read: its bytes, or why there are none."""
+
+    obj: LandingObject
+    body: bytes | None = None
+    rejection: str | None = None  # the file is unacceptable: quarantined and ledgered
+    read_error: str | None = None  # could not be read now: reported, retried next run
+    unchanged: bool = False  # same content hash as the version loaded last
+
+
+def md5_hex(body: bytes) -> str:
+    return hashlib.md5(body, usedforsecurity=False).hexdigest()
+
+
+def read_landed(
+    landing: Landing,
+    objects: Sequence[LandingObject],
+    *,
+    workers: int = 1,
+    max_bytes: int | None = None,
+    loaded_digests: Mapping[str, str] | None = None,
+) -> Iterator[LandedFile]:
+    """Read every object (concurrently with ``workers`` > 1), in order, never raising.
+
+    ``loaded_digests`` maps keys to the content hash of their last fully loaded version; a file
+    whose bytes hash the same is marked ``unchanged``.
+    """
+    digests = loaded_digests or {}
+
+    def read(obj: LandingObject) -> LandedFile:
+        if obj.problem:
+            return LandedFile(obj, rejection=obj.problem)
+        if max_bytes is not None and obj.size > max_bytes:
+            return LandedFile(obj, rejection=str(too_large(obj.size, max_bytes)))
+        try:
+            body = landing.read(obj.key, max_bytes)
+        except RejectedFile as error:
+            return LandedFile(obj, rejection=str(error))
+        except Exception as error:  # permission, network, vanished: try again next run
+            return LandedFile(obj, read_error=f"{type(error).__name__}: {error}")
+        known = digests.get(obj.key)
+        return LandedFile(obj, body, unchanged=known is not None and known == md5_hex(body))
+
+    if workers <= 1:
+        yield from map(read, objects)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(read, objects)
+
+
+def parse_safely(landed: LandedFile, parse: Callable[[str, bytes], ParsedFile]) -> ParsedFile:
+    """``parse`` on a read file; a parser that raises (a bug, not bad input) quarantines the
+    file with the error rather than failing the day's load."""
+    assert landed.body is not None
+    try:
+        return parse(landed.obj.key, landed.body)
+    except Exception as error:
+        reason = f"the parser failed on this file ({type(error).__name__}: {error}); please report"
+        return ParsedFile(rejected=[Rejected(None, reason, "")])
+
+
+def unreadable_message(landed: LandedFile) -> str:
+    return f"{landed.obj.key}: could not be read ({landed.read_error}); retried on the next run"
+
+
+@dataclass
+class CollectedFiles:
+    """What a batch of files became, before the feed builds its Arrow table."""
+
+    rows: list[dict] = field(default_factory=list)
+    quarantine: list[dict] = field(default_factory=list)
+    ledger: list[dict] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+def collect_files(
+    landing: Landing,
+    objects: Sequence[LandingObject],
+    parse: Callable[[str, bytes], ParsedFile],
+    day: date,
+    run_id: str | None,
+    loaded_at: datetime,
+    *,
+    max_bytes: int,
+    workers: int = 1,
+    loaded_digests: Mapping[str, str] | None = None,
+    quarantine_extra: Callable[[Any], dict] = lambda rejection: {},
+) -> CollectedFiles:
+    """Read ``objects`` and turn them into rows, quarantine rows and ledger rows, for any feed
+    whose parser returns a ``ParsedFile`` (``quarantine_extra`` adds a feed's own quarantine
+    columns, given a rejected record or None for a whole-file rejection)."""
+    out = CollectedFiles()
+    landed_files = read_landed(
+        landing, objects, workers=workers, max_bytes=max_bytes, loaded_digests=loaded_digests
+    )
+    for landed in landed_files:
+        obj = landed.obj
+        if landed.read_error:
+            out.unreadable.append(unreadable_message(landed))
+            continue
+        if landed.unchanged:
+            out.ledger.append(
+                ledger_row(obj, landed.body, day, 0, 0, loaded_at, run_id, "unchanged")
+            )
+            continue
+        if landed.rejection:
+            rejections: list[Any] = [Rejected(None, landed.rejection, "")]
+            rows: list[dict] = []
+            rejected_count = 1
+        else:
+            parsed = parse_safely(landed, parse)
+            rows, rejections, rejected_count = parsed.rows, parsed.rejected, parsed.records_rejected
+            out.bytes_read += len(landed.body or b"")
+        for row in rows:
+            row["_source_key"] = obj.key
+            row["_source_etag"] = obj.etag
+            row["_partition_date"] = day
+            row["_loaded_at"] = loaded_at
+            row["_run_id"] = run_id
+        out.rows += rows
+        for r in rejections:
+            extra = quarantine_extra(r if not landed.rejection else None)
+            out.quarantine.append(
+                quarantine_row(
+                    obj, r.line_number, r.reason, r.raw_text, r.ticket_id, day, loaded_at, run_id
+                )
+                | extra
+            )
+        out.ledger.append(
+            ledger_row(obj, landed.body, day, len(rows), rejected_count, loaded_at, run_id)
+        )
+    return out
+
+
+def arrow_rows(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    columns = [pa.array([row[f.name] for row in rows], type=f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def parse_files(
+    landing: Landing,
+    objects: Sequence[LandingObject],
+    day: date,
+    run_id: str | None,
+    loaded_at: datetime,
+    max_file_bytes: int,
+    read_workers: int = 1,
+    loaded_digests: Mapping[str, str] | None = None,
+) -> ParsedBatch:
+    """Every file of ``objects`` as staged rows, quarantine rows and one ledger row each
+    (unreadable files excepted: they are listed in ``unreadable`` and retried)."""
+
+    def parse(key: str, body: bytes) -> ParsedFile:
+        return parse_ticket_file(key, body, max_bytes=max_file_bytes)
+
+    out = collect_files(
+        landing,
+        objects,
+        parse,
+        day,
+        run_id,
+        loaded_at,
+        max_bytes=max_file_bytes,
+        workers=read_workers,
+        loaded_digests=loaded_digests,
+    )
+    return ParsedBatch(
+        tickets=arrow_rows(out.rows, _STAGING_SCHEMA),
+        quarantine=out.quarantine,
+        ledger=out.ledger,
+        bytes_read=out.bytes_read,
+        unreadable=out.unreadable,
+    )
+
+
+def quarantine_row(
+    obj: LandingObject,
+    line_number: int | None,
+    reason: str,
+    raw_text: str,
+    ticket_id: str | None,
+    day: date,
+    loaded_at: datetime,
+    run_id: str | None,
+) -> dict:
+    """The quarantine's record of one rejected record or file (any feed), with its reason."""
+    return {
+        "file_key": obj.key,
+        "etag": obj.etag,
+        "line_number": line_number,
+        "ticket_id": ticket_id,
+        "reason": reason[:4000],
+        "raw_text": raw_text,
+        "partition_date": day,
+        "quarantined_at": loaded_at,
+        "run_id": run_id,
+    }
+
+
+def ledger_row(
+    obj: LandingObject,
+    body: bytes | None,
+    day: date,
+    accepted: int,
+    rejected: int,
+    loaded_at: datetime,
+    run_id: str | None,
+    status: str | None = None,
+) -> dict:
+    """The ledger's record of one file: what it held and what became of it (any feed)."""
+    return {
+        "file_key": obj.key,
+        "etag": obj.etag,
+        "content_md5": md5_hex(body) if body is not None else None,
+        "size_bytes": obj.size,
+        "partition_date": day,
+        "status": status
+        or ("quarantined" if not accepted else "partial" if rejected else "loaded"),
+        "records_total": accepted + rejected,
+        "rows_accepted": accepted,
+        "rows_quarantined": rejected,
+        "loaded_at": loaded_at,
+        "run_id": run_id,
+    }

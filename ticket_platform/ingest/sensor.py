@@ -1,0 +1,174 @@
+"""Landing sensors: request one load run per day that holds files the ledger has not loaded.
+
+One builder serves every feed of the landing zone (``tickets/`` here, ``events/`` in
+``defs/lifecycle/``): a feed names its prefix, the job to run and how to read its ledger.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import dagster as dg
+
+from ticket_platform.evaluation.assets import (
+    COMPLETE_CHECK,
+    FLAGS_CHECK,
+    RESPONSE_EVALUATIONS,
+)
+from ticket_platform.ingest import tickets_sql as sql
+from ticket_platform.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
+from ticket_platform.ingest.landing_scan import compare_with_ledger, days_to_scan, list_days
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.tickets import TICKETS_PREFIX, ensure_tables
+from ticket_platform.settings import Settings, get_settings
+from ticket_platform.warehouse.resource import WarehouseResource
+from ticket_platform.warehouse.session import WarehouseSession, is_lock_conflict
+
+LANDING_SENSOR = "landing_sensor"
+LOAD_AND_JUDGE_JOB = "load_and_judge"
+PARTITION_TAG = "ticket/ingest_partition"  # dagster.yaml limits runs to one per value
+# A tick must finish well inside Dagster's 60 s sensor timeout; a load holding DuckDB's single
+# writer lock for longer makes the tick skip, and the next tick finds the same files.
+LOCK_WAIT_SECONDS = 15
+IN_FLIGHT = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True)
+class LandingFeed:
+    """What a landing sensor watches and what it starts."""
+
+    sensor_name: str
+    prefix: str  # the top-level folder: tickets | events
+    job_name: str
+    partition_tag: str  # dagster.yaml limits runs to one per value of this tag
+    loaded_files_sql: Callable[[str], str]  # the ledger's (key, etag) rows of one day
+    ensure_tables: Callable[[WarehouseSession], None]
+
+
+TICKET_FEED = LandingFeed(
+    sensor_name=LANDING_SENSOR,
+    prefix=TICKETS_PREFIX,
+    job_name=LOAD_AND_JUDGE_JOB,
+    partition_tag=PARTITION_TAG,
+    loaded_files_sql=sql.loaded_files_sql,
+    ensure_tables=ensure_tables,
+)
+
+
+def days_being_loaded(instance: dg.DagsterInstance, feed: LandingFeed = TICKET_FEED) -> set[date]:
+    """Days with a load run of the feed queued or in progress (from the runs' partition tag)."""
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(job_name=feed.job_name, statuses=IN_FLIGHT), limit=500
+    )
+    tag = feed.partition_tag
+    return {date.fromisoformat(run.tags[tag]) for run in runs if tag in run.tags}
+
+
+def build_landing_sensor(
+    settings: Settings,
+    today: Callable[[], date] = utc_today,
+    feed: LandingFeed = TICKET_FEED,
+) -> dg.SensorDefinition:
+    lookback = settings.automation.lookback_days
+    first_day = date.fromisoformat(settings.partitions_start)
+
+    @dg.sensor(
+        name=feed.sensor_name,
+        job_name=feed.job_name,
+        minimum_interval_seconds=settings.automation.sensor_interval_seconds,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=(
+            f"Lists the landing zone's {feed.prefix}/ day prefixes that can receive files (today, "
+            f"yesterday and {lookback} more day(s), TICKET_SENSOR_LOOKBACK_DAYS) and requests "
+            f"one {feed.job_name} run per day holding files the load ledger has not seen (dbt "
+            "follows by automation). Newness comes from the ledger, "
+            "so late, out-of-order and rewritten files are found; the run key is a digest of "
+            "the pending files, so repeated ticks never queue a duplicate run."
+        ),
+    )
+    def landing_sensor(
+        context: dg.SensorEvaluationContext,
+        landing: LandingResource,
+        warehouse: WarehouseResource,
+    ) -> dg.SensorResult | dg.SkipReason:
+        days = [day for day in days_to_scan(today(), lookback) if day >= first_day]
+        store = landing.get_landing()
+        listings = list_days(store, days, workers=settings.read_workers, prefix=feed.prefix)
+        if not any(listings.values()):
+            return dg.SkipReason(
+                f"no files under {store.uri}/{feed.prefix} for {days[0]}..{days[-1]}"
+            )
+        try:
+            with warehouse.session(lock_wait_seconds=LOCK_WAIT_SECONDS) as session:
+                feed.ensure_tables(session)
+
+                def loaded(day: date) -> set[tuple[str, str]]:
+                    return set(session.query(feed.loaded_files_sql(session.param), (day,)))
+
+                scans = compare_with_ledger(listings, loaded)
+        except Exception as error:
+            if is_lock_conflict(error):
+                return dg.SkipReason(
+                    f"the warehouse is locked by a running load; the next tick retries ({error})"
+                )
+            raise
+
+        busy = days_being_loaded(context.instance, feed)
+        requests = []
+        for scan in scans:
+            context.log.info(
+                f"{scan.day}: {scan.files_listed:,} files, {len(scan.pending):,} not yet loaded"
+                + (" (a load of this day is queued or running)" if scan.day in busy else "")
+            )
+            # A running load shrinks the pending set as it commits; asking again would only
+            # queue a run with nothing left to do. Files that land meanwhile: the next tick.
+            if scan.pending and scan.day not in busy:
+                requests.append(
+                    dg.RunRequest(
+                        run_key=scan.run_key,
+                        partition_key=scan.day.isoformat(),
+                        tags={
+                            feed.partition_tag: scan.day.isoformat(),
+                            "ticket/pending_files": str(len(scan.pending)),
+                        },
+                    )
+                )
+        if not requests:
+            return dg.SkipReason(
+                f"every file under {store.uri}/{feed.prefix} for {days[0]}..{days[-1]} is "
+                "already loaded or being loaded"
+            )
+        return dg.SensorResult(run_requests=requests)
+
+    return landing_sensor
+
+
+def load_and_judge_job():
+    """The day's load and its evaluation in one run: one process start instead of two, and dbt
+    (which waits while its upstreams are in progress) then builds once with both."""
+    return dg.define_asset_job(
+        LOAD_AND_JUDGE_JOB,
+        selection=dg.AssetSelection.assets(RAW_TICKETS, RESPONSE_EVALUATIONS).without_checks()
+        | dg.AssetSelection.checks(
+            dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK),
+            dg.AssetCheckKey(RESPONSE_EVALUATIONS, COMPLETE_CHECK),
+            dg.AssetCheckKey(RESPONSE_EVALUATIONS, FLAGS_CHECK),
+        ),
+        description="Load the landed files of the selected days, then judge their responses.",
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(
+        sensors=[build_landing_sensor(get_settings())], jobs=[load_and_judge_job()]
+    )

@@ -1,0 +1,76 @@
+"""The support lead's dashboard, rendered from the marts after each dbt build."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from ticket_platform.automation.pools import writer_pool
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.reports.dashboard_data import load_dashboard_data
+from ticket_platform.reports.dashboard_render import render_dashboard
+from ticket_platform.settings import Settings, get_settings
+from ticket_platform.transform.assets import SUPPORT_DASHBOARD
+from ticket_platform.warehouse.resource import WarehouseResource
+
+DASHBOARD_KEY = "reports/support_dashboard.html"
+MARTS_READ = [
+    dg.AssetKey(["marts", name])
+    for name in (
+        "daily_ticket_volume",
+        "evaluation_daily_pass_rates",
+        "ticket_summary",
+        "daily_backlog",
+        "ticket_breakdowns",
+    )
+]
+
+
+def build_dashboard_asset(settings: Settings) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=SUPPORT_DASHBOARD,
+        deps=MARTS_READ,
+        group_name="reports",
+        kinds={"html", "plotly"},
+        owners=["team:analytics-engineering"],
+        pool=writer_pool(settings),
+        description=(
+            "One self-contained HTML page for a support lead (opens offline): headline help-desk "
+            "KPIs (first response and resolution time, SLA breach, reopen, CSAT and escalation "
+            "rates, all time and last 7 days), the open backlog by priority with tickets created "
+            "and solved per day, SLA, resolution and CSAT by team and product, tickets per day "
+            "by priority, processing SLA breaches, sentiment share per day, and the judge's pass "
+            f"rate by product and criterion. Written to `{DASHBOARD_KEY}` in the lake (the "
+            "landing folder locally, the bucket in prod). Support marts an older warehouse lacks "
+            "show as 'no data yet'."
+        ),
+    )
+    def support_dashboard(
+        landing: LandingResource, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        with warehouse.session() as session:
+            data = load_dashboard_data(session)
+        store = landing.get_landing()
+        store.write(DASHBOARD_KEY, render_dashboard(data, datetime.now(UTC)).encode())
+        return dg.MaterializeResult(
+            metadata={
+                "page": dg.MetadataValue.path(f"{store.uri}/{DASHBOARD_KEY}"),
+                "tickets": dg.MetadataValue.int(data.tickets),
+                "sla_breach_rate": dg.MetadataValue.float(data.sla_breach_rate or 0.0),
+                "judge_pass_rate": dg.MetadataValue.float(data.judge_pass_rate or 0.0),
+                "judge": dg.MetadataValue.text(data.judge or "none"),
+                "helpdesk_sla_breach_rate": dg.MetadataValue.float(
+                    data.kpi("sla_breach_rate") or 0.0
+                ),
+                "csat": dg.MetadataValue.float(data.kpi("csat") or 0.0),
+                "open_backlog": dg.MetadataValue.int(
+                    data.backlog[max(data.backlog)]["open_count"] if data.backlog else 0
+                ),
+            }
+        )
+
+    return support_dashboard
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[build_dashboard_asset(get_settings())])

@@ -1,0 +1,1 @@
+"""The demo: not part of the product."""
