@@ -1,0 +1,2 @@
+"""The ``ticket-platform`` command (``main``), the headless run behind ``ticket-platform run``
+(``runner``, ``headless``) and what it prints (``summary``)."""

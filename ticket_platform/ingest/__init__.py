@@ -1,0 +1,9 @@
+"""Ingest: ticket and lifecycle-event files from the landing zone (a folder or S3) into the
+warehouse's raw tables, exactly once, with every bad file or record quarantined with its reason.
+
+Plain modules: ``landing`` (listing and bounded reads), ``landing_scan`` (day folders),
+``parsing`` (JSON, JSON lines, gzip), ``batch`` (read, parse and collect a partition's files),
+``tickets`` and ``events`` (one load transaction per batch) with their SQL (``*_sql``).
+Dagster wiring: ``assets`` and ``events_assets`` (the raw assets), ``sensor`` and
+``events_sensor`` (the landing sensors), ``resources`` (the landing zone), ``daily_load``.
+"""
