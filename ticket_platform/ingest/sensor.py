@@ -1,7 +1,7 @@
 """Landing sensors: request one load run per day that holds files the ledger has not loaded.
 
 One builder serves every feed of the landing zone (``tickets/`` here, ``events/`` in
-``defs/lifecycle/``): a feed names its prefix, the job to run and how to read its ledger.
+``events_sensor.py``): a feed names its prefix, the job to run and how to read its ledger.
 """
 
 from collections.abc import Callable

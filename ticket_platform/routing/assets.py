@@ -283,7 +283,7 @@ def build_ticket_routes_asset(settings: Settings) -> dg.AssetsDefinition:
 
 
 def retrain_job():
-    """Registered beside the feedback sensor that starts it (``defs/routing/feedback.py``)."""
+    """Registered beside the feedback sensor that starts it (``routing/feedback_assets.py``)."""
     return dg.define_asset_job(
         RETRAIN_JOB,
         selection=dg.AssetSelection.assets(ROUTE_MODEL_CANDIDATE, ROUTE_MODEL).without_checks()
