@@ -1,6 +1,6 @@
 """Labelled examples for the routing model: ticket text in, owning team out.
 
-A ticket's label is the team that owns its product (``lib/teams.py``), unless an analyst has
+A ticket's label is the team that owns its product (``teams.py``), unless an analyst has
 corrected it: the latest correction of a ticket overrides the product-derived team. The text is
 the subject and the description, what a customer writes before anyone has routed the ticket (the
 drafted response is left out: it is written after routing and names the product).
@@ -23,6 +23,7 @@ from pathlib import Path
 from ticket_platform.routing.teams import team_of
 
 REFERENCE_TICKETS = Path(__file__).parents[1] / "evaluation" / "reference" / "seed_nova_pro.jsonl"
+PRODUCT_NAMES = Path(__file__).parent / "vocabulary" / "product_names.json"
 
 
 class TrainingDataError(ValueError):
@@ -152,14 +153,23 @@ def reference_examples(path: Path = REFERENCE_TICKETS) -> tuple[Example, ...]:
 
 
 @cache
+def product_vocabulary(path: Path = PRODUCT_NAMES) -> tuple[tuple[str, str], ...]:
+    """``(name, short name)`` of every product of the catalog: the router's own data file, derived
+    from the demo catalog by ``python -m ticket_platform_demo.synthetic.export_vocabularies``."""
+    return tuple(
+        (row["name"], row["short"]) for row in json.loads(path.read_text(encoding="utf-8"))
+    )
+
+
+@cache
 def _product_name_pattern() -> re.Pattern[str]:
     from ticket_platform.routing.teams import product_teams
-    from ticket_platform_demo.synthetic.catalog import PRODUCTS
 
+    catalog = product_vocabulary()
     names: set[str] = set()
-    for product in (*product_teams(), *(p.name for p in PRODUCTS)):
+    for product in (*product_teams(), *(name for name, _ in catalog)):
         names |= {product, re.sub(r"^(Amazon|AWS)\s+", "", product)}
-    names |= {p.short for p in PRODUCTS}
+    names |= {short for _, short in catalog}
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 

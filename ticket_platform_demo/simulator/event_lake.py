@@ -13,9 +13,8 @@ from datetime import datetime
 
 import orjson
 
+from ticket_platform.ingest.events import EVENTS_PREFIX
 from ticket_platform.ingest.landing import Landing
-
-EVENTS_PREFIX = "events"
 
 
 class EventLakeWriter:

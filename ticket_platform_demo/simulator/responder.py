@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from lambdas.response_generator.models import GeneratedResponse
 from ticket_platform.contracts import Priority, SentimentResult, TicketSubmittedEvent
+from ticket_platform.evaluation.text_checks.products import short_product
 
 MODEL_ID = "offline-template-responder"
 PROMPT_VERSION = "template-v1"
@@ -378,22 +379,10 @@ GENERAL = _family(
     "in UTC",
 )
 
-_AWS_PREFIX = re.compile(r"^(?:Amazon|AWS)\s+")
-
 
 def family_of(product: str) -> Family:
     """The step library of a product (``GENERAL`` when no family matches)."""
     return next((family for family in FAMILIES if family.match.search(product)), GENERAL)
-
-
-# Names that read as generic without their prefix ("the MQ console" is not what AWS calls it).
-_KEEP_PREFIX = frozenset({"MQ", "Backup", "Batch", "Config"})
-
-
-def short_product(product: str) -> str:
-    """``Amazon EC2`` -> ``EC2``; names without an AWS prefix, or generic without it, are kept."""
-    short = _AWS_PREFIX.sub("", product.strip())
-    return product.strip() if not short or short in _KEEP_PREFIX else short
 
 
 # -- the response -----------------------------------------------------------------------------
