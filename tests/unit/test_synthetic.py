@@ -21,8 +21,9 @@ from ticket_platform_demo.synthetic import (
     ticket_index,
     ticket_suffix,
 )
-from ticket_platform_demo.synthetic import text as T
+from ticket_platform_demo.synthetic import slots as T
 from ticket_platform_demo.synthetic.generator import MAX_INDEX
+from ticket_platform_demo.synthetic.labels import sentiment_scores
 
 START, END = date(2025, 8, 1), date(2025, 8, 31)
 SENTIMENTS = ("MIXED", "NEGATIVE", "NEUTRAL", "POSITIVE")
@@ -378,7 +379,7 @@ def test_compiled_skeletons_render_like_format_map():
 def test_sentiment_scores_helper():
     rng = random.Random(3)
     for target in SENTIMENTS:
-        results = [T.sentiment_scores(rng, target) for _ in range(2_000)]
+        results = [sentiment_scores(rng, target) for _ in range(2_000)]
         assert sum(label == target for label, *_ in results) / len(results) > 0.85
         for label, *scores in results:
             assert abs(sum(scores) - 1.0) < 1e-9

@@ -19,7 +19,9 @@ case, no final period), literal ``errors``, ``metrics`` clauses, things customer
 customer asks, and for the support reply the troubleshooting ``steps`` and information ``asks``.
 Steps and asks are formal: no contractions, no apostrophes, no exclamation marks.
 
-Strings may contain ``{slot}`` placeholders filled per ticket; see ``text.SLOT_NAMES``.
+Strings may contain ``{slot}`` placeholders filled per ticket; see ``slots.SLOT_NAMES``. The
+sentence pools and templates the text composers draw from are data too (``vocabulary/*.json``,
+read by ``phrases``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 VOCABULARY = files("ticket_platform_demo.synthetic") / "vocabulary"
 
@@ -90,3 +93,18 @@ def load_products() -> tuple[Product, ...]:
 
 
 PRODUCTS: tuple[Product, ...] = load_products()
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    return value
+
+
+@cache
+def phrases(name: str) -> Any:
+    """The phrase file ``vocabulary/<name>.json`` (the sentence pools and templates of the text
+    composers), its lists as tuples."""
+    return _frozen(json.loads((VOCABULARY / f"{name}.json").read_text(encoding="utf-8")))

@@ -24,11 +24,13 @@ from itertools import accumulate
 from typing import Any
 
 from .catalog import PRODUCTS
+from .description import DESCRIPTION_NAMED_RATE, compose_description
+from .labels import assign_priority, sentiment_scores
 from .people import COMPANIES, EMAIL_FORMATS, FIRST_NAMES, LAST_NAMES, slug
-from .text import (
+from .reply import compose_response, resource_note
+from .slots import (
     APPS,
     DEGRADED,
-    DESCRIPTION_NAMED_RATE,
     ENVS,
     NO_IMPACT,
     OUTAGE,
@@ -36,14 +38,9 @@ from .text import (
     Compiled,
     SkeletonSlots,
     Slots,
-    assign_priority,
     compile_skeleton,
-    compose_description,
-    compose_response,
-    compose_subject,
-    resource_note,
-    sentiment_scores,
 )
+from .subject import compose_subject
 
 SCHEMA_VERSION = 2
 RECORD_SOURCE = "synthetic"
@@ -64,7 +61,7 @@ SEVERITY_MIX: dict[str, tuple[tuple[str, float], ...]] = {
 }
 DEFAULT_INFORMAL_RESPONSE_RATE = 0.12
 
-# Skeleton pools (see text.py): per (issue type, sentiment, severity) the generator keeps up to
+# Skeleton pools (see slots.py): per (issue type, sentiment, severity) the generator keeps up to
 # SKELETON_POOL_MAX skeletons. A draw builds a new skeleton while the pool holds fewer than
 # SKELETON_POOL_MIN, and otherwise with probability DEFAULT_FRESH_SKELETON_RATE (replacing a random
 # member once the pool is full); else it reuses a random member. Every ticket still gets its own
@@ -407,7 +404,7 @@ def _generate(
         second, micro = divmod(processed_us, 1_000_000)
         hour, second = divmod(second, 3600)
         processed_at = f"{hour_prefix[hour]}{minute_second[second]}.{micro:06d}Z"
-        # Render the three skeletons (inline `text.render`: even parts literal, odd parts leaf names).
+        # Render the three skeletons (inline `slots.render`: even parts literal, odd parts leaf names).
         subject_parts = list(subject_t)
         for j in range(1, len(subject_parts), 2):
             subject_parts[j] = slots[subject_parts[j]]
