@@ -22,7 +22,7 @@ from ticket_platform_demo.synthetic import (
     ticket_suffix,
 )
 from ticket_platform_demo.synthetic import slots as T
-from ticket_platform_demo.synthetic.generator import MAX_INDEX
+from ticket_platform_demo.synthetic.ids import MAX_INDEX
 from ticket_platform_demo.synthetic.labels import sentiment_scores
 
 START, END = date(2025, 8, 1), date(2025, 8, 31)

@@ -8,12 +8,8 @@
 """
 
 from .catalog import PRODUCTS, IssueType, Product
-from .generator import (
-    SENTIMENT_MIX,
-    generate_tickets,
-    ticket_index,
-    ticket_suffix,
-)
+from .generator import SENTIMENT_MIX, generate_tickets
+from .ids import ticket_index, ticket_suffix
 
 __all__ = [
     "PRODUCTS",

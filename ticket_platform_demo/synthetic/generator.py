@@ -24,9 +24,10 @@ from itertools import accumulate
 from typing import Any
 
 from .catalog import PRODUCTS
+from .customers import CUSTOMER_UNIVERSE, _customer
 from .description import DESCRIPTION_NAMED_RATE, compose_description
+from .ids import _MASK, _MUL1, _MUL2, _PAIRS, _SHIFT1, _SHIFT2, MAX_INDEX, _seed_key, _splitmix64
 from .labels import assign_priority, sentiment_scores
-from .people import COMPANIES, EMAIL_FORMATS, FIRST_NAMES, LAST_NAMES, slug
 from .reply import compose_response, resource_note
 from .slots import (
     APPS,
@@ -79,106 +80,6 @@ HOUR_WEIGHTS: tuple[float, ...] = (
     1.15, 1.30, 1.45, 1.50, 1.45, 1.35, 1.25, 1.15, 1.00, 0.90, 0.75, 0.65,
 )  # fmt: skip
 WEEKDAY_WEIGHTS: tuple[float, ...] = (1.05, 1.05, 1.0, 1.0, 0.9, 0.4, 0.35)
-
-# ------------------------------------------------------------------------------------------
-# Ticket ids: a keyed permutation of [0, 2**40)
-# ------------------------------------------------------------------------------------------
-_BITS = 40
-_MASK = (1 << _BITS) - 1
-_MUL1 = 0x9E3779B97F & _MASK | 1  # odd multipliers are invertible mod 2**40
-_MUL2 = 0xC2B2AE3D27 & _MASK | 1
-_INV1 = pow(_MUL1, -1, 1 << _BITS)
-_INV2 = pow(_MUL2, -1, 1 << _BITS)
-_SHIFT1, _SHIFT2 = 21, 17
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_DECODE = {c: i for i, c in enumerate(_CROCKFORD)}
-MAX_INDEX = _MASK  # id_offset + index must stay below 2**40
-
-
-def _splitmix64(x: int) -> int:
-    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-    return x ^ (x >> 31)
-
-
-def _seed_key(seed: int) -> int:
-    return _splitmix64(seed & 0xFFFFFFFFFFFFFFFF) & _MASK
-
-
-def _permute(x: int, key: int) -> int:
-    x = (x + key) & _MASK
-    x = (x * _MUL1) & _MASK
-    x ^= x >> _SHIFT1
-    x = (x * _MUL2) & _MASK
-    x ^= x >> _SHIFT2
-    return x
-
-
-def _unxorshift(y: int, shift: int) -> int:
-    x = y
-    for _ in range(_BITS // shift + 1):
-        x = y ^ (x >> shift)
-    return x
-
-
-def _unpermute(y: int, key: int) -> int:
-    y = _unxorshift(y, _SHIFT2)
-    y = (y * _INV2) & _MASK
-    y = _unxorshift(y, _SHIFT1)
-    y = (y * _INV1) & _MASK
-    return (y - key) & _MASK
-
-
-_PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)  # 10 bits -> 2 characters
-
-
-def _encode(x: int) -> str:
-    p = _PAIRS
-    return p[x >> 30] + p[(x >> 20) & 1023] + p[(x >> 10) & 1023] + p[x & 1023]
-
-
-def ticket_suffix(index: int, seed: int) -> str:
-    """The 8-character id suffix of global ticket index ``index`` (``id_offset + i``) under ``seed``."""
-    if not 0 <= index <= MAX_INDEX:
-        raise ValueError(f"ticket index {index} outside [0, 2**40)")
-    return _encode(_permute(index, _seed_key(seed)))
-
-
-def ticket_index(suffix: str, seed: int) -> int:
-    """Inverse of :func:`ticket_suffix`: the ticket index a suffix encodes under ``seed``."""
-    if len(suffix) != 8:
-        raise ValueError(f"ticket suffix {suffix!r} is not 8 characters")
-    y = 0
-    for char in suffix:
-        y = (y << 5) | _DECODE[char]
-    return _unpermute(y, _seed_key(seed))
-
-
-# ------------------------------------------------------------------------------------------
-# Customers: a per-seed universe of people with a skewed ticket rate
-# ------------------------------------------------------------------------------------------
-CUSTOMER_UNIVERSE = 20_000
-_COMPANY_EMAIL_FORMAT = tuple(
-    EMAIL_FORMATS[_splitmix64(i) % len(EMAIL_FORMATS)] for i in range(len(COMPANIES))
-)
-_FIRST_SLUGS = tuple(slug(n) for n in FIRST_NAMES)
-_LAST_SLUGS = tuple(slug(n) for n in LAST_NAMES)
-
-
-def _customer(number: int, salt: int) -> tuple[str, str, str, str, str, str]:
-    """``(first, last, full, email, company, domain)`` of customer ``number`` in a seed's universe."""
-    h = _splitmix64(number ^ salt)
-    fi = h % len(FIRST_NAMES)
-    li = (h >> 12) % len(LAST_NAMES)
-    u = ((h >> 32) & 0xFFFFFF) / 0x1000000
-    ci = int(len(COMPANIES) * u**1.5)  # a few large customers, a long tail
-    company, domain = COMPANIES[ci]
-    f, lst = _FIRST_SLUGS[fi], _LAST_SLUGS[li]
-    local = _COMPANY_EMAIL_FORMAT[ci].format(f=f, l=lst, fi=f[0], li=lst[0])
-    first, last = FIRST_NAMES[fi], LAST_NAMES[li]
-    return first, last, f"{first} {last}", f"{local}@{domain}", company, domain
-
 
 # ------------------------------------------------------------------------------------------
 # Time
