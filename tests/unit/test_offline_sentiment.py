@@ -17,6 +17,7 @@ import pytest
 from ticket_platform_demo.simulator import sentiment as S
 from ticket_platform_demo.simulator import sentiment_quality as Q
 from ticket_platform_demo.simulator.sentiment import LABELS, LexiconSentimentAnalyzer
+from ticket_platform_demo.simulator.sentiment_text import comprehend_text
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "seed_processed_tickets.jsonl"
 
@@ -195,8 +196,8 @@ def test_truncation_never_splits_a_character() -> None:
 
 
 def test_comprehend_text_joins_subject_and_description() -> None:
-    assert S.comprehend_text("Subject", "Body") == "Subject\n\nBody"
-    long = S.comprehend_text("Subject", "word " * 5_000)
+    assert comprehend_text("Subject", "Body") == "Subject\n\nBody"
+    long = comprehend_text("Subject", "word " * 5_000)
     assert len(long.encode("utf-8")) <= S.COMPREHEND_MAX_BYTES
 
 

@@ -30,11 +30,8 @@ from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from ticket_platform_demo.simulator.sentiment import (
-    LABELS,
-    LexiconSentimentAnalyzer,
-    comprehend_text,
-)
+from ticket_platform_demo.simulator.sentiment import LABELS, LexiconSentimentAnalyzer
+from ticket_platform_demo.simulator.sentiment_text import comprehend_text
 from ticket_platform_demo.synthetic import generate_tickets
 
 VADER_POSITIVE = 0.05  # vader's documented cut-offs on the compound score
