@@ -10,13 +10,12 @@ from lambdas.response_generator.generator import generate_response
 from ticket_platform.contracts import SentimentResult, TicketSubmittedEvent
 from ticket_platform.contracts.style import style_problems
 from ticket_platform_demo.simulator.responder import (
-    GENERAL,
     MODEL_ID,
     PROMPT_VERSION,
     TemplateResponder,
     decide_priority,
-    family_of,
 )
+from ticket_platform_demo.simulator.responder_steps import GENERAL, family_of
 from ticket_platform_demo.synthetic import PRODUCTS, generate_tickets
 
 
