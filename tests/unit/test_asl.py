@@ -6,11 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lambdas.workflow import SUBSTITUTIONS, render_definition
-from ticket_platform_demo.simulator.asl import (
-    LocalStateMachine,
+from ticket_platform_demo.simulator.asl import LocalStateMachine, iso_timestamp
+from ticket_platform_demo.simulator.asl_paths import (
     StatesError,
     evaluate_intrinsic,
-    iso_timestamp,
     read_path,
     write_path,
 )
