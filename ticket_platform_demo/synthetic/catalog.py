@@ -21,7 +21,7 @@ Steps and asks are formal: no contractions, no apostrophes, no exclamation marks
 
 Strings may contain ``{slot}`` placeholders filled per ticket; see ``slots.SLOT_NAMES``. The
 sentence pools and templates the text composers draw from are data too (``vocabulary/*.json``,
-read by ``phrases``).
+read by ``phrases``), as are the customer pools (``vocabulary/people.json``).
 """
 
 from __future__ import annotations
