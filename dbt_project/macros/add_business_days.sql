@@ -1,7 +1,7 @@
 {#
     add_business_days(ts, n): the timestamp `n` business days after `ts`.
 
-    Business-day rule (used for the MEDIUM and NORMAL SLAs):
+    Business-day rule (used for the MEDIUM and NORMAL processing SLAs of int_tickets_sla):
       * Business days are Monday to Friday. Public holidays are not considered.
       * A timestamp on a Saturday or Sunday starts counting from the next Monday 00:00.
       * Adding one business day moves to the same time of day on the next business day,

@@ -3,7 +3,8 @@
     (ticket_summary selects them over everything, ticket_breakdowns per dimension value).
     Every column is null-safe over an outer join (ticket_summary joins periods without
     tickets): counts are 0, rates and medians null. Durations are medians. Rates divide by the tickets the rate is about, null when none:
-      * sla_breach_rate: tickets with a breached SLA / tickets whose SLA outcome is known
+      * sla_breach_rate: tickets with a breached help-desk SLA (ticket_metrics.is_sla_breached,
+        not the processing SLA of fct_tickets) / tickets whose SLA outcome is known
         (breached, or every clock stopped in time); an open, not yet breached ticket is not
         counted either way.
       * reopen_rate: reopened / tickets resolved at least once.

@@ -41,7 +41,7 @@ def _marts(session) -> None:
     session.execute(
         "create table marts.daily_ticket_volume (submitted_date date, product varchar(64), "
         "priority varchar(16), sentiment varchar(16), ticket_count integer, "
-        "sla_breached_count integer)"
+        "processing_sla_breached_count integer)"
     )
     for row in [
         (D1, "EC2", "HIGH", "NEGATIVE", 2, 1),
@@ -115,7 +115,8 @@ def test_numbers_come_from_the_marts(session):
     _marts(session)
     _support_marts(session)
     data = load_dashboard_data(session)
-    assert (data.tickets, data.sla_breached) == (10, 3)
+    assert (data.tickets, data.processing_sla_breached) == (10, 3)
+    assert data.processing_sla_breach_rate == 0.3
     assert data.judge == "rules:rules-v1", "the judge with the most verdicts"
     assert (data.judged, data.judge_passed) == (10, 6)
     assert data.pass_rates["EC2"]["professional_tone"] == (3, 7)
@@ -191,7 +192,7 @@ def test_an_older_warehouse_without_the_support_marts_still_loads(session):
 def test_the_page_holds_the_kpis_the_backlog_and_the_charts():
     data = DashboardData(
         tickets=10,
-        sla_breached=3,
+        processing_sla_breached=3,
         judged=10,
         judge_passed=6,
         judge="rules:rules-v1",
@@ -236,7 +237,7 @@ def test_the_page_holds_the_kpis_the_backlog_and_the_charts():
         "Tickets<b>10</b><small>1,234 in the last 7 days</small>",
         "Median first response<b>42 min</b><small>last 7 days: 15 s</small>",
         "Median resolution<b>6.5 h</b><small>last 7 days: —</small>",
-        "SLA breach rate<b>30.0%</b>",
+        "Help-desk SLA breach rate<b>30.0%</b>",
         "Reopen rate<b>5.0%</b>",
         "CSAT (rated 4 or 5)<b>87.5%</b>",
         "Escalation rate<b>12.5%</b>",

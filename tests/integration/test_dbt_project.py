@@ -97,7 +97,7 @@ RAW_COLUMNS: list[tuple[str, str]] = [
     ("_run_id", "varchar"),
 ]
 
-# The SLA targets of dbt_project.yml (vars sla_hours_high, sla_business_days_*).
+# The processing-SLA targets of dbt_project.yml (vars sla_hours_high, sla_business_days_*).
 SLA_HOURS_HIGH = 4
 SLA_BUSINESS_DAYS = {"MEDIUM": 2, "NORMAL": 3}
 
@@ -393,9 +393,9 @@ def create_routing_sources_postgres(conn_kwargs: dict[str, Any], schema: str = "
 
 
 # --------------------------------------------------------------------------------------------
-# Independent computation of the SLA rules
+# Independent computation of the processing-SLA rules (fct_tickets)
 # --------------------------------------------------------------------------------------------
-def expected_sla_due_at(priority: str, submitted_at: datetime) -> datetime:
+def expected_due_at(priority: str, submitted_at: datetime) -> datetime:
     if priority == "HIGH":
         return submitted_at + timedelta(hours=SLA_HOURS_HIGH)
     start = submitted_at
@@ -557,9 +557,9 @@ FCT_COLUMNS = [
     "submitted_date",
     "processed_at",
     "response_latency_seconds",
-    "sla_target_description",
-    "sla_due_at",
-    "is_sla_breached",
+    "processing_sla_target_description",
+    "processing_sla_due_at",
+    "is_processing_sla_breached",
     "customer_email_domain",
     "record_source",
 ]
@@ -570,11 +570,19 @@ VOLUME_COLUMNS = [
     "sentiment",
     "ticket_count",
     "median_response_latency_seconds",
-    "sla_breached_count",
+    "processing_sla_breached_count",
 ]
 
 
 def fetch_marts(cursor: Any, marts_schema: str) -> MartRows:
+    # The processing SLA has its own column names: `is_sla_breached` / `sla_breached_count` mean
+    # the help-desk SLAs (ticket_metrics, ticket_summary, ticket_breakdowns) everywhere.
+    for mart, help_desk_name in (
+        ("fct_tickets", "is_sla_breached"),
+        ("daily_ticket_volume", "sla_breached_count"),
+    ):
+        cursor.execute(f"select * from {marts_schema}.{mart} where 1 = 0")
+        assert help_desk_name not in {column[0] for column in cursor.description}, mart
     cursor.execute(f"select {', '.join(FCT_COLUMNS)} from {marts_schema}.fct_tickets")
     fct = {row[0]: dict(zip(FCT_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
     cursor.execute(f"select {', '.join(VOLUME_COLUMNS)} from {marts_schema}.daily_ticket_volume")
@@ -589,12 +597,12 @@ def check_marts(marts: MartRows, tickets: list[dict[str, Any]]) -> None:
     expected_breaches = 0
     for ticket in tickets:
         row = marts.fct[ticket["ticket_id"]]
-        due = expected_sla_due_at(ticket["priority"], ticket["submitted_at"])
+        due = expected_due_at(ticket["priority"], ticket["submitted_at"])
         breached = expected_breach(ticket["processed_at"], due)
         expected_breaches += breached
         label = f"{ticket['ticket_id']} ({ticket.get('scenario', 'sample')}, {ticket['priority']})"
-        assert row["sla_due_at"] == due, label
-        assert bool(row["is_sla_breached"]) is breached, label
+        assert row["processing_sla_due_at"] == due, label
+        assert bool(row["is_processing_sla_breached"]) is breached, label
         assert row["submitted_date"] == ticket["submitted_at"].date(), label
         if ticket["processed_at"] is None:
             assert row["response_latency_seconds"] is None, label
@@ -609,21 +617,23 @@ def check_marts(marts: MartRows, tickets: list[dict[str, Any]]) -> None:
         assert row["record_source"] == "seed_system"
 
     by_scenario = {t["scenario"]: marts.fct[t["ticket_id"]] for t in tickets if "scenario" in t}
-    assert by_scenario["high_late"]["is_sla_breached"]
-    assert not by_scenario["high_on_time"]["is_sla_breached"]
-    assert by_scenario["medium_weekend_on_time"]["sla_due_at"] == datetime(2025, 8, 13)
-    assert not by_scenario["medium_weekend_on_time"]["is_sla_breached"]
-    assert by_scenario["medium_weekend_late"]["is_sla_breached"]
-    assert by_scenario["medium_friday_late"]["is_sla_breached"]
-    assert by_scenario["normal_open"]["is_sla_breached"]
-    assert by_scenario["normal_sunday"]["sla_due_at"] == datetime(2025, 8, 14)
-    assert by_scenario["high_late"]["sla_target_description"] == "4 calendar hours"
-    assert by_scenario["medium_weekend_late"]["sla_target_description"] == "2 business days"
-    assert by_scenario["normal_open"]["sla_target_description"] == "3 business days"
+    assert by_scenario["high_late"]["is_processing_sla_breached"]
+    assert not by_scenario["high_on_time"]["is_processing_sla_breached"]
+    assert by_scenario["medium_weekend_on_time"]["processing_sla_due_at"] == datetime(2025, 8, 13)
+    assert not by_scenario["medium_weekend_on_time"]["is_processing_sla_breached"]
+    assert by_scenario["medium_weekend_late"]["is_processing_sla_breached"]
+    assert by_scenario["medium_friday_late"]["is_processing_sla_breached"]
+    assert by_scenario["normal_open"]["is_processing_sla_breached"]
+    assert by_scenario["normal_sunday"]["processing_sla_due_at"] == datetime(2025, 8, 14)
+    assert by_scenario["high_late"]["processing_sla_target_description"] == "4 calendar hours"
+    assert (
+        by_scenario["medium_weekend_late"]["processing_sla_target_description"] == "2 business days"
+    )
+    assert by_scenario["normal_open"]["processing_sla_target_description"] == "3 business days"
 
     # daily_ticket_volume: accounts for every ticket and breach, medians per group.
     assert sum(int(r["ticket_count"]) for r in marts.volume) == 100
-    assert sum(int(r["sla_breached_count"]) for r in marts.volume) == expected_breaches
+    assert sum(int(r["processing_sla_breached_count"]) for r in marts.volume) == expected_breaches
     groups: dict[tuple[Any, ...], list[float]] = {}
     for ticket in tickets:
         key = (
@@ -904,16 +914,14 @@ def test_dbt_parse_prod_target_without_credentials(tmp_path: Path) -> None:
 
 
 def test_sla_reference_computation() -> None:
-    """The Python reference of the SLA rules itself, on hand-checked dates."""
-    assert expected_sla_due_at("HIGH", datetime(2025, 8, 9, 22, 0)) == datetime(2025, 8, 10, 2, 0)
+    """The Python reference of the processing-SLA rules itself, on hand-checked dates."""
+    assert expected_due_at("HIGH", datetime(2025, 8, 9, 22, 0)) == datetime(2025, 8, 10, 2, 0)
     # Friday + 2 business days = Tuesday, same time.
-    assert expected_sla_due_at("MEDIUM", datetime(2025, 8, 8, 20, 54)) == datetime(
-        2025, 8, 12, 20, 54
-    )
+    assert expected_due_at("MEDIUM", datetime(2025, 8, 8, 20, 54)) == datetime(2025, 8, 12, 20, 54)
     # Thursday + 2 = Monday; Wednesday + 3 = Monday.
-    assert expected_sla_due_at("MEDIUM", datetime(2025, 8, 7, 10)) == datetime(2025, 8, 11, 10)
-    assert expected_sla_due_at("NORMAL", datetime(2025, 8, 6, 9)) == datetime(2025, 8, 11, 9)
+    assert expected_due_at("MEDIUM", datetime(2025, 8, 7, 10)) == datetime(2025, 8, 11, 10)
+    assert expected_due_at("NORMAL", datetime(2025, 8, 6, 9)) == datetime(2025, 8, 11, 9)
     # Saturday / Sunday count from Monday 00:00.
-    assert expected_sla_due_at("MEDIUM", datetime(2025, 8, 9, 10)) == datetime(2025, 8, 13)
-    assert expected_sla_due_at("NORMAL", datetime(2025, 8, 10, 23)) == datetime(2025, 8, 14)
+    assert expected_due_at("MEDIUM", datetime(2025, 8, 9, 10)) == datetime(2025, 8, 13)
+    assert expected_due_at("NORMAL", datetime(2025, 8, 10, 23)) == datetime(2025, 8, 14)
     assert date(2025, 8, 9).weekday() == 5  # the fixture's Saturday

@@ -98,7 +98,7 @@ def kpi_tiles(data: DashboardData) -> list[tuple[str, str, str | None]]:
         ),
         tile("Median first response", "median_first_response_minutes", _minutes),
         tile("Median resolution", "median_resolution_minutes", _minutes),
-        tile("SLA breach rate", "sla_breach_rate", _percent),
+        tile("Help-desk SLA breach rate", "sla_breach_rate", _percent),
         tile("Reopen rate", "reopen_rate", _percent),
         tile("CSAT (rated 4 or 5)", "csat", _percent),
         tile("Escalation rate", "escalation_rate", _percent),
@@ -131,8 +131,8 @@ def breakdown_tables(data: DashboardData) -> list[tuple[str, list[str], list[lis
     """(title, header, rows) of one table per dimension: the values with the most tickets."""
     tables = []
     for dimension in BREAKDOWN_DIMENSIONS:
-        header = [dimension.capitalize(), "Tickets", "SLA breach rate", "Median resolution"]
-        header += ["CSAT", "Judge pass rate (all judges)"]
+        header = [dimension.capitalize(), "Tickets", "Help-desk SLA breach rate"]
+        header += ["Median resolution", "CSAT", "Judge pass rate (all judges)"]
         rows = [
             [
                 "—" if value is None else value,
@@ -144,7 +144,9 @@ def breakdown_tables(data: DashboardData) -> list[tuple[str, list[str], list[lis
             ]
             for value, kpis in data.breakdowns.get(dimension, [])
         ]
-        title = f"SLA, resolution and CSAT by {dimension} (top {TOP_BREAKDOWNS} by tickets)"
+        title = (
+            f"Help-desk SLA, resolution and CSAT by {dimension} (top {TOP_BREAKDOWNS} by tickets)"
+        )
         tables.append((title, header, rows))
     return tables
 
@@ -167,7 +169,7 @@ def sla_chart(data: DashboardData) -> go.Figure:
     totals = {d: sum(v[0] for (day, _), v in data.volume.items() if day == d) for d in days}
     breached = {d: sum(v[1] for (day, _), v in data.volume.items() if day == d) for d in days}
     figure = go.Figure()
-    figure.add_bar(name="SLA breached", x=days, y=[breached[d] for d in days])
+    figure.add_bar(name="processing SLA breached", x=days, y=[breached[d] for d in days])
     figure.add_scatter(
         name="breach rate",
         x=days,

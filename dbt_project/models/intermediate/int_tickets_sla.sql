@@ -1,5 +1,7 @@
 {#-
-    SLA targets by priority. The numbers live only in dbt vars (dbt_project.yml):
+    The processing SLA (the pipeline's own deadline for processing a ticket; not the help-desk
+    SLAs of sla_policies / sla_events): its target and due time by priority. The numbers live
+    only in dbt vars (dbt_project.yml):
       HIGH   -> sla_hours_high calendar hours after submission
       MEDIUM -> sla_business_days_medium business days after submission
       NORMAL -> sla_business_days_normal business days after submission
@@ -29,7 +31,7 @@ sla as (
             when 'HIGH' then '{{ sla_hours_high }} calendar hours'
             when 'MEDIUM' then '{{ sla_business_days_medium }} business days'
             when 'NORMAL' then '{{ sla_business_days_normal }} business days'
-        end as sla_target_description,
+        end as processing_sla_target_description,
 
         case priority
             when 'HIGH'
@@ -38,7 +40,7 @@ sla as (
                 then {{ add_business_days('submitted_at', sla_business_days_medium) }}
             when 'NORMAL'
                 then {{ add_business_days('submitted_at', sla_business_days_normal) }}
-        end as sla_due_at
+        end as processing_sla_due_at
 
     from tickets
 

@@ -17,8 +17,8 @@ daily as (
         cast(count(*) as {{ dbt.type_bigint() }}) as ticket_count,
         {{ median('response_latency_seconds') }} as median_response_latency_seconds,
         cast(
-            sum(case when is_sla_breached then 1 else 0 end) as {{ dbt.type_bigint() }}
-        ) as sla_breached_count
+            sum(case when is_processing_sla_breached then 1 else 0 end) as {{ dbt.type_bigint() }}
+        ) as processing_sla_breached_count
 
     from tickets
 

@@ -46,11 +46,12 @@ joined as (
         tickets.processed_at,
         tickets.response_latency_seconds,
 
-        ----------  sla
-        ticket_sla.sla_target_description,
-        ticket_sla.sla_due_at,
+        ----------  processing sla (not the help-desk SLAs of sla_events / ticket_metrics)
+        ticket_sla.processing_sla_target_description,
+        ticket_sla.processing_sla_due_at,
         -- not yet processed (processed_at is null): breached once the due time has passed
-        coalesce(tickets.processed_at, {{ utc_now() }}) > ticket_sla.sla_due_at as is_sla_breached,
+        coalesce(tickets.processed_at, {{ utc_now() }}) > ticket_sla.processing_sla_due_at
+            as is_processing_sla_breached,
 
         ----------  provenance
         tickets.record_source
