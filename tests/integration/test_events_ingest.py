@@ -265,7 +265,7 @@ def test_an_overlapping_run_cannot_load_a_file_twice(tmp_path, session):
     late = parse_event_files(landing, objects, DAY, "loser", datetime(2025, 8, 8, 12))
     load_event_partition(landing, session, DAY, run_id="winner")
 
-    counts = apply_event_batch(session, late.events, late.quarantine, late.ledger)
+    counts = apply_event_batch(session, late.rows, late.quarantine, late.ledger)
 
     assert counts["files_already_loaded"] == 1
     assert counts["rows_inserted"] == counts["rows_quarantined"] == counts["files_recorded"] == 0

@@ -8,12 +8,8 @@ import pytest
 
 from ticket_platform.contracts import LifecycleEvent
 from ticket_platform.ingest import events_sql
-from ticket_platform.ingest.events import (
-    RejectedEvent,
-    gunzip_members,
-    parse_event_file,
-    parse_event_line,
-)
+from ticket_platform.ingest.events import RejectedEvent, parse_event_file, parse_event_line
+from ticket_platform.ingest.parsing import gunzip_members
 
 KEY = "events/2025/08/08/ticket-events-s1-c00000-2025-08-08-10.jsonl.gz"
 

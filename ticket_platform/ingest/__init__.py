@@ -2,8 +2,10 @@
 warehouse's raw tables, exactly once, with every bad file or record quarantined with its reason.
 
 Plain modules: ``landing`` (listing and bounded reads), ``landing_scan`` (day folders),
-``parsing`` (JSON, JSON lines, gzip), ``batch`` (read, parse and collect a partition's files),
-``tickets`` and ``events`` (one load transaction per batch) with their SQL (``*_sql``).
+``layout`` (the date layout of keys), ``parsing`` (JSON, JSON lines, gzip), ``batch`` (read,
+parse and collect a partition's files), ``feed`` (the one loader: ledger, quarantine, one
+transaction per chunk) with the SQL every feed shares (``feed_sql``), ``tickets`` and ``events``
+(the two feeds: parser, merge and report) with their own SQL (``*_sql``).
 Dagster wiring: ``assets`` and ``events_assets`` (the raw assets), ``sensor`` and
 ``events_sensor`` (the landing sensors), ``resources`` (the landing zone), ``daily_load``.
 """

@@ -1,6 +1,6 @@
 """Read and parse a batch of landed files into Arrow rows, quarantine rows and ledger rows.
 
-No database here: the loader (``lib/ingest.py``) gathers batches into transactions.
+No database here: the feed loader (``ingest/feed.py``) gathers batches into transactions.
 
 What becomes of a file, for every feed:
 
@@ -24,17 +24,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from ticket_platform.ingest import tickets_sql as sql
 from ticket_platform.ingest.landing import Landing, LandingObject, RejectedFile, too_large
-from ticket_platform.ingest.parsing import ParsedFile, Rejected, parse_ticket_file
-from ticket_platform.warehouse.session import arrow_schema
-
-_STAGING_SCHEMA = arrow_schema(sql.STAGING_COLUMNS)
+from ticket_platform.ingest.parsing import ParsedFile, Rejected
 
 
 @dataclass
 class ParsedBatch:
-    tickets: pa.Table
+    """A batch of files of one feed: its staged rows, quarantine rows and ledger rows."""
+
+    rows: pa.Table
     quarantine: list[dict] = field(default_factory=list)
     ledger: list[dict] = field(default_factory=list)
     bytes_read: int = 0
@@ -48,7 +46,7 @@ class ParsedBatch:
     def combine(batches: Sequence[ParsedBatch]) -> ParsedBatch:
         """One batch of several (at least one)."""
         return ParsedBatch(
-            tickets=pa.concat_tables([b.tickets for b in batches]),
+            rows=pa.concat_tables([b.rows for b in batches]),
             quarantine=[row for b in batches for row in b.quarantine],
             ledger=[row for b in batches for row in b.ledger],
             bytes_read=sum(b.bytes_read for b in batches),
@@ -122,21 +120,11 @@ def unreadable_message(landed: LandedFile) -> str:
     return f"{landed.obj.key}: could not be read ({landed.read_error}); retried on the next run"
 
 
-@dataclass
-class CollectedFiles:
-    """What a batch of files became, before the feed builds its Arrow table."""
-
-    rows: list[dict] = field(default_factory=list)
-    quarantine: list[dict] = field(default_factory=list)
-    ledger: list[dict] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)
-    bytes_read: int = 0
-
-
-def collect_files(
+def parse_batch(
     landing: Landing,
     objects: Sequence[LandingObject],
     parse: Callable[[str, bytes], ParsedFile],
+    schema: pa.Schema,
     day: date,
     run_id: str | None,
     loaded_at: datetime,
@@ -145,23 +133,27 @@ def collect_files(
     workers: int = 1,
     loaded_digests: Mapping[str, str] | None = None,
     quarantine_extra: Callable[[Any], dict] = lambda rejection: {},
-) -> CollectedFiles:
-    """Read ``objects`` and turn them into rows, quarantine rows and ledger rows, for any feed
-    whose parser returns a ``ParsedFile`` (``quarantine_extra`` adds a feed's own quarantine
-    columns, given a rejected record or None for a whole-file rejection)."""
-    out = CollectedFiles()
+) -> ParsedBatch:
+    """Read ``objects`` and turn them into staged rows (an Arrow table of ``schema``),
+    quarantine rows and one ledger row each (unreadable files excepted: they are listed in
+    ``unreadable`` and retried), for any feed whose parser returns a ``ParsedFile``
+    (``quarantine_extra`` adds a feed's own quarantine columns, given a rejected record or None
+    for a whole-file rejection)."""
+    staged: list[dict] = []
+    quarantine: list[dict] = []
+    ledger: list[dict] = []
+    unreadable: list[str] = []
+    bytes_read = 0
     landed_files = read_landed(
         landing, objects, workers=workers, max_bytes=max_bytes, loaded_digests=loaded_digests
     )
     for landed in landed_files:
         obj = landed.obj
         if landed.read_error:
-            out.unreadable.append(unreadable_message(landed))
+            unreadable.append(unreadable_message(landed))
             continue
         if landed.unchanged:
-            out.ledger.append(
-                ledger_row(obj, landed.body, day, 0, 0, loaded_at, run_id, "unchanged")
-            )
+            ledger.append(ledger_row(obj, landed.body, day, 0, 0, loaded_at, run_id, "unchanged"))
             continue
         if landed.rejection:
             rejections: list[Any] = [Rejected(None, landed.rejection, "")]
@@ -170,67 +162,31 @@ def collect_files(
         else:
             parsed = parse_safely(landed, parse)
             rows, rejections, rejected_count = parsed.rows, parsed.rejected, parsed.records_rejected
-            out.bytes_read += len(landed.body or b"")
+            bytes_read += len(landed.body or b"")
         for row in rows:
             row["_source_key"] = obj.key
             row["_source_etag"] = obj.etag
             row["_partition_date"] = day
             row["_loaded_at"] = loaded_at
             row["_run_id"] = run_id
-        out.rows += rows
+        staged += rows
         for r in rejections:
             extra = quarantine_extra(r if not landed.rejection else None)
-            out.quarantine.append(
+            quarantine.append(
                 quarantine_row(
                     obj, r.line_number, r.reason, r.raw_text, r.ticket_id, day, loaded_at, run_id
                 )
                 | extra
             )
-        out.ledger.append(
+        ledger.append(
             ledger_row(obj, landed.body, day, len(rows), rejected_count, loaded_at, run_id)
         )
-    return out
+    return ParsedBatch(arrow_rows(staged, schema), quarantine, ledger, bytes_read, unreadable)
 
 
 def arrow_rows(rows: list[dict], schema: pa.Schema) -> pa.Table:
     columns = [pa.array([row[f.name] for row in rows], type=f.type) for f in schema]
     return pa.Table.from_arrays(columns, schema=schema)
-
-
-def parse_files(
-    landing: Landing,
-    objects: Sequence[LandingObject],
-    day: date,
-    run_id: str | None,
-    loaded_at: datetime,
-    max_file_bytes: int,
-    read_workers: int = 1,
-    loaded_digests: Mapping[str, str] | None = None,
-) -> ParsedBatch:
-    """Every file of ``objects`` as staged rows, quarantine rows and one ledger row each
-    (unreadable files excepted: they are listed in ``unreadable`` and retried)."""
-
-    def parse(key: str, body: bytes) -> ParsedFile:
-        return parse_ticket_file(key, body, max_bytes=max_file_bytes)
-
-    out = collect_files(
-        landing,
-        objects,
-        parse,
-        day,
-        run_id,
-        loaded_at,
-        max_bytes=max_file_bytes,
-        workers=read_workers,
-        loaded_digests=loaded_digests,
-    )
-    return ParsedBatch(
-        tickets=arrow_rows(out.rows, _STAGING_SCHEMA),
-        quarantine=out.quarantine,
-        ledger=out.ledger,
-        bytes_read=out.bytes_read,
-        unreadable=out.unreadable,
-    )
 
 
 def quarantine_row(

@@ -1,13 +1,12 @@
-"""Load a day of landed lifecycle events into ``raw.ticket_events``, once per file version.
+"""The lifecycle events feed: landed stream events → ``raw.ticket_events``, once per file version.
 
 Firehose (or the simulator's stand-in) delivers every record of the ticket stream to
-``events/YYYY/MM/DD/<stream>-...jsonl.gz``: gzip JSON lines, one object per hour of arrival. The
-load mirrors the ticket loader (``lib/ingest.py``):
-
-1. List the day's prefix and drop files whose (key, etag) ``raw.event_ledger`` already holds.
-2. Read and parse the rest in chunks; each line is checked against the event contract.
-3. Per chunk, one transaction: fill batch tables, then ``events_sql.event_merge_steps`` (ledger
-   re-checked under a lock, one row per ``event_id``, stored events never replaced).
+``events/YYYY/MM/DD/<stream>-...jsonl.gz``: gzip JSON lines, one object per hour of arrival. Each
+line is checked against the event contract (``parse_event_line``). The load is the generic feed
+loader's (``feed.py``: ledger, quarantine, bounded batches, one transaction per chunk); what is
+the events' own is the merge (``events_sql.event_merge_steps``: one row per ``event_id``, stored
+events never replaced, a different payload under a stored id quarantined) and the counts of its
+report.
 
 Nothing is dropped: an unreadable file and every bad line land in ``raw.event_quarantine`` with a
 readable reason, and every file is recorded once in the ledger. ``TicketSubmitted`` records are
@@ -19,14 +18,12 @@ the ticket's text and the customer's details stay in ``raw.tickets``.
 from __future__ import annotations
 
 import hashlib
-import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date
 from typing import Any
 
 import orjson
-import pyarrow as pa
 from pydantic import ValidationError
 
 from ticket_platform.contracts import (
@@ -42,36 +39,21 @@ from ticket_platform.contracts import (
     parse_stream_event,
 )
 from ticket_platform.ingest import events_sql as sql
-from ticket_platform.ingest.batch import arrow_rows, collect_files
-from ticket_platform.ingest.landing import Landing, LandingObject
+from ticket_platform.ingest.feed import Feed, FeedReport
+from ticket_platform.ingest.layout import EVENTS_PREFIX
 from ticket_platform.ingest.parsing import (
     DEFAULT_MAX_FILE_BYTES,
     ParsedFile,
     Rejected,
     bounded_text,
     describe_validation_error,
-    gunzip_members,
+    file_content,
     iter_lines,
-    strip_bom,
 )
-from ticket_platform.ingest.tickets import (
-    PARSE_BATCH,
-    SummedCounts,
-    _slices,
-    loaded_digests,
-    partition_prefix,
-    report_unreadable,
-    write_in_chunks,
-)
-from ticket_platform.warehouse.session import (
-    WarehouseSession,
-    arrow_schema,
-    rollback_keeping_cause,
-    run_in_transaction,
-)
+from ticket_platform.warehouse.session import WarehouseSession
 
-EVENTS_PREFIX = "events"
-_STAGING_SCHEMA = arrow_schema(sql.EVENT_STAGING_COLUMNS)
+__all__ = ["EVENTS_PREFIX"]  # importable from here as before the layout had its own module
+
 _KNOWN_NAMES = frozenset(EventName.__members__.values())
 
 
@@ -189,28 +171,17 @@ def parse_event_file(
 
 def _parse_event_file(body: bytes, max_bytes: int) -> ParsedEventFile:
     out = ParsedEventFile()
-
-    def reject_file(reason: str, raw: bytes = body) -> ParsedEventFile:
-        out.rejected.append(RejectedEvent(None, reason, bounded_text(raw)))
+    content = file_content(body, max_bytes)
+    if isinstance(content, Rejected):
+        out.rejected.append(RejectedEvent(None, content.reason, content.raw_text))
         return out
-
-    if len(body) > max_bytes:
-        return reject_file(f"file too large: {len(body)} bytes (limit {max_bytes})", body[:200])
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip_members(body, max_bytes)
-        except (zlib.error, ValueError) as error:
-            return reject_file(f"unreadable gzip: {error}", body[:200])
-    body = strip_bom(body)
-    if not body or body.isspace():
-        return reject_file("empty file")
     try:
-        body.decode("utf-8")
+        content.decode("utf-8")
     except UnicodeDecodeError as error:
-        return reject_file(
-            f"not UTF-8 text (byte {error.start}): binary or mis-encoded file", body[:200]
-        )
-    for number, line in iter_lines(body):
+        reason = f"not UTF-8 text (byte {error.start}): binary or mis-encoded file"
+        out.rejected.append(RejectedEvent(None, reason, bounded_text(content[:200])))
+        return out
+    for number, line in iter_lines(content):
         parsed = parse_event_line(line, number)
         if isinstance(parsed, RejectedEvent):
             out.reject(parsed)
@@ -220,146 +191,19 @@ def _parse_event_file(body: bytes, max_bytes: int) -> ParsedEventFile:
 
 
 # --------------------------------------------------------------------------------------------
-# A batch of files → Arrow rows, quarantine rows, ledger rows
+# The load: the generic feed loader with the events' merge and report
 # --------------------------------------------------------------------------------------------
 @dataclass
-class EventBatch:
-    events: pa.Table
-    quarantine: list[dict] = field(default_factory=list)
-    ledger: list[dict] = field(default_factory=list)
-    bytes_read: int = 0
-    unreadable: list[str] = field(default_factory=list)  # "key: error", retried next run
+class EventLoadReport(FeedReport):
+    """An event load's counts: the feed's, and what the immutable-event merge did."""
 
-    @property
-    def files(self) -> int:
-        return len(self.ledger) + len(self.unreadable)
-
-    @staticmethod
-    def combine(batches: Sequence[EventBatch]) -> EventBatch:
-        return EventBatch(
-            events=pa.concat_tables([b.events for b in batches]),
-            quarantine=[row for b in batches for row in b.quarantine],
-            ledger=[row for b in batches for row in b.ledger],
-            bytes_read=sum(b.bytes_read for b in batches),
-            unreadable=[key for b in batches for key in b.unreadable],
-        )
-
-
-def parse_event_files(
-    landing: Landing,
-    objects: Sequence[LandingObject],
-    day: date,
-    run_id: str | None,
-    loaded_at: datetime,
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-    read_workers: int = 1,
-    loaded_digests: Mapping[str, str] | None = None,
-) -> EventBatch:
-    """Every file of ``objects`` as event rows, quarantine rows and one ledger row each
-    (unreadable files excepted: they are listed in ``unreadable`` and retried)."""
-
-    def parse(key: str, body: bytes) -> ParsedEventFile:
-        return parse_event_file(key, body, max_bytes=max_file_bytes)
-
-    out = collect_files(
-        landing,
-        objects,
-        parse,
-        day,
-        run_id,
-        loaded_at,
-        max_bytes=max_file_bytes,
-        workers=read_workers,
-        loaded_digests=loaded_digests,
-        quarantine_extra=lambda rejected: {"event_id": getattr(rejected, "event_id", None)},
-    )
-    return EventBatch(
-        events=arrow_rows(out.rows, _STAGING_SCHEMA),
-        quarantine=out.quarantine,
-        ledger=out.ledger,
-        bytes_read=out.bytes_read,
-        unreadable=out.unreadable,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# The load
-# --------------------------------------------------------------------------------------------
-@dataclass
-class EventLoadReport(SummedCounts):
-    partition: str
-    files_seen: int = 0
-    files_already_loaded: int = 0
-    files_loaded: int = 0
-    files_partially_quarantined: int = 0
-    files_quarantined: int = 0
-    records_read: int = 0
     events_inserted: int = 0
     events_quarantined: int = 0  # bad records and conflicting duplicates
-    duplicates_in_batch: int = 0  # identical copies within the files of one transaction
     duplicates_skipped: int = 0  # identical to an event already stored
     duplicate_conflicts: int = 0  # same event_id, different content (quarantined)
-    files_unchanged: int = 0  # rewritten or touched with the bytes already loaded
-    files_unreadable: int = 0  # could not be read this time; retried next run
-    bytes_read: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
-def load_event_partition(
-    landing: Landing,
-    session: WarehouseSession,
-    day: date,
-    *,
-    run_id: str | None = None,
-    chunk_files: int = 2_000,
-    read_workers: int = 1,
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> EventLoadReport:
-    """Load every new event file of one day's prefix; returns file and record counts.
-
-    Files are parsed in batches and written in transactions of about ``chunk_files`` files (an
-    event file holds an hour of the stream, so far more records than a ticket file).
-    """
-    report = EventLoadReport(partition=day.isoformat())
-    ensure_event_tables(session)
-    known = set(session.query(sql.loaded_event_files_sql(session.param), (day,)))
-    listed = sorted(landing.list(partition_prefix(day, EVENTS_PREFIX)), key=lambda o: o.key)
-    report.files_seen = len(listed)
-    pending = [o for o in listed if (o.key, o.etag) not in known]
-    report.files_already_loaded = len(listed) - len(pending)
-    digests = loaded_digests(session, sql.loaded_event_digests_sql(session.param), day, pending)
-
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    batch_size = max(1, min(PARSE_BATCH, chunk_files))
-    parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers, digests)
-    write_in_chunks(
-        (parse_event_files(landing, part, *parse_args) for part in _slices(pending, batch_size)),
-        EventBatch.combine,
-        lambda batch: _write(session, batch, report),
-        chunk_files=chunk_files,
-        pending=len(pending),
-        on_progress=on_progress,
-    )
-    return report
-
-
-def _write(session: WarehouseSession, batch: EventBatch, total: EventLoadReport) -> int:
-    report_unreadable(total, batch.unreadable)
-    if not batch.ledger:
-        return batch.files
-    counts = apply_event_batch(session, batch.events, batch.quarantine, batch.ledger)
-    already = counts["files_already_loaded"]
-    if already:
-        total.errors.append(
-            f"{already} file(s) were loaded by an overlapping run first; their events were not "
-            "loaded again"
-        )
-        total.files_already_loaded += already
-    total.files_loaded += counts.get("status_loaded", 0)
-    total.files_partially_quarantined += counts.get("status_partial", 0)
-    total.files_quarantined += counts.get("status_quarantined", 0)
-    total.files_unchanged += counts.get("status_unchanged", 0)
+def _tally(counts: dict[str, int], total: EventLoadReport) -> None:
     total.records_read += counts["records_total"]
     total.events_inserted += counts["rows_inserted"]
     total.events_quarantined += counts["rows_quarantined"]
@@ -371,66 +215,34 @@ def _write(session: WarehouseSession, batch: EventBatch, total: EventLoadReport)
         - counts["duplicates_skipped"]
         - counts["duplicate_conflicts"]
     )
-    total.bytes_read += batch.bytes_read
-    return batch.files
 
 
-def ensure_event_tables(session: WarehouseSession) -> None:
-    run_in_transaction(session, sql.create_event_tables_sql(session.dialect))
+def _event_id(rejected: Any) -> dict:
+    return {"event_id": getattr(rejected, "event_id", None)}
 
 
-def apply_event_batch(
-    session: WarehouseSession,
-    events: list[dict] | pa.Table,
-    quarantine: list[dict],
-    ledger: list[dict],
-) -> dict[str, int]:
-    """Run one event load transaction; returns the row counts the merge steps report, the
-    recorded files per status (``status_<status>``) and ``records_total``."""
-    counts: dict[str, int] = {}
-    session.begin()
-    try:
-        for statement in sql.create_event_batch_tables_sql(session.dialect):
-            session.execute(statement)
-        session.fill_batch(sql.EVENTS_BATCH, sql.EVENT_STAGING_COLUMNS, events)
-        session.fill_batch(sql.EVENT_QUARANTINE_BATCH, sql.EVENT_QUARANTINE_COLUMNS, quarantine)
-        session.fill_batch(sql.EVENT_LEDGER_BATCH, sql.EVENT_LEDGER_COLUMNS, ledger)
-        for step in sql.event_merge_steps(session.dialect):
-            if step.sql.startswith("select"):
-                value = int(session.query(step.sql)[0][0])
-            else:
-                value = session.execute(step.sql)
-            if step.counts:
-                counts[step.counts] = value
-        counts["records_total"] = 0
-        for status, files, records in session.query(
-            f"select status, count(*), coalesce(sum(records_total), 0) "
-            f"from {sql.EVENT_LEDGER_BATCH} group by status"
-        ):
-            counts[f"status_{status}"] = int(files)
-            counts["records_total"] += int(records)
-        session.commit()
-    except Exception as error:
-        rollback_keeping_cause(session, error)
-        raise
-    return counts
+EVENTS: Feed[EventLoadReport] = Feed(
+    prefix=EVENTS_PREFIX,
+    records="events",
+    parse=parse_event_file,
+    tables=sql.TABLES,
+    create_tables_sql=sql.create_event_tables_sql,
+    merge_steps=sql.event_merge_steps,
+    report=EventLoadReport,
+    tally=_tally,
+    # An event file holds an hour of the stream, so far more records than a ticket file.
+    chunk_files=2_000,
+    quarantine_extra=_event_id,
+)
 
 
-def event_partition_quality(session: WarehouseSession, day: date) -> tuple[int, int, int]:
-    """(records seen, records quarantined, files recorded) for one partition over all loads."""
-    records, quarantined, files = session.query(
-        sql.event_partition_quality_sql(session.param), (day,)
-    )[0]
-    return int(records), int(quarantined), int(files)
-
-
-def staged_event_count(session: WarehouseSession, first: date, last: date) -> int:
-    """Rows in ``raw.ticket_events`` whose file key falls on the days ``first``..``last``."""
-    statement = (
-        f"select count(*) from {sql.EVENTS_TABLE} "
-        f"where _partition_date between {session.param} and {session.param}"
-    )
-    return int(session.query(statement, (first, last))[0][0])
+# The events' load, as the assets, sensors and tests call it.
+load_event_partition = EVENTS.load_partition
+parse_event_files = EVENTS.parse_files
+ensure_event_tables = EVENTS.ensure_tables
+apply_event_batch = EVENTS.apply_batch
+event_partition_quality = EVENTS.partition_quality
+staged_event_count = EVENTS.staged_count
 
 
 def quarantine_reasons(session: WarehouseSession, day: date) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """SQL for the lifecycle-event load (``events/YYYY/MM/DD/*.jsonl.gz`` → ``raw.ticket_events``).
 
-The same three dialects and the same discipline as the ticket load (``warehouse_sql``): rows reach
+The same three dialects and the same discipline as the ticket load (``feed_sql``): rows reach
 temporary batch tables, then one transaction re-checks the ledger under a lock, keeps one row per
 ``event_id`` and records quarantine and ledger rows. Unlike tickets, events are immutable: an
 ``event_id`` already stored is never replaced. A copy with the same content (a redelivery, a
@@ -9,13 +9,9 @@ rewritten file) is skipped; a copy with different content is quarantined.
 
 from __future__ import annotations
 
-from ticket_platform.ingest.tickets_sql import (
-    LEDGER_TYPES,
-    QUARANTINE_TYPES,
-    RAW_SCHEMA,
-    loaded_digests_sql,
-)
-from ticket_platform.warehouse.sql import Dialect, MergeStep, columns_ddl
+from ticket_platform.ingest import feed_sql
+from ticket_platform.ingest.feed_sql import LEDGER_TYPES, QUARANTINE_TYPES, RAW_SCHEMA, FeedTables
+from ticket_platform.warehouse.sql import Dialect, MergeStep
 
 EVENTS_TABLE = f"{RAW_SCHEMA}.ticket_events"
 EVENT_LEDGER_TABLE = f"{RAW_SCHEMA}.event_ledger"
@@ -75,22 +71,22 @@ EVENT_QUARANTINE_TYPES: dict[str, str] = _with_event_id(QUARANTINE_TYPES)
 EVENT_QUARANTINE_COLUMNS: tuple[str, ...] = tuple(EVENT_QUARANTINE_TYPES)
 
 
+TABLES = FeedTables(
+    target=EVENTS_TABLE,
+    ledger=EVENT_LEDGER_TABLE,
+    quarantine=EVENT_QUARANTINE_TABLE,
+    batch=EVENTS_BATCH,
+    ledger_batch=EVENT_LEDGER_BATCH,
+    quarantine_batch=EVENT_QUARANTINE_BATCH,
+    target_types=EVENT_TYPES | EVENT_LINEAGE_TYPES,
+    quarantine_types=EVENT_QUARANTINE_TYPES,
+    scratch=(EVENTS_RANKED, EVENTS_REFERENCE),
+)
+
+
 def create_event_tables_sql(dialect: Dialect) -> list[str]:
     """Idempotent DDL: ``raw.ticket_events``, ``raw.event_ledger``, ``raw.event_quarantine``."""
-    events_tail = ledger_tail = quarantine_tail = ""
-    if dialect == "redshift":
-        events_tail = "\ndiststyle key distkey (ticket_id) sortkey (_partition_date, ticket_id)"
-        ledger_tail = "\ndiststyle all sortkey (partition_date, file_key)"
-        quarantine_tail = "\nsortkey (partition_date)"
-    statements = [
-        f"create schema if not exists {RAW_SCHEMA}",
-        f"create table if not exists {EVENTS_TABLE} (\n    "
-        f"{columns_ddl(EVENT_TYPES | EVENT_LINEAGE_TYPES)}\n){events_tail}",
-        f"create table if not exists {EVENT_LEDGER_TABLE} (\n    "
-        f"{columns_ddl(EVENT_LEDGER_TYPES)}\n){ledger_tail}",
-        f"create table if not exists {EVENT_QUARANTINE_TABLE} (\n    "
-        f"{columns_ddl(EVENT_QUARANTINE_TYPES)}\n){quarantine_tail}",
-    ]
+    statements = feed_sql.create_tables_sql(TABLES, dialect)
     if dialect == "postgres":
         # Every merge looks its batch's event ids up in the table.
         statements.append(
@@ -101,17 +97,7 @@ def create_event_tables_sql(dialect: Dialect) -> list[str]:
 
 def create_event_batch_tables_sql(dialect: Dialect) -> list[str]:
     """Empty temporary tables shaped like their targets (dropped first: a session reuses them)."""
-    statements = []
-    for batch, target in (
-        (EVENTS_BATCH, EVENTS_TABLE),
-        (EVENT_LEDGER_BATCH, EVENT_LEDGER_TABLE),
-        (EVENT_QUARANTINE_BATCH, EVENT_QUARANTINE_TABLE),
-    ):
-        statements.append(f"drop table if exists {batch}")
-        statements.append(f"create temporary table {batch} as select * from {target} limit 0")
-    statements.append(f"drop table if exists {EVENTS_RANKED}")
-    statements.append(f"drop table if exists {EVENTS_REFERENCE}")
-    return statements
+    return feed_sql.batch_tables_sql(TABLES)
 
 
 def event_merge_steps(dialect: Dialect) -> list[MergeStep]:
@@ -127,28 +113,8 @@ def event_merge_steps(dialect: Dialect) -> list[MergeStep]:
     cols = ", ".join(EVENT_STAGING_COLUMNS)
     ranked_cols = ", ".join(f"r.{c}" for c in EVENT_STAGING_COLUMNS)
     q_cols = ", ".join(EVENT_QUARANTINE_COLUMNS)
-    l_cols = ", ".join(EVENT_LEDGER_COLUMNS)
-    steps: list[MergeStep] = []
-    if dialect in ("postgres", "redshift"):
-        # Serializes concurrent loaders; the ledger check below then sees committed loads.
-        steps.append(MergeStep(f"lock table {EVENT_LEDGER_TABLE}"))
-    steps += [
-        MergeStep(
-            f"delete from {EVENT_LEDGER_BATCH} using {EVENT_LEDGER_TABLE} as done "
-            f"where done.file_key = {EVENT_LEDGER_BATCH}.file_key "
-            f"and done.etag = {EVENT_LEDGER_BATCH}.etag",
-            counts="files_already_loaded",
-        ),
-        MergeStep(
-            f"delete from {EVENTS_BATCH} using {EVENT_LEDGER_TABLE} as done "
-            f"where done.file_key = {EVENTS_BATCH}._source_key "
-            f"and done.etag = {EVENTS_BATCH}._source_etag"
-        ),
-        MergeStep(
-            f"delete from {EVENT_QUARANTINE_BATCH} using {EVENT_LEDGER_TABLE} as done "
-            f"where done.file_key = {EVENT_QUARANTINE_BATCH}.file_key "
-            f"and done.etag = {EVENT_QUARANTINE_BATCH}.etag"
-        ),
+    return [
+        *feed_sql.ledger_recheck_steps(TABLES, dialect),
         MergeStep(f"select count(*) from {EVENTS_BATCH}", counts="batch_rows"),
         MergeStep(
             f"create temporary table {EVENTS_RANKED} as\n"
@@ -208,36 +174,10 @@ def event_merge_steps(dialect: Dialect) -> list[MergeStep]:
             f"    when rows_quarantined > 0 then 'partial'\n"
             f"    else 'loaded' end"
         ),
-        MergeStep(
-            f"insert into {EVENT_QUARANTINE_TABLE} ({q_cols}) "
-            f"select {q_cols} from {EVENT_QUARANTINE_BATCH}",
-            counts="rows_quarantined",
-        ),
-        MergeStep(
-            f"insert into {EVENT_LEDGER_TABLE} ({l_cols}) "
-            f"select {l_cols} from {EVENT_LEDGER_BATCH}",
-            counts="files_recorded",
-        ),
+        *feed_sql.record_steps(TABLES),
     ]
-    return steps
 
 
 def loaded_event_files_sql(partition_date_param: str) -> str:
     """Keys and etags the event ledger already holds for one partition."""
-    return (
-        f"select file_key, etag from {EVENT_LEDGER_TABLE} "
-        f"where partition_date = {partition_date_param}"
-    )
-
-
-def loaded_event_digests_sql(partition_date_param: str) -> str:
-    """Per key of one partition, the content hash of its last whole load (see the tickets')."""
-    return loaded_digests_sql(partition_date_param, EVENT_LEDGER_TABLE)
-
-
-def event_partition_quality_sql(partition_date_param: str) -> str:
-    """Records seen and quarantined for one partition, over every load of it."""
-    return (
-        "select coalesce(sum(records_total), 0), coalesce(sum(rows_quarantined), 0), count(*) "
-        f"from {EVENT_LEDGER_TABLE} where partition_date = {partition_date_param}"
-    )
+    return feed_sql.loaded_files_sql(partition_date_param, EVENT_LEDGER_TABLE)

@@ -109,6 +109,25 @@ def gunzip_members(body: bytes, max_bytes: int) -> bytes:
     return bytes(out)
 
 
+def file_content(body: bytes, max_bytes: int) -> bytes | Rejected:
+    """What every feed's parser does first: the bytes of a landed file within ``max_bytes``,
+    gunzipped (every member), without a byte-order mark and not blank; or the rejection of the
+    whole file, with an excerpt of the bytes as landed."""
+    if len(body) > max_bytes:
+        reason = f"file too large: {len(body)} bytes (limit {max_bytes})"
+        return Rejected(None, reason, bounded_text(body[:200]))
+    content = body
+    if body[:2] == b"\x1f\x8b":
+        try:
+            content = gunzip_members(body, max_bytes)
+        except (zlib.error, ValueError) as error:
+            return Rejected(None, f"unreadable gzip: {error}", bounded_text(body[:200]))
+    content = strip_bom(content)
+    if not content or content.isspace():
+        return Rejected(None, "empty file", bounded_text(body))
+    return content
+
+
 def bounded_text(raw: bytes | str, limit: int = RAW_TEXT_LIMIT) -> str:
     """A printable, NUL-free excerpt of raw input (PostgreSQL and Redshift reject NUL in text)."""
     if isinstance(raw, bytes):
@@ -184,16 +203,11 @@ def _parse_ticket_file(key: str, body: bytes, max_bytes: int) -> ParsedFile:
         return reject_file(
             f"not a ticket file: expected one of {', '.join(TICKET_FILE_SUFFIXES)}", body[:200]
         )
-    if len(body) > max_bytes:
-        return reject_file(f"file too large: {len(body)} bytes (limit {max_bytes})", body[:200])
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip_members(body, max_bytes)
-        except (zlib.error, ValueError) as error:
-            return reject_file(f"unreadable gzip: {error}", body[:200])
-    body = strip_bom(body)
-    if not body or body.isspace():
-        return reject_file("empty file")
+    content = file_content(body, max_bytes)
+    if isinstance(content, Rejected):
+        out.rejected.append(content)
+        return out
+    body = content
     first_char = body[:1] if not body[:1].isspace() else body.lstrip()[:1]
     if first_char != b"[" and b"\n" not in body.strip():
         # The common case, one ticket per file: validate straight from bytes.

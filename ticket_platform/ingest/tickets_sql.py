@@ -1,5 +1,5 @@
-"""SQL for the ticket staging load, generated per engine by plain functions (shared parts in
-``warehouse/sql.py``).
+"""SQL for the ticket staging load, generated per engine by plain functions (what every feed
+shares in ``ingest/feed_sql.py``, what every engine shares in ``warehouse/sql.py``).
 
 Three dialects share one load algorithm: ``duckdb`` (embedded default), ``postgres`` (CI's
 stand-in for Redshift) and ``redshift`` (production). Rows first reach a temporary batch table
@@ -11,9 +11,20 @@ replaces older versions in ``raw.tickets``, and records quarantine and ledger ro
 from __future__ import annotations
 
 from ticket_platform.contracts import TICKET_COLUMNS
-from ticket_platform.warehouse.sql import Dialect, MergeStep, columns_ddl
+from ticket_platform.ingest import feed_sql
+from ticket_platform.ingest.feed_sql import (
+    LEDGER_COLUMNS,
+    LEDGER_TYPES,
+    QUARANTINE_COLUMNS,
+    QUARANTINE_TYPES,
+    RAW_SCHEMA,
+    FeedTables,
+)
+from ticket_platform.warehouse.sql import Dialect, MergeStep
 
-RAW_SCHEMA = "raw"
+# Every feed's ledger and quarantine shapes, still importable from here.
+__all__ = ["LEDGER_COLUMNS", "LEDGER_TYPES", "QUARANTINE_COLUMNS", "QUARANTINE_TYPES"]
+
 TICKETS_TABLE = f"{RAW_SCHEMA}.tickets"
 LEDGER_TABLE = f"{RAW_SCHEMA}.ingest_ledger"
 QUARANTINE_TABLE = f"{RAW_SCHEMA}.ticket_quarantine"
@@ -60,94 +71,42 @@ LINEAGE_TYPES: dict[str, str] = {
 }
 STAGING_COLUMNS: tuple[str, ...] = TICKET_COLUMNS + tuple(LINEAGE_TYPES)
 
-LEDGER_TYPES: dict[str, str] = {
-    "file_key": "varchar(1024) not null",
-    "etag": "varchar(128) not null",
-    "content_md5": "varchar(32)",
-    "size_bytes": "bigint",
-    "partition_date": "date not null",
-    "status": "varchar(16) not null",  # loaded | partial | quarantined
-    "records_total": "integer not null",
-    "rows_accepted": "integer not null",
-    "rows_quarantined": "integer not null",
-    "loaded_at": "timestamp not null",
-    "run_id": "varchar(64)",
-}
-LEDGER_COLUMNS: tuple[str, ...] = tuple(LEDGER_TYPES)
-
-QUARANTINE_TYPES: dict[str, str] = {
-    "file_key": "varchar(1024) not null",
-    "etag": "varchar(128) not null",
-    "line_number": "integer",
-    "ticket_id": "varchar(64)",
-    "reason": "varchar(4096) not null",
-    "raw_text": "varchar(16384)",
-    "partition_date": "date not null",
-    "quarantined_at": "timestamp not null",
-    "run_id": "varchar(64)",
-}
-QUARANTINE_COLUMNS: tuple[str, ...] = tuple(QUARANTINE_TYPES)
+TABLES = FeedTables(
+    target=TICKETS_TABLE,
+    ledger=LEDGER_TABLE,
+    quarantine=QUARANTINE_TABLE,
+    batch=TICKETS_BATCH,
+    ledger_batch=LEDGER_BATCH,
+    quarantine_batch=QUARANTINE_BATCH,
+    target_types=_TICKET_TYPES | LINEAGE_TYPES,
+    quarantine_types=QUARANTINE_TYPES,
+    scratch=(TICKETS_LATEST,),
+)
 
 
 def create_tables_sql(dialect: Dialect) -> list[str]:
     """Idempotent DDL for the staging, ledger and quarantine tables."""
-    tickets_tail = ledger_tail = quarantine_tail = ""
-    if dialect == "redshift":
-        tickets_tail = "\ndiststyle key distkey (ticket_id) sortkey (_partition_date, ticket_id)"
-        ledger_tail = "\ndiststyle all sortkey (partition_date, file_key)"
-        quarantine_tail = "\nsortkey (partition_date)"
-    return [
-        f"create schema if not exists {RAW_SCHEMA}",
-        f"create table if not exists {TICKETS_TABLE} (\n    "
-        f"{columns_ddl(_TICKET_TYPES | LINEAGE_TYPES)}\n){tickets_tail}",
-        f"create table if not exists {LEDGER_TABLE} (\n    {columns_ddl(LEDGER_TYPES)}\n){ledger_tail}",
-        f"create table if not exists {QUARANTINE_TABLE} (\n    "
-        f"{columns_ddl(QUARANTINE_TYPES)}\n){quarantine_tail}",
-    ]
+    return feed_sql.create_tables_sql(TABLES, dialect)
 
 
 def create_batch_tables_sql(dialect: Dialect) -> list[str]:
     """Empty temporary tables shaped like their targets, dropped first so a session can reuse them."""
-    statements = []
-    for batch, target in (
-        (TICKETS_BATCH, TICKETS_TABLE),
-        (LEDGER_BATCH, LEDGER_TABLE),
-        (QUARANTINE_BATCH, QUARANTINE_TABLE),
-    ):
-        statements.append(f"drop table if exists {batch}")
-        statements.append(f"create temporary table {batch} as select * from {target} limit 0")
-    statements.append(f"drop table if exists {TICKETS_LATEST}")
-    return statements
+    return feed_sql.batch_tables_sql(TABLES)
 
 
 def merge_steps(dialect: Dialect) -> list[MergeStep]:
     """The statements of one load transaction, after the batch tables are filled.
 
-    Order matters: lock, drop batch rows of files already in the ledger (an overlapping run may
-    have loaded them), keep the latest version of each ticket in the batch, drop versions older
-    than what is staged, replace staged versions, insert, then quarantine and ledger rows.
+    Steps whose SQL starts with ``select`` are counts to read, the others report their row count
+    under ``counts``. Order matters: lock, drop batch rows of files already in the ledger (an
+    overlapping run may have loaded them), count the batch, keep the latest version of each
+    ticket in the batch, drop versions older than what is staged, replace staged versions,
+    insert, then quarantine and ledger rows.
     """
     cols = ", ".join(STAGING_COLUMNS)
-    steps: list[MergeStep] = []
-    if dialect in ("postgres", "redshift"):
-        # Serializes concurrent loaders; the ledger check below then sees committed loads.
-        steps.append(MergeStep(f"lock table {LEDGER_TABLE}"))
-    steps += [
-        MergeStep(
-            f"delete from {LEDGER_BATCH} using {LEDGER_TABLE} as done "
-            f"where done.file_key = {LEDGER_BATCH}.file_key and done.etag = {LEDGER_BATCH}.etag",
-            counts="files_already_loaded",
-        ),
-        MergeStep(
-            f"delete from {TICKETS_BATCH} using {LEDGER_TABLE} as done "
-            f"where done.file_key = {TICKETS_BATCH}._source_key "
-            f"and done.etag = {TICKETS_BATCH}._source_etag"
-        ),
-        MergeStep(
-            f"delete from {QUARANTINE_BATCH} using {LEDGER_TABLE} as done "
-            f"where done.file_key = {QUARANTINE_BATCH}.file_key "
-            f"and done.etag = {QUARANTINE_BATCH}.etag"
-        ),
+    return [
+        *feed_sql.ledger_recheck_steps(TABLES, dialect),
+        MergeStep(f"select count(*) from {TICKETS_BATCH}", counts="batch_rows"),
         MergeStep(
             f"create temporary table {TICKETS_LATEST} as\n"
             f"select {cols} from (\n"
@@ -173,41 +132,10 @@ def merge_steps(dialect: Dialect) -> list[MergeStep]:
             f"insert into {TICKETS_TABLE} ({cols}) select {cols} from {TICKETS_LATEST}",
             counts="rows_inserted",
         ),
-        MergeStep(
-            f"insert into {QUARANTINE_TABLE} ({', '.join(QUARANTINE_COLUMNS)}) "
-            f"select {', '.join(QUARANTINE_COLUMNS)} from {QUARANTINE_BATCH}",
-            counts="rows_quarantined",
-        ),
-        MergeStep(
-            f"insert into {LEDGER_TABLE} ({', '.join(LEDGER_COLUMNS)}) "
-            f"select {', '.join(LEDGER_COLUMNS)} from {LEDGER_BATCH}",
-            counts="files_recorded",
-        ),
+        *feed_sql.record_steps(TABLES),
     ]
-    return steps
 
 
-def loaded_files_sql(partition_date_param: str, ledger: str = LEDGER_TABLE) -> str:
+def loaded_files_sql(partition_date_param: str) -> str:
     """Keys and etags the ledger already holds for one partition (parameter style supplied)."""
-    return f"select file_key, etag from {ledger} where partition_date = {partition_date_param}"
-
-
-def loaded_digests_sql(partition_date_param: str, ledger: str = LEDGER_TABLE) -> str:
-    """Per key of one partition, the content hash of its latest ledger row when that row loaded
-    the file whole (``loaded`` or ``unchanged``): the same bytes need not be loaded again.
-    A file once quarantined is always parsed again: the contract may have changed since."""
-    return (
-        "select file_key, content_md5, status from ("
-        "select file_key, content_md5, status, row_number() over ("
-        "partition by file_key order by loaded_at desc) as recency "
-        f"from {ledger} where partition_date = {partition_date_param}"
-        ") as versions where recency = 1 and status in ('loaded', 'unchanged')"
-    )
-
-
-def partition_quality_sql(partition_date_param: str) -> str:
-    """Records seen and quarantined for one partition, over every load of it."""
-    return (
-        "select coalesce(sum(records_total), 0), coalesce(sum(rows_quarantined), 0), count(*) "
-        f"from {LEDGER_TABLE} where partition_date = {partition_date_param}"
-    )
+    return feed_sql.loaded_files_sql(partition_date_param, LEDGER_TABLE)

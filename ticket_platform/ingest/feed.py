@@ -1,0 +1,308 @@
+"""Load one day of a landed feed into the warehouse, exactly once per file version.
+
+Tickets (``tickets.py``) and lifecycle events (``events.py``) are two ``Feed``s of this one
+loader; a feed brings its prefix, its parser, its tables and merge, and how the merge's counts
+read in its report. The algorithm, for a feed and a partition day:
+
+1. List ``<prefix>/YYYY/MM/DD/`` and drop files whose (key, etag) the feed's ledger already holds.
+2. Read and parse the rest in batches (bounded memory), concurrently where reads are remote.
+3. Gather batches into transactions of about ``chunk_files`` files; per transaction, fill the
+   batch tables, then run the feed's merge steps (which re-check the ledger under a lock, so an
+   overlapping run cannot load a file twice).
+
+Nothing is dropped: a file that cannot be parsed (or is not a regular file, or is too large), and
+every invalid record, lands in the feed's quarantine table with its reason, and the file is
+recorded in the ledger so it is not retried until it changes. A file that cannot be *read* right
+now (permission denied, a network error) is reported by key and not ledgered: the next run
+retries it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property, partial
+from typing import Any, Generic, Protocol, TypeVar
+
+import pyarrow as pa
+
+from ticket_platform.ingest import feed_sql
+from ticket_platform.ingest.batch import ParsedBatch, parse_batch
+from ticket_platform.ingest.feed_sql import LEDGER_COLUMNS, FeedTables
+from ticket_platform.ingest.landing import Landing, LandingObject
+from ticket_platform.ingest.layout import partition_prefix
+from ticket_platform.ingest.parsing import DEFAULT_MAX_FILE_BYTES, ParsedFile
+from ticket_platform.warehouse.session import (
+    WarehouseSession,
+    arrow_schema,
+    rollback_keeping_cause,
+    run_in_transaction,
+)
+from ticket_platform.warehouse.sql import Dialect, MergeStep
+
+PARSE_BATCH = 1_000  # files parsed together; transactions gather batches up to chunk_files
+
+
+class SummedCounts:
+    """``add`` for load reports: integer counters sum, error lists concatenate."""
+
+    errors: list[str]
+
+    def add(self, other: SummedCounts) -> None:
+        for name, value in asdict(other).items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+        self.errors += other.errors
+
+
+@dataclass
+class FeedReport(SummedCounts):
+    """What a load did, in the counts every feed has; a feed's report adds its own."""
+
+    partition: str
+    files_seen: int = 0
+    files_already_loaded: int = 0
+    files_loaded: int = 0
+    files_partially_quarantined: int = 0
+    files_quarantined: int = 0
+    files_unchanged: int = 0  # rewritten or touched with the bytes already loaded
+    files_unreadable: int = 0  # could not be read this time; retried next run
+    records_read: int = 0
+    duplicates_in_batch: int = 0  # identical copies within the files of one transaction
+    bytes_read: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+R = TypeVar("R", bound=FeedReport)
+
+
+def _no_extra(rejection: Any) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Feed(Generic[R]):
+    """What one landed feed brings to the loader; its methods are the feed's load."""
+
+    prefix: str  # the top-level landing folder
+    records: str  # what its rows are called in messages: "rows", "events"
+    parse: Callable[..., ParsedFile]  # (key, body, *, max_bytes) -> rows and rejected records
+    tables: FeedTables
+    create_tables_sql: Callable[[Dialect], list[str]]
+    merge_steps: Callable[[Dialect], list[MergeStep]]  # ledger re-check ... ledger rows
+    report: type[R]
+    tally: Callable[[dict[str, int], R], None]  # the merge's counts into the feed's own fields
+    chunk_files: int  # files per load transaction, unless the caller says otherwise
+    bulk: bool = False  # its row batch is large: on Redshift, staged in S3 and COPYed
+    quarantine_extra: Callable[[Any], dict] = _no_extra  # the feed's own quarantine columns
+
+    @cached_property
+    def schema(self) -> pa.Schema:
+        return arrow_schema(self.tables.staging_columns)
+
+    def load_partition(
+        self,
+        landing: Landing,
+        session: WarehouseSession,
+        day: date,
+        *,
+        run_id: str | None = None,
+        chunk_files: int | None = None,
+        read_workers: int = 1,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> R:
+        """Load every new file of one day's prefix; returns what happened, file and row counts.
+
+        Files are parsed in batches and written in transactions of about ``chunk_files`` files
+        (the feed's own number by default), so memory stays bounded whatever the size of the day.
+        """
+        if chunk_files is None:
+            chunk_files = self.chunk_files
+        report = self.report(partition=day.isoformat())
+        self.ensure_tables(session)
+        ledger = self.tables.ledger
+        known = set(session.query(feed_sql.loaded_files_sql(session.param, ledger), (day,)))
+        listed = sorted(landing.list(partition_prefix(day, self.prefix)), key=lambda o: o.key)
+        report.files_seen = len(listed)
+        pending = [o for o in listed if (o.key, o.etag) not in known]
+        report.files_already_loaded = len(listed) - len(pending)
+        digests_sql = feed_sql.loaded_digests_sql(session.param, ledger)
+        digests = loaded_digests(session, digests_sql, day, pending)
+
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        batch_size = max(1, min(PARSE_BATCH, chunk_files))
+        parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers, digests)
+        write_in_chunks(
+            (self.parse_files(landing, part, *parse_args) for part in _slices(pending, batch_size)),
+            ParsedBatch.combine,
+            lambda batch: self._write(session, batch, report),
+            chunk_files=chunk_files,
+            pending=len(pending),
+            on_progress=on_progress,
+        )
+        return report
+
+    def parse_files(
+        self,
+        landing: Landing,
+        objects: Sequence[LandingObject],
+        day: date,
+        run_id: str | None,
+        loaded_at: datetime,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        read_workers: int = 1,
+        loaded_digests: dict[str, str] | None = None,
+    ) -> ParsedBatch:
+        """Every file of ``objects`` as the feed's staged rows, quarantine rows and one ledger
+        row each (unreadable files excepted: they are listed in ``unreadable`` and retried)."""
+        return parse_batch(
+            landing,
+            objects,
+            partial(self.parse, max_bytes=max_file_bytes),
+            self.schema,
+            day,
+            run_id,
+            loaded_at,
+            max_bytes=max_file_bytes,
+            workers=read_workers,
+            loaded_digests=loaded_digests,
+            quarantine_extra=self.quarantine_extra,
+        )
+
+    def _write(self, session: WarehouseSession, batch: ParsedBatch, total: R) -> int:
+        report_unreadable(total, batch.unreadable)
+        if not batch.ledger:
+            return batch.files
+        counts = self.apply_batch(session, batch.rows, batch.quarantine, batch.ledger)
+        already = counts["files_already_loaded"]
+        if already:
+            total.errors.append(
+                f"{already} file(s) were loaded by an overlapping run first; their "
+                f"{self.records} were not loaded again"
+            )
+            total.files_already_loaded += already
+        total.files_loaded += counts.get("status_loaded", 0)
+        total.files_partially_quarantined += counts.get("status_partial", 0)
+        total.files_quarantined += counts.get("status_quarantined", 0)
+        total.files_unchanged += counts.get("status_unchanged", 0)
+        self.tally(counts, total)
+        total.bytes_read += batch.bytes_read
+        return batch.files
+
+    def ensure_tables(self, session: WarehouseSession) -> None:
+        run_in_transaction(session, self.create_tables_sql(session.dialect))
+
+    def apply_batch(
+        self,
+        session: WarehouseSession,
+        rows: list[dict] | pa.Table,
+        quarantine: list[dict],
+        ledger: list[dict],
+    ) -> dict[str, int]:
+        """Run one load transaction; returns the row counts the merge steps report, the
+        recorded files per status (``status_<status>``) and their records (``records_total``)."""
+        tables = self.tables
+        counts: dict[str, int] = {}
+        session.begin()
+        try:
+            for statement in feed_sql.batch_tables_sql(tables):
+                session.execute(statement)
+            session.fill_batch(tables.batch, tables.staging_columns, rows, bulk=self.bulk)
+            session.fill_batch(tables.quarantine_batch, tables.quarantine_columns, quarantine)
+            session.fill_batch(tables.ledger_batch, LEDGER_COLUMNS, ledger)
+            for step in self.merge_steps(session.dialect):
+                if step.sql.startswith("select"):
+                    value = int(session.query(step.sql)[0][0])
+                else:
+                    value = session.execute(step.sql)
+                if step.counts:
+                    counts[step.counts] = value
+            counts["records_total"] = 0
+            for status, files, records in session.query(feed_sql.files_per_status_sql(tables)):
+                counts[f"status_{status}"] = int(files)
+                counts["records_total"] += int(records)
+            session.commit()
+        except Exception as error:
+            rollback_keeping_cause(session, error)
+            raise
+        return counts
+
+    def partition_quality(self, session: WarehouseSession, day: date) -> tuple[int, int, int]:
+        """(records seen, records quarantined, files recorded) for one partition, all loads."""
+        statement = feed_sql.partition_quality_sql(session.param, self.tables.ledger)
+        records, quarantined, files = session.query(statement, (day,))[0]
+        return int(records), int(quarantined), int(files)
+
+    def staged_count(self, session: WarehouseSession, first: date, last: date) -> int:
+        """Rows in the feed's target whose file key falls on the days ``first``..``last``."""
+        statement = (
+            f"select count(*) from {self.tables.target} "
+            f"where _partition_date between {session.param} and {session.param}"
+        )
+        return int(session.query(statement, (first, last))[0][0])
+
+
+class ParsedChunk(Protocol):
+    @property
+    def files(self) -> int: ...
+
+
+B = TypeVar("B", bound=ParsedChunk)
+
+
+def write_in_chunks(
+    batches: Iterable[B],
+    combine: Callable[[list[B]], B],
+    write: Callable[[B], int],
+    *,
+    chunk_files: int,
+    pending: int,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Gather parsed batches until they hold ``chunk_files`` files, then write them as one
+    transaction; ``write`` returns the files written, reported through ``on_progress``."""
+    done = 0
+    waiting: list[B] = []
+
+    def flush() -> None:
+        nonlocal done, waiting
+        done += write(combine(waiting))
+        waiting = []
+        if on_progress:
+            on_progress(done, pending)
+
+    for batch in batches:
+        waiting.append(batch)
+        if sum(b.files for b in waiting) >= chunk_files:
+            flush()
+    if waiting:
+        flush()
+
+
+def loaded_digests(
+    session: WarehouseSession, statement: str, day: date, pending: Sequence[LandingObject]
+) -> dict[str, str]:
+    """Content hashes of the last whole load of the pending keys that were loaded before."""
+    if not pending:
+        return {}
+    keys = {o.key for o in pending}
+    return {
+        key: digest
+        for key, digest, _status in session.query(statement, (day,))
+        if key in keys and digest
+    }
+
+
+def _slices(items: Sequence[LandingObject], size: int) -> Iterator[Sequence[LandingObject]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def report_unreadable(total: FeedReport, unreadable: Sequence[str]) -> None:
+    """Unreadable files (retried next run) into a report: counted, and named in its errors."""
+    total.files_unreadable += len(unreadable)
+    total.errors += unreadable[:20]
+    if len(unreadable) > 20:
+        total.errors.append(f"and {len(unreadable) - 20} more unreadable file(s)")
