@@ -69,7 +69,7 @@ class FeedReport(SummedCounts):
     files_unchanged: int = 0  # rewritten or touched with the bytes already loaded
     files_unreadable: int = 0  # could not be read this time; retried next run
     records_read: int = 0
-    duplicates_in_batch: int = 0  # identical copies within the files of one transaction
+    duplicates_in_batch: int = 0  # other copies of a record within one transaction, not loaded
     bytes_read: int = 0
     errors: list[str] = field(default_factory=list)
 
