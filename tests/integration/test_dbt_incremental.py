@@ -19,13 +19,12 @@ import pytest
 from helpers.business_time import business_minutes, seed_holidays
 from helpers.dbt_warehouse import DbtWarehouse
 
-from ticket_platform.evaluation.factory import build_judge
+from ticket_platform.evaluation.resource import JudgeResource
 from ticket_platform.evaluation.runner import evaluate
 from ticket_platform.evaluation.store import partition_items, write_evaluations
 from ticket_platform.ingest.events import load_event_partition
 from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.ingest.tickets import load_partition
-from ticket_platform.settings import JudgeSettings
 from ticket_platform_demo.simulator.local_aws import SqliteTicketTable
 from ticket_platform_demo.simulator.responder import TemplateResponder
 from ticket_platform_demo.simulator.sentiment import default_analyzer
@@ -106,7 +105,7 @@ def load_step(
     event_days: list[date],
     judged_days: list[date],
 ) -> None:
-    judge = build_judge(JudgeSettings(kind="rules"))
+    judge = JudgeResource(kind="rules").build()
     with warehouse.connect() as session:
         for day in ticket_days:
             load_partition(landing, session, day)

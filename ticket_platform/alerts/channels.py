@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import orjson
 
 from ticket_platform.alerts.alert import Alert
-from ticket_platform.settings import AlertSettings
 
 SNS_RETRIES = 5  # botocore's "max_attempts": retries after the first call
 SLACK_RETRIES = 2
@@ -158,7 +157,13 @@ def mask_webhook_url(url: str) -> str:
     return f"{parts.scheme}://{host}/{shown}***"
 
 
-def channels_from_settings(settings: AlertSettings, sns_client: Any = None) -> list[Channel]:
+def alert_channels(
+    *,
+    log_path: str | Path,
+    sns_topic_arn: str | None = None,
+    slack_webhook_url: str | None = None,
+    sns_client: Any = None,
+) -> list[Channel]:
     """SNS if a topic is set, Slack if a webhook is set; the local log only when neither is.
 
     The log is a fallback rather than a permanent extra channel: the audit table already keeps
@@ -166,12 +171,12 @@ def channels_from_settings(settings: AlertSettings, sns_client: Any = None) -> l
     both failed, so they would never be retried.
     """
     channels: list[Channel] = []
-    if settings.sns_topic_arn:
-        client = sns_client if sns_client is not None else _sns_client_for(settings.sns_topic_arn)
-        channels.append(SnsChannel(client, settings.sns_topic_arn))
-    if settings.slack_webhook_url:
-        channels.append(SlackChannel(settings.slack_webhook_url))
-    return channels or [LogChannel(settings.log_path)]
+    if sns_topic_arn:
+        client = sns_client if sns_client is not None else _sns_client_for(sns_topic_arn)
+        channels.append(SnsChannel(client, sns_topic_arn))
+    if slack_webhook_url:
+        channels.append(SlackChannel(slack_webhook_url))
+    return channels or [LogChannel(log_path)]
 
 
 def _sns_client_for(topic_arn: str) -> Any:

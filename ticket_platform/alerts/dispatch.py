@@ -38,7 +38,7 @@ def notify(
     rows) do propagate: without the audit the dedupe cannot work.
     """
     if not channels:
-        raise ValueError("notify needs at least one channel (see channels_from_settings)")
+        raise ValueError("notify needs at least one channel (see alert_channels)")
     done = sent_keys(session, {alert.dedupe_key for alert in alerts})
     fresh: list[Alert] = []
     for alert in alerts:

@@ -1,4 +1,9 @@
-"""The alert resource: where alerts go and where their audit rows are written."""
+"""The alert resource: where alerts go and where their audit rows are written.
+
+Its fields are the alert configuration (``TICKET_ALERT_*``); ``from_env`` reads them. The Slack
+webhook URL is a secret: it is passed as ``dg.EnvVar``, so Dagster resolves it when a run or a
+sensor starts and the UI's resource page shows the variable's name, never the URL.
+"""
 
 from __future__ import annotations
 
@@ -10,36 +15,58 @@ import dagster as dg
 from pydantic import Field
 
 from ticket_platform.alerts.audit import ensure_alert_tables
-from ticket_platform.alerts.channels import Channel, channels_from_settings
-from ticket_platform.settings import AlertSettings
+from ticket_platform.alerts.channels import Channel, alert_channels
+from ticket_platform.settings import Settings, env_choice, env_value
 from ticket_platform.warehouse.resource import WarehouseResource
 from ticket_platform.warehouse.session import WarehouseSession, duckdb_session
+
+SLACK_WEBHOOK_VARIABLE = "TICKET_ALERT_SLACK_WEBHOOK_URL"
 
 
 class AlertResource(dg.ConfigurableResource):
     """SNS and/or Slack when configured, else a local JSON-lines log (``TICKET_ALERT_*``)."""
 
-    sns_topic_arn: str | None = Field(default=None, description="SNS topic ARN (prod)")
-    slack_webhook_url: str | None = Field(default=None, description="Slack incoming webhook")
-    log_path: str = Field(description="The local alert log, used when no other channel is set")
+    sns_topic_arn: str | None = Field(
+        default=None, description="TICKET_ALERT_SNS_TOPIC_ARN: SNS topic ARN (prod)"
+    )
+    slack_webhook_url: str | None = Field(
+        default=None,
+        description=f"{SLACK_WEBHOOK_VARIABLE}: Slack incoming webhook (a secret: set it as an "
+        "environment variable)",
+    )
+    log_path: str = Field(
+        description="TICKET_ALERT_LOG: the local alert log, used when no other channel is set"
+    )
     audit_database: str | None = Field(
         default=None,
-        description="DuckDB file of the audit table (local); unset: ops.alert_log in the warehouse",
+        description="TICKET_ALERT_AUDIT_DATABASE: DuckDB file of the audit table (local); unset: "
+        "ops.alert_log in the warehouse",
     )
-    ui_url: str = Field(default="http://127.0.0.1:3000", description="Dagster UI for links")
+    ui_url: str = Field(
+        default="http://127.0.0.1:3000", description="TICKET_DAGSTER_UI_URL: links in alerts"
+    )
     min_severity: str = Field(
-        default="warning", description="warning: every failed check alerts; error: ERROR only"
+        default="warning",
+        description="TICKET_ALERT_MIN_SEVERITY: warning, every failed check alerts; error: "
+        "ERROR only",
     )
 
     @classmethod
-    def from_settings(cls, settings: AlertSettings) -> AlertResource:
+    def from_env(cls, settings: Settings) -> AlertResource:
+        """Alerts as the ``TICKET_ALERT_*`` variables say; local files under the data dir."""
+        data_dir = settings.data_dir
+        audit_default = str(data_dir / "alerts" / "alerts.duckdb") if settings.is_local else None
+        audit = env_value("TICKET_ALERT_AUDIT_DATABASE", audit_default)
+        log = env_value("TICKET_ALERT_LOG", str(data_dir / "alerts" / "alerts.jsonl"))
         return cls(
-            sns_topic_arn=settings.sns_topic_arn,
-            slack_webhook_url=settings.slack_webhook_url,
-            log_path=str(settings.log_path),
-            audit_database=str(settings.audit_database) if settings.audit_database else None,
-            ui_url=settings.ui_url,
-            min_severity=settings.min_severity,
+            sns_topic_arn=env_value("TICKET_ALERT_SNS_TOPIC_ARN"),
+            slack_webhook_url=(
+                dg.EnvVar(SLACK_WEBHOOK_VARIABLE) if env_value(SLACK_WEBHOOK_VARIABLE) else None
+            ),
+            log_path=str(_path(log)),
+            audit_database=str(_path(audit)) if audit else None,
+            ui_url=(env_value("TICKET_DAGSTER_UI_URL", "http://127.0.0.1:3000") or "").rstrip("/"),
+            min_severity=env_choice("TICKET_ALERT_MIN_SEVERITY", "warning", ("warning", "error")),
         )
 
     def wants(self, severity: str) -> bool:
@@ -47,12 +74,10 @@ class AlertResource(dg.ConfigurableResource):
         return self.min_severity != "error" or severity != "warning"
 
     def channels(self) -> list[Channel]:
-        return channels_from_settings(
-            AlertSettings(
-                sns_topic_arn=self.sns_topic_arn,
-                slack_webhook_url=self.slack_webhook_url,
-                log_path=Path(self.log_path),
-            )
+        return alert_channels(
+            sns_topic_arn=self.sns_topic_arn,
+            slack_webhook_url=self.slack_webhook_url,
+            log_path=self.log_path,
         )
 
     @contextmanager
@@ -67,3 +92,7 @@ class AlertResource(dg.ConfigurableResource):
         with context as session:
             ensure_alert_tables(session)
             yield session
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser().resolve()

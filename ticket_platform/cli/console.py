@@ -26,9 +26,17 @@ def progress_bar(console: Console) -> Progress:
 
 
 def settings_or_exit() -> Settings:
-    """The settings, or exit with status 2 and the configuration error."""
+    """The settings, or exit with status 2 and the configuration error.
+
+    The resources are built too (and dropped), so a bad judge, alert or Redshift variable stops
+    every command here, as it stops the code location from loading.
+    """
+    from ticket_platform.resources import platform_resources
+
     try:
-        return get_settings()
+        settings = get_settings()
+        platform_resources(settings)
+        return settings
     except SettingsError as error:
         err.print(f"[red]configuration error:[/red] {error}")
         raise typer.Exit(code=2) from error

@@ -67,16 +67,14 @@ def calibrate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
 ) -> None:
     """Grade a labelled reference set with a judge and report agreement per criterion."""
-    from dataclasses import replace
-
     from ticket_platform.evaluation.calibration import (
         compare,
         disagreements,
         load_reference,
         verdicts_of,
     )
-    from ticket_platform.evaluation.factory import build_judge, judge_price, run_limits
     from ticket_platform.evaluation.judge import judge_id
+    from ticket_platform.evaluation.resource import JudgeResource
     from ticket_platform.evaluation.rules import fact_check
     from ticket_platform.evaluation.runner import evaluate
     from ticket_platform.settings import JUDGE_KINDS
@@ -85,10 +83,11 @@ def calibrate(
     if judge is not None and judge not in JUDGE_KINDS:
         err.print(f"[red]--judge must be one of {', '.join(JUDGE_KINDS)}[/red]")
         raise typer.Exit(code=2)
-    judge_settings = replace(settings.judge, kind=judge) if judge else settings.judge
+    configured = JudgeResource.from_env(settings)  # the code location's judge, as settings_or_exit
+    judge_resource = configured.model_copy(update={"kind": judge}) if judge else configured
     try:
         labelled = load_reference(reference)
-        grader = build_judge(judge_settings, settings.aws_region)
+        grader = judge_resource.build()
     except (FileNotFoundError, SettingsError) as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
@@ -100,8 +99,8 @@ def calibrate(
         items,
         grader,
         partition_date=datetime.now(UTC).date(),
-        limits=run_limits(judge_settings),
-        price=judge_price(judge_settings, grader),
+        limits=judge_resource.limits(),
+        price=judge_resource.price(grader),
         fact_check=fact_check,
     )
     agreements = compare(verdicts_of(run.rows), labelled)

@@ -32,7 +32,7 @@ from ticket_platform.ingest.events_assets import INGEST_EVENTS_JOB, RAW_TICKET_E
 from ticket_platform.ingest.landing import Landing, landing_from_uri
 from ticket_platform.ingest.tickets import TICKETS_PREFIX, discover_days
 from ticket_platform.partitions import partition_bounds
-from ticket_platform.resources import warehouse_resource
+from ticket_platform.resources import resolved
 from ticket_platform.routing import store as routing_store
 from ticket_platform.routing.artifacts import ModelStore
 from ticket_platform.routing.assets import (
@@ -51,6 +51,7 @@ from ticket_platform.transform.assets import (
     SUPPORT_DASHBOARD,
 )
 from ticket_platform.transform.dbt_sources import ensure_dbt_sources
+from ticket_platform.warehouse.session import WarehouseSession
 
 EXIT_OK = 0
 EXIT_SPINE_FAILED = 1  # 2 is the CLI's configuration error
@@ -117,12 +118,12 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         )
     runs = JobRuns(load_definitions(), dg.DagsterInstance.get(), summary)
 
-    with warehouse_resource(settings).session() as session:
+    with runs.warehouse_session() as session:
         ensure_dbt_sources(session)  # empty tables rather than missing ones: dbt builds empty marts
     if days:
         log(f"Loading {len(days)} partition(s) {days[0]} .. {days[-1]} in one run …")
         if runs.spine(INGEST_JOB, days):
-            load_and_judge(runs, store, days, bounds, settings, log)
+            load_and_judge(runs, store, days, bounds, log)
             with runs.guarded("routing"):
                 route_tickets(runs, store, days, settings, log)
     else:
@@ -134,7 +135,7 @@ def run_everything(settings: Settings, log: Callable[[str], None] = print) -> di
         log("Building dbt models and tests …")
         runs.spine(DBT_BUILD_JOB)
 
-    summary["tables"] = _table_counts(settings)
+    summary["tables"] = _table_counts(runs)
     docs = settings.data_dir / "dbt_docs" / "static_index.html"
     summary["docs"] = str(docs) if docs.exists() else None
     summary["success"] = not summary["failed_spine"] and not summary["failed_branches"]
@@ -200,6 +201,14 @@ class JobRuns:
         _collect(result, self.summary)
         return result
 
+    @contextmanager
+    def warehouse_session(self) -> Iterator[WarehouseSession]:
+        """A session on the code location's own warehouse resource, its ``dg.EnvVar`` secrets
+        resolved as a run resolves them (outside a run they would be the variables' names)."""
+        warehouse = self.definitions.resources["warehouse"]
+        with resolved(warehouse) as initialized, initialized.session() as session:
+            yield session
+
     def spine(self, job: str, days: list | None = None) -> bool:
         """Run a spine job; False when it failed. A branch asset failing inside it (the
         export or the dashboard in the dbt build) is recorded as that branch."""
@@ -250,7 +259,6 @@ def load_and_judge(
     store: Landing,
     days: list,
     bounds: tuple[date, date],
-    settings: Settings,
     log: Callable[[str], None],
 ) -> None:
     """The branches that read the loaded partitions: lifecycle events and the judge."""
@@ -258,7 +266,8 @@ def load_and_judge(
     if event_days:
         log(f"Loading the lifecycle events of {len(event_days)} day(s) …")
         runs.branch("lifecycle events", INGEST_EVENTS_JOB, event_days)
-    log(f"Judging the responses of {len(days)} partition(s) ({settings.judge.kind}) …")
+    judge = runs.definitions.resources["judge"].kind
+    log(f"Judging the responses of {len(days)} partition(s) ({judge}) …")
     runs.branch("evaluation", EVALUATION_JOB, days)
 
 
@@ -274,7 +283,7 @@ def route_tickets(
     routing = runs.summary["routing"]
     log("Loading routing feedback …")
     runs.branch("routing", FEEDBACK_JOB)
-    problem = training_problem(settings)
+    problem = training_problem(runs, settings)
     if problem is None:
         log("Training the ticket router …")
         runs.branch("routing", RETRAIN_JOB)
@@ -295,9 +304,9 @@ def route_tickets(
     runs.branch("routing", ROUTE_JOB, days)
 
 
-def training_problem(settings: Settings) -> str | None:
+def training_problem(runs: JobRuns, settings: Settings) -> str | None:
     """Why the staged tickets cannot train a router (the retrain would skip), or None."""
-    with warehouse_resource(settings).session() as session:
+    with runs.warehouse_session() as session:
         routing_store.ensure_routing_tables(session)
         tickets = routing_store.training_tickets(session, settings.routing.max_training_rows)
         corrections = routing_store.corrections(session)
@@ -379,9 +388,9 @@ def _collect(result: dg.ExecuteInProcessResult, summary: dict) -> None:
             summary[bucket].append(evaluation.asset_check_key.to_user_string())
 
 
-def _table_counts(settings: Settings) -> dict[str, int | None]:
+def _table_counts(runs: JobRuns) -> dict[str, int | None]:
     counts: dict[str, int | None] = {}
-    with warehouse_resource(settings).session() as session:
+    with runs.warehouse_session() as session:
         for table in SUMMARY_TABLES:
             try:
                 counts[table] = int(session.query(f"select count(*) from {table}")[0][0])

@@ -107,7 +107,7 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
         pool=writer_pool(settings),
         retry_policy=TRANSIENT_RETRY,
         group_name="evaluation",
-        kinds={"python", settings.judge.kind},
+        kinds={"python", JudgeResource.from_env(settings).kind},
         owners=["team:data-platform"],
         tags={"layer": "evaluation"},
         description=(
@@ -205,14 +205,14 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
 
 def reference_names(settings: Settings) -> list[str]:
     names = list(BUILTIN_REFERENCES)
-    if settings.judge.reference:
-        names.append(settings.judge.reference)
+    if settings.judge_reference:
+        names.append(settings.judge_reference)
     return names
 
 
 def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
-    human = settings.judge.reference
-    min_agreement = settings.judge.min_agreement
+    human = settings.judge_reference
+    min_agreement = settings.judge_min_agreement
     check_specs = (
         [
             dg.AssetCheckSpec(

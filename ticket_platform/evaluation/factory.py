@@ -1,16 +1,24 @@
-"""Build the configured judge, its price and its run limits from ``JudgeSettings``."""
+"""Build the configured judge, its price and its run limits from the judge's configuration.
+
+The configuration is ``JudgeResource`` (``resource.py``), the one definition of the judge's
+settings; these functions only read its fields.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from ticket_platform.evaluation.judge import Judge
 from ticket_platform.evaluation.pricing import Price, parse_price, price_of
 from ticket_platform.evaluation.runner import RunLimits
-from ticket_platform.settings import JudgeSettings, SettingsError
+from ticket_platform.settings import SettingsError
+
+if TYPE_CHECKING:
+    from ticket_platform.evaluation.resource import JudgeResource
 
 
-def build_judge(settings: JudgeSettings, region_name: str | None = None) -> Judge:
+def build_judge(settings: JudgeResource) -> Judge:
     """The judge of ``TICKET_JUDGE``: ``rules`` (offline), ``bedrock`` or ``langchain``."""
     if settings.kind == "rules":
         from ticket_platform.evaluation.rules import RulesJudge
@@ -22,7 +30,7 @@ def build_judge(settings: JudgeSettings, region_name: str | None = None) -> Judg
         return bedrock_judge(
             model_id=settings.model_id or DEFAULT_BEDROCK_MODEL,
             temperature=settings.temperature,
-            region_name=region_name,
+            region_name=settings.region_name,
         )
     from ticket_platform.evaluation.llm import chat_model_judge
 
@@ -44,7 +52,7 @@ def build_judge(settings: JudgeSettings, region_name: str | None = None) -> Judg
         raise SettingsError(f"TICKET_JUDGE_CHAT_MODEL: {error}") from error
 
 
-def judge_price(settings: JudgeSettings, judge: Judge) -> Price | None:
+def judge_price(settings: JudgeResource, judge: Judge) -> Price | None:
     """The configured price, else the built-in price of the judge's model, else ``None``."""
     if not judge.calls_model:
         return None
@@ -56,7 +64,7 @@ def judge_price(settings: JudgeSettings, judge: Judge) -> Price | None:
     return price_of(judge.model_id)
 
 
-def run_limits(settings: JudgeSettings) -> RunLimits:
+def run_limits(settings: JudgeResource) -> RunLimits:
     return RunLimits(
         concurrency=settings.concurrency,
         max_calls=settings.max_calls,

@@ -15,9 +15,11 @@ from ticket_platform.ingest.landing import Landing, LocalLanding, S3Landing, par
 class LandingResource(dg.ConfigurableResource):
     """Where ticket files land: a folder path or ``s3://bucket/prefix`` (``TICKET_LANDING_URI``)."""
 
-    uri: str = Field(description="A local folder or s3://bucket/prefix")
-    region_name: str | None = Field(default=None, description="AWS region of the bucket")
-    endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint override")
+    uri: str = Field(description="TICKET_LANDING_URI: a local folder or s3://bucket/prefix")
+    region_name: str | None = Field(default=None, description="AWS_REGION of the bucket")
+    endpoint_url: str | None = Field(
+        default=None, description="TICKET_S3_ENDPOINT_URL: S3-compatible endpoint override"
+    )
     max_connections: int = Field(
         default=32,
         ge=1,

@@ -2,6 +2,12 @@
 
 Every capability that reads or writes tables takes a ``WarehouseResource`` and opens a
 ``session()``; the session classes (``session.py``) hold the engine-specific SQL plumbing.
+The resources' fields are the only definition of the warehouse settings;
+``ticket_platform/resources.py`` picks the engine and fills them from the environment. The
+Redshift password is passed as ``dg.EnvVar``: Dagster resolves it when a run starts and the UI
+shows the variable's name. Outside a run, open the resource with ``resources.resolved()``
+(Dagster's ``process_config_and_initialize_cm``) so the password is the variable's value, not
+its name.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from dagster_aws.s3 import S3Resource
 from pydantic import Field
 
 from ticket_platform.warehouse.session import RedshiftSession, WarehouseSession, duckdb_session
+
+REDSHIFT_PASSWORD_VARIABLE = "TICKET_REDSHIFT_PASSWORD"
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -35,7 +43,7 @@ class WarehouseResource(dg.ConfigurableResource):
 class DuckDBWarehouse(WarehouseResource):
     """The embedded default: one DuckDB file (``TICKET_WAREHOUSE_PATH``)."""
 
-    database: str = Field(description="Path of the DuckDB file")
+    database: str = Field(description="TICKET_WAREHOUSE_PATH: path of the DuckDB file")
 
     @property
     def engine(self) -> str:
@@ -50,10 +58,17 @@ class DuckDBWarehouse(WarehouseResource):
 class RedshiftWarehouse(WarehouseResource):
     """Amazon Redshift: batches staged in S3 and loaded by a manifest COPY in one transaction."""
 
-    redshift: RedshiftClientResource
-    staging_uri: str = Field(description="s3://bucket/prefix where COPY batches are staged")
-    iam_role_arn: str = Field(description="IAM role Redshift assumes to read the staged batches")
-    region_name: str | None = None
+    redshift: RedshiftClientResource = Field(
+        description="The connection: TICKET_REDSHIFT_HOST, _PORT, _DATABASE, _USER and "
+        f"{REDSHIFT_PASSWORD_VARIABLE} (a secret, read from the environment at run time)"
+    )
+    staging_uri: str = Field(
+        description="TICKET_REDSHIFT_STAGING_URI: s3://bucket/prefix where COPY batches are staged"
+    )
+    iam_role_arn: str = Field(
+        description="TICKET_REDSHIFT_IAM_ROLE_ARN: role Redshift assumes to read the batches"
+    )
+    region_name: str | None = Field(default=None, description="AWS_REGION of the staging bucket")
     endpoint_url: str | None = None
 
     @property

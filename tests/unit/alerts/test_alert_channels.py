@@ -19,11 +19,10 @@ from ticket_platform.alerts.channels import (
     LogChannel,
     SlackChannel,
     SnsChannel,
-    channels_from_settings,
+    alert_channels,
     mask_webhook_url,
     sns_client,
 )
-from ticket_platform.settings import AlertSettings
 
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ticket-alerts"
 SECRET = "XXXXsecretXXXX"
@@ -212,22 +211,21 @@ def test_webhook_urls_are_masked(url, masked):
 
 
 # --- settings --------------------------------------------------------------------------------
-def test_channels_from_settings(tmp_path: Path):
+def test_alert_channels(tmp_path: Path):
     log = tmp_path / "alerts.jsonl"
-    [only] = channels_from_settings(AlertSettings(log_path=log))
+    [only] = alert_channels(log_path=log)
     assert isinstance(only, LogChannel) and only.recipient == str(log)
 
     stub = object()
-    [sns] = channels_from_settings(AlertSettings(sns_topic_arn=TOPIC_ARN, log_path=log), stub)
+    [sns] = alert_channels(sns_topic_arn=TOPIC_ARN, log_path=log, sns_client=stub)
     assert isinstance(sns, SnsChannel) and sns.client is stub
 
     webhook_url = f"https://hooks.slack.com/services/T1/B2/{SECRET}"
-    settings = AlertSettings(
+    sns, slack = alert_channels(
         sns_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
         slack_webhook_url=webhook_url,
         log_path=log,
     )
-    sns, slack = channels_from_settings(settings)
     assert [sns.name, slack.name] == ["sns", "slack"]
     assert sns.client.meta.region_name == "eu-west-1"  # the topic's region
     assert slack.recipient == "https://hooks.slack.com/services/T1/***"

@@ -1,22 +1,23 @@
-"""Choosing the judge, its price and its limits from settings."""
+"""Choosing the judge, its price and its limits from its configuration (`JudgeResource`)."""
 
 import pytest
 
 from ticket_platform.evaluation.factory import build_judge, judge_price, run_limits
 from ticket_platform.evaluation.pricing import Price, parse_price, price_of
-from ticket_platform.settings import JudgeSettings, SettingsError
+from ticket_platform.evaluation.resource import JudgeResource
+from ticket_platform.settings import SettingsError
 
 FAKE = "langchain_core.language_models.fake_chat_models:FakeListChatModel"
 
 
 def test_rules_is_the_default_and_costs_nothing():
-    judge = build_judge(JudgeSettings())
+    judge = build_judge(JudgeResource())
     assert (judge.name, judge.model_id, judge.calls_model) == ("rules", "rules-v1", False)
-    assert judge_price(JudgeSettings(price_per_1k="1,1"), judge) is None
+    assert judge_price(JudgeResource(price_per_1k="1,1"), judge) is None
 
 
 def test_a_langchain_judge_is_built_from_a_class_path_and_json_kwargs():
-    settings = JudgeSettings(
+    settings = JudgeResource(
         kind="langchain",
         chat_model=FAKE,
         chat_model_kwargs='{"responses": ["{}"], "temperature": 0.1}',
@@ -35,7 +36,7 @@ def test_a_langchain_judge_is_built_from_a_class_path_and_json_kwargs():
     [("{not json", "is not JSON"), ("[1]", "must be a JSON object")],
 )
 def test_bad_chat_model_kwargs_are_a_settings_error(kwargs, message):
-    settings = JudgeSettings(kind="langchain", chat_model=FAKE, chat_model_kwargs=kwargs)
+    settings = JudgeResource(kind="langchain", chat_model=FAKE, chat_model_kwargs=kwargs)
     with pytest.raises(SettingsError, match=message):
         build_judge(settings)
 
@@ -52,5 +53,5 @@ def test_prices_know_bedrock_inference_profiles_and_accept_overrides():
 
 
 def test_run_limits_follow_the_settings():
-    limits = run_limits(JudgeSettings(concurrency=32, max_calls=10, max_cost_usd=1.0))
+    limits = run_limits(JudgeResource(concurrency=32, max_calls=10, max_cost_usd=1.0))
     assert (limits.concurrency, limits.max_calls, limits.max_cost_usd) == (32, 10, 1.0)
