@@ -2,6 +2,7 @@
 duplicates and conflicts, quarantine with reasons, days loaded in any order."""
 
 import gzip
+import os
 from datetime import date, datetime, timedelta
 
 import orjson
@@ -151,6 +152,23 @@ def test_a_rewritten_file_adds_only_its_new_events(tmp_path, session):
     assert report.events_quarantined == 0
     assert staged_event_count(session, DAY, DAY) == 3
     assert session.query(f"select count(*) from {sql.EVENT_LEDGER_TABLE}") == [(2,)]
+
+
+def test_a_touched_file_with_the_same_bytes_is_unchanged_not_quarantined(tmp_path, session):
+    landing = LocalLanding(tmp_path / "landing")
+    write(landing, key(DAY, "10"), assigned(1), assigned(2, "TKT-2"))
+    load_event_partition(landing, session, DAY)
+    path = tmp_path / "landing" / key(DAY, "10")
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 60))  # a new etag, same bytes
+
+    report = load_event_partition(landing, session, DAY)
+
+    assert (report.files_unchanged, report.files_quarantined, report.events_inserted) == (1, 0, 0)
+    statuses = session.query(
+        f"select status from {sql.EVENT_LEDGER_TABLE} order by loaded_at, status"
+    )
+    assert sorted(status for (status,) in statuses) == ["loaded", "unchanged"]
+    assert staged_event_count(session, DAY, DAY) == 2
 
 
 def test_a_redelivered_event_is_skipped_and_a_changed_one_quarantined(tmp_path, session):

@@ -172,7 +172,9 @@ def event_merge_steps(dialect: Dialect) -> list[MergeStep]:
             f"update {EVENT_LEDGER_BATCH} set status = case\n"
             f"    when rows_accepted = 0 then 'quarantined'\n"
             f"    when rows_quarantined > 0 then 'partial'\n"
-            f"    else 'loaded' end"
+            f"    else 'loaded' end\n"
+            # a file re-listed with the bytes already loaded was ledgered 'unchanged' when read
+            "where status <> 'unchanged'"
         ),
         *feed_sql.record_steps(TABLES),
     ]
