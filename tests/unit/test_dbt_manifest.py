@@ -3,7 +3,8 @@
 import os
 import time
 
-from ticket_platform.transform.project import DBT_PROJECT_DIR, manifest_is_stale
+from ticket_platform.settings import get_settings
+from ticket_platform.transform.project import DBT_PROJECT_DIR, manifest_is_stale, prepare_manifest
 
 
 def test_dbt_manifest_is_stale_when_missing_or_older_than_the_project(tmp_path):
@@ -17,3 +18,10 @@ def test_dbt_manifest_is_stale_when_missing_or_older_than_the_project(tmp_path):
     before = model.stat().st_mtime - 1  # just older than one model file
     os.utime(manifest, (before, before))
     assert manifest_is_stale(manifest)
+
+
+def test_preparing_the_manifest_writes_nothing_into_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    manifest = prepare_manifest(get_settings())
+    assert manifest == DBT_PROJECT_DIR / "target" / "manifest.json"
+    assert list(tmp_path.iterdir()) == [], "the parse lock belongs in the dbt project's target/"

@@ -61,9 +61,10 @@ def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
     ``dagster dev``, including in each run's process: ten seconds added to every run.
     """
     project = dbt_project(settings)
-    project.target_path.mkdir(parents=True, exist_ok=True)
+    target = project.manifest_path.parent  # target_path is relative to the dbt project, not cwd
+    target.mkdir(parents=True, exist_ok=True)
     # Parallel test workers and a running `dagster dev` may all try to parse at once.
-    with FileLock(project.target_path / ".prepare.lock", timeout=600):
+    with FileLock(target / ".prepare.lock", timeout=600):
         if force or manifest_is_stale(project.manifest_path):
             dbt_cli(settings).cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project.manifest_path
