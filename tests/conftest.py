@@ -11,7 +11,9 @@ import pytest
 
 from ticket_platform.contracts import ProcessedTicket
 from ticket_platform.ingest.landing import LocalLanding
-from ticket_platform.warehouse.session import WarehouseSession, duckdb_session, postgres_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
+from ticket_platform.warehouse.postgres_engine import postgres_session
+from ticket_platform.warehouse.session import WarehouseSession
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_TICKETS = FIXTURES / "seed_processed_tickets.jsonl"

@@ -24,7 +24,7 @@ from bench.common import log
 from bench.profiles import Profile
 from ticket_platform.transform.dbt_sources import ensure_dbt_sources
 from ticket_platform.transform.project import DBT_PROJECT_DIR, dbt_executable
-from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
 FIRST_DAY = date(2026, 9, 1)
 PRODUCTS = [

@@ -48,7 +48,7 @@ def profile_ingest(landing: Path, stats_path: Path) -> dict:
 
     import ticket_platform.ingest.landing
     import ticket_platform.ingest.tickets
-    import ticket_platform.warehouse.session  # noqa: F401
+    import ticket_platform.warehouse.duckdb_engine  # noqa: F401
 
     del duckdb
 

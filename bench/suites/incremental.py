@@ -28,7 +28,7 @@ from bench.suites.dbt_volume import dbt_build
 from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.transform.dbt_sources import ensure_dbt_sources
-from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
 NEW_DAY = date(2025, 8, 31)
 

@@ -45,7 +45,7 @@ def plain_read_parse(landing: Path, _: Path) -> int:
 def platform_ingest(landing: Path, workdir: Path) -> int:
     from ticket_platform.ingest.landing import LocalLanding
     from ticket_platform.ingest.tickets import discover_days, load_partition
-    from ticket_platform.warehouse.session import duckdb_session
+    from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
     store = LocalLanding(landing)
     days, _ = discover_days(store)  # the day folders, as `ticket-platform run` finds them
@@ -98,7 +98,7 @@ IMPORTS = {
     "platform_ingest": (
         "ticket_platform.ingest.tickets",
         "ticket_platform.ingest.landing",
-        "ticket_platform.warehouse.session",
+        "ticket_platform.warehouse.duckdb_engine",
         "duckdb",
     ),
     "dlt": ("dlt", "dlt.sources.filesystem", "duckdb"),

@@ -82,7 +82,7 @@ def _upload(landing, local: Path) -> int:
 
 def _platform_load(landing, workers: int, scratch: Path) -> dict:
     from ticket_platform.ingest.tickets import discover_days, load_partition
-    from ticket_platform.warehouse.session import duckdb_session
+    from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)

@@ -27,8 +27,8 @@ from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.ingest.sensor import build_landing_sensor
 from ticket_platform.ingest.tickets import ensure_tables, partition_prefix
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 from ticket_platform.warehouse.resource import DuckDBWarehouse
-from ticket_platform.warehouse.session import duckdb_session
 
 TODAY = date(2025, 8, 9)
 DAY = TODAY - timedelta(days=1)

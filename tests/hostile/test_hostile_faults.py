@@ -20,7 +20,7 @@ LOAD_ON_A_FULL_DISK = textwrap.dedent(
     import orjson
     from ticket_platform.ingest.tickets import ensure_tables, load_partition
     from ticket_platform.ingest.landing import LocalLanding
-    from ticket_platform.warehouse.session import duckdb_session
+    from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
     root, seed = sys.argv[1], sys.argv[2]
     landing = LocalLanding(root + "/landing")

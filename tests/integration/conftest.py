@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from helpers.dbt_warehouse import DbtWarehouse, dbt_env
 
-from ticket_platform.warehouse.session import duckdb_session, postgres_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
+from ticket_platform.warehouse.postgres_engine import postgres_session
 
 
 @pytest.fixture(params=["duckdb", "postgres"])

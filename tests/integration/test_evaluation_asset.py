@@ -13,8 +13,8 @@ from ticket_platform.evaluation.assets import (
 from ticket_platform.evaluation.resource import JudgeResource
 from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 from ticket_platform.warehouse.resource import DuckDBWarehouse
-from ticket_platform.warehouse.session import duckdb_session
 
 PARTITION = "2025-08-08"
 

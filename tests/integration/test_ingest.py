@@ -17,7 +17,7 @@ from ticket_platform.ingest.tickets import (
     partition_quality,
     staged_row_count,
 )
-from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
 DAY = date(2025, 8, 8)
 PREFIX = "tickets/2025/08/08/"

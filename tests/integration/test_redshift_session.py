@@ -10,7 +10,7 @@ from moto import mock_aws
 
 from ticket_platform.contracts import ProcessedTicket, ticket_row
 from ticket_platform.ingest import tickets_sql as sql
-from ticket_platform.warehouse.session import RedshiftSession
+from ticket_platform.warehouse.postgres_engine import RedshiftSession
 
 
 class RecordingConnection:

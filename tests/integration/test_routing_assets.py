@@ -39,8 +39,8 @@ from ticket_platform.routing.feedback_assets import (
 )
 from ticket_platform.routing.teams import team_of
 from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 from ticket_platform.warehouse.resource import DuckDBWarehouse
-from ticket_platform.warehouse.session import duckdb_session
 from ticket_platform_demo.synthetic import generate_tickets
 
 FIRST, LAST = date(2025, 3, 1), date(2025, 3, 4)

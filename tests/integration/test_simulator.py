@@ -10,7 +10,7 @@ import pytest
 from ticket_platform.contracts import LifecycleEvent, ProcessedTicket, parse_stream_event
 from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.ingest.tickets import discover_days, load_partition
-from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 from ticket_platform_demo.simulator.local_aws import SqliteTicketTable
 from ticket_platform_demo.simulator.responder import TemplateResponder
 from ticket_platform_demo.simulator.sentiment import default_analyzer

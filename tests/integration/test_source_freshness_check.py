@@ -12,7 +12,7 @@ from ticket_platform.transform.source_freshness import (
     SOURCE_FRESHNESS_CHECK,
     build_source_freshness_checks,
 )
-from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
 
 def test_freshly_loaded_tickets_pass_the_source_freshness_check(

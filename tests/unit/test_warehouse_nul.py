@@ -5,7 +5,7 @@ from datetime import datetime
 
 import orjson
 
-from ticket_platform.warehouse.session import jsonl_gz, pg_copy_text, without_nul
+from ticket_platform.warehouse.postgres_engine import jsonl_gz, pg_copy_text, without_nul
 
 
 def test_without_nul_strips_text_and_leaves_other_values():

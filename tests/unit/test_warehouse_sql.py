@@ -2,7 +2,7 @@ import pytest
 
 from ticket_platform.contracts import TICKET_COLUMNS
 from ticket_platform.ingest import tickets_sql as sql
-from ticket_platform.warehouse.session import copy_manifest, jsonl_gz, pg_copy_text
+from ticket_platform.warehouse.postgres_engine import copy_manifest, jsonl_gz, pg_copy_text
 from ticket_platform.warehouse.sql import copy_json_sql
 
 

@@ -17,8 +17,9 @@ from pydantic import Field
 from ticket_platform.alerts.audit import ensure_alert_tables
 from ticket_platform.alerts.channels import Channel, alert_channels
 from ticket_platform.settings import Settings, env_choice, env_value
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 from ticket_platform.warehouse.resource import WarehouseResource
-from ticket_platform.warehouse.session import WarehouseSession, duckdb_session
+from ticket_platform.warehouse.session import WarehouseSession
 
 SLACK_WEBHOOK_VARIABLE = "TICKET_ALERT_SLACK_WEBHOOK_URL"
 

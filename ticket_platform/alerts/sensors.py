@@ -12,8 +12,8 @@ from ticket_platform.alerts.dispatch import DispatchReport, notify
 from ticket_platform.alerts.high_priority import high_priority_failures
 from ticket_platform.alerts.resource import AlertResource
 from ticket_platform.evaluation.assets import RESPONSE_EVALUATIONS
+from ticket_platform.warehouse.duckdb_engine import is_lock_conflict
 from ticket_platform.warehouse.resource import WarehouseResource
-from ticket_platform.warehouse.session import is_lock_conflict
 
 EVENT_BATCH = 500
 # A sensor's first tick (no cursor yet) looks back this far, not over the instance's whole

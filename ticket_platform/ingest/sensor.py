@@ -21,8 +21,9 @@ from ticket_platform.ingest.landing_scan import compare_with_ledger, days_to_sca
 from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.ingest.tickets import TICKETS_PREFIX, ensure_tables
 from ticket_platform.settings import Settings, get_settings
+from ticket_platform.warehouse.duckdb_engine import is_lock_conflict
 from ticket_platform.warehouse.resource import WarehouseResource
-from ticket_platform.warehouse.session import WarehouseSession, is_lock_conflict
+from ticket_platform.warehouse.session import WarehouseSession
 
 LANDING_SENSOR = "landing_sensor"
 LOAD_AND_JUDGE_JOB = "load_and_judge"

@@ -24,8 +24,8 @@ from ticket_platform.routing.feedback import (
 from ticket_platform.routing.sql import FEEDBACK_QUARANTINE_TABLE
 from ticket_platform.routing.teams import known_teams
 from ticket_platform.settings import Settings, get_settings
+from ticket_platform.warehouse.duckdb_engine import is_lock_conflict
 from ticket_platform.warehouse.resource import WarehouseResource
-from ticket_platform.warehouse.session import is_lock_conflict
 
 FEEDBACK_QUARANTINE_CHECK = "feedback_quarantine_rate_within_limit"
 FEEDBACK_JOB = "load_routing_feedback"

@@ -21,7 +21,9 @@ from dagster_aws.redshift import RedshiftClientResource
 from dagster_aws.s3 import S3Resource
 from pydantic import Field
 
-from ticket_platform.warehouse.session import RedshiftSession, WarehouseSession, duckdb_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
+from ticket_platform.warehouse.postgres_engine import RedshiftSession
+from ticket_platform.warehouse.session import WarehouseSession
 
 REDSHIFT_PASSWORD_VARIABLE = "TICKET_REDSHIFT_PASSWORD"
 

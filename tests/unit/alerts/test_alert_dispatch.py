@@ -8,7 +8,7 @@ from ticket_platform.alerts.alert import Alert
 from ticket_platform.alerts.audit import ensure_alert_tables, recent_alerts, sent_keys
 from ticket_platform.alerts.channels import DeliveryError
 from ticket_platform.alerts.dispatch import notify
-from ticket_platform.warehouse.session import duckdb_session
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
 
 class Recording:
