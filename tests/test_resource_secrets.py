@@ -24,7 +24,7 @@ from prod_env import PROD_ENV
 
 from ticket_platform.alerts.channels import SlackChannel
 from ticket_platform.alerts.resource import AlertResource
-from ticket_platform.cli.runner import JobRuns
+from ticket_platform.cli.job_runs import JobRuns
 from ticket_platform.resources import platform_resources, resolved
 from ticket_platform.settings import get_settings
 from ticket_platform.warehouse.resource import WarehouseResource

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from helpers.cli_run import CliRun, run_platform
 
-from ticket_platform.cli.runner import EXIT_BRANCH_FAILED
+from ticket_platform.cli.job_runs import EXIT_BRANCH_FAILED
 from ticket_platform.cli.summary import print_summary
 from ticket_platform.contracts import ProcessedTicket
 from ticket_platform.ingest.landing import LocalLanding
