@@ -1,24 +1,37 @@
 """Build the configured judge, its price and its run limits from the judge's configuration.
 
 The configuration is ``JudgeResource`` (``resource.py``), the one definition of the judge's
-settings; these functions only read its fields.
+settings; these functions only read the fields ``JudgeConfig`` names, so they need no Dagster.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ticket_platform.evaluation.judge import Judge
 from ticket_platform.evaluation.pricing import Price, parse_price, price_of
 from ticket_platform.evaluation.runner import RunLimits
 from ticket_platform.settings import SettingsError
 
-if TYPE_CHECKING:
-    from ticket_platform.evaluation.resource import JudgeResource
+
+class JudgeConfig(Protocol):
+    """The judge's settings as these functions read them (``JudgeResource`` has them all)."""
+
+    kind: str
+    model_id: str | None
+    temperature: float
+    region_name: str | None
+    chat_model: str | None
+    chat_model_kwargs: str
+    output: str
+    price_per_1k: str | None
+    concurrency: int
+    max_calls: int | None
+    max_cost_usd: float | None
 
 
-def build_judge(settings: JudgeResource) -> Judge:
+def build_judge(settings: JudgeConfig) -> Judge:
     """The judge of ``TICKET_JUDGE``: ``rules`` (offline), ``bedrock`` or ``langchain``."""
     if settings.kind == "rules":
         from ticket_platform.evaluation.rules import RulesJudge
@@ -52,7 +65,7 @@ def build_judge(settings: JudgeResource) -> Judge:
         raise SettingsError(f"TICKET_JUDGE_CHAT_MODEL: {error}") from error
 
 
-def judge_price(settings: JudgeResource, judge: Judge) -> Price | None:
+def judge_price(settings: JudgeConfig, judge: Judge) -> Price | None:
     """The configured price, else the built-in price of the judge's model, else ``None``."""
     if not judge.calls_model:
         return None
@@ -64,7 +77,7 @@ def judge_price(settings: JudgeResource, judge: Judge) -> Price | None:
     return price_of(judge.model_id)
 
 
-def run_limits(settings: JudgeResource) -> RunLimits:
+def run_limits(settings: JudgeConfig) -> RunLimits:
     return RunLimits(
         concurrency=settings.concurrency,
         max_calls=settings.max_calls,
