@@ -14,7 +14,8 @@ from ticket_platform.evaluation.rubric import RUBRIC_VERSION, EvaluationItem
 from ticket_platform.evaluation.rules import RulesJudge, fact_check
 from ticket_platform.evaluation.runner import Budget, RunStats, evaluate
 from ticket_platform.evaluation.store_sql import EVALUATIONS_TABLE, REFERENCE_EVALUATIONS_TABLE
-from ticket_platform.ingest.assets import RAW_TICKETS
+from ticket_platform.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
+from ticket_platform.ingest.sensor import LOAD_AND_JUDGE_JOB
 from ticket_platform.partitions import daily_ticket_partitions
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.warehouse.resource import WarehouseResource
@@ -307,6 +308,21 @@ def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
     return judge_calibration
 
 
+def load_and_judge_job():
+    """The day's load and its evaluation in one run: one process start instead of two, and dbt
+    (which waits while its upstreams are in progress) then builds once with both."""
+    return dg.define_asset_job(
+        LOAD_AND_JUDGE_JOB,
+        selection=dg.AssetSelection.assets(RAW_TICKETS, RESPONSE_EVALUATIONS).without_checks()
+        | dg.AssetSelection.checks(
+            dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK),
+            dg.AssetCheckKey(RESPONSE_EVALUATIONS, COMPLETE_CHECK),
+            dg.AssetCheckKey(RESPONSE_EVALUATIONS, FLAGS_CHECK),
+        ),
+        description="Load the landed files of the selected days, then judge their responses.",
+    )
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
     settings = get_settings()
@@ -325,4 +341,6 @@ def defs() -> dg.Definitions:
         selection=dg.AssetSelection.assets(calibration),
         description="Grade the labelled reference sets and report the judge's agreement.",
     )
-    return dg.Definitions(assets=[evaluations, calibration], jobs=[job, calibrate])
+    return dg.Definitions(
+        assets=[evaluations, calibration], jobs=[job, calibrate, load_and_judge_job()]
+    )

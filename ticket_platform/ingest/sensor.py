@@ -10,13 +10,7 @@ from datetime import UTC, date, datetime
 
 import dagster as dg
 
-from ticket_platform.evaluation.assets import (
-    COMPLETE_CHECK,
-    FLAGS_CHECK,
-    RESPONSE_EVALUATIONS,
-)
 from ticket_platform.ingest import tickets_sql as sql
-from ticket_platform.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
 from ticket_platform.ingest.landing_scan import compare_with_ledger, days_to_scan, list_days
 from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.ingest.tickets import TICKETS_PREFIX, ensure_tables
@@ -26,7 +20,7 @@ from ticket_platform.warehouse.resource import WarehouseResource
 from ticket_platform.warehouse.session import WarehouseSession
 
 LANDING_SENSOR = "landing_sensor"
-LOAD_AND_JUDGE_JOB = "load_and_judge"
+LOAD_AND_JUDGE_JOB = "load_and_judge"  # defined beside the evaluation assets it runs
 PARTITION_TAG = "ticket/ingest_partition"  # dagster.yaml limits runs to one per value
 # A tick must finish well inside Dagster's 60 s sensor timeout; a load holding DuckDB's single
 # writer lock for longer makes the tick skip, and the next tick finds the same files.
@@ -153,23 +147,6 @@ def build_landing_sensor(
     return landing_sensor
 
 
-def load_and_judge_job():
-    """The day's load and its evaluation in one run: one process start instead of two, and dbt
-    (which waits while its upstreams are in progress) then builds once with both."""
-    return dg.define_asset_job(
-        LOAD_AND_JUDGE_JOB,
-        selection=dg.AssetSelection.assets(RAW_TICKETS, RESPONSE_EVALUATIONS).without_checks()
-        | dg.AssetSelection.checks(
-            dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK),
-            dg.AssetCheckKey(RESPONSE_EVALUATIONS, COMPLETE_CHECK),
-            dg.AssetCheckKey(RESPONSE_EVALUATIONS, FLAGS_CHECK),
-        ),
-        description="Load the landed files of the selected days, then judge their responses.",
-    )
-
-
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(
-        sensors=[build_landing_sensor(get_settings())], jobs=[load_and_judge_job()]
-    )
+    return dg.Definitions(sensors=[build_landing_sensor(get_settings())])
