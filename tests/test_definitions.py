@@ -104,3 +104,18 @@ def test_the_dbt_build_takes_a_window_or_a_full_refresh_in_its_run_config(defini
         assert dg.validate_run_config(job, run_config)
     with pytest.raises(dg.DagsterInvalidConfigError):
         dg.validate_run_config(job, {"ops": {"ticket_dbt_models": {"config": {"window": 1}}}})
+
+
+def test_loading_the_definitions_prints_no_dagster_api_warnings(tmp_path, monkeypatch):
+    """`ticket-platform run` and every run's process load them: the project's deliberate use of
+    beta and superseded APIs must not repeat warnings into their output."""
+    import warnings
+
+    monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
+    from ticket_platform.definitions import defs
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        defs()
+    dagster_warnings = (dg.BetaWarning, dg.PreviewWarning, dg.SupersessionWarning)
+    assert [str(w.message) for w in caught if issubclass(w.category, dagster_warnings)] == []

@@ -4,6 +4,8 @@ with the project-wide freshness and automation policies applied (``automation/po
 Each module listed here holds one ``defs()``; its logic lives in plain modules beside it.
 """
 
+import warnings
+
 import dagster as dg
 
 from ticket_platform.alerts import sensors as alert_sensors
@@ -43,7 +45,13 @@ WIRING = (
 @dg.definitions
 def defs() -> dg.Definitions:
     settings = get_settings()
-    loaded = [module.defs() for module in WIRING]
+    # The project chose its beta and superseded Dagster APIs (single-run backfills, partition
+    # freshness checks) knowingly; their warnings would repeat on every load, in every run's
+    # output. Dagster's own loaders (load_from_defs_folder) silence them the same way.
+    with warnings.catch_warnings():
+        for category in (dg.BetaWarning, dg.PreviewWarning, dg.SupersessionWarning):
+            warnings.simplefilter("ignore", category=category)
+        loaded = [module.defs() for module in WIRING]
     # Runs here are one or two steps serialised by pools: a process per step (the multiprocess
     # default) would only add seconds of start-up to every run.
     platform = dg.Definitions(
