@@ -8,9 +8,9 @@ import dagster as dg
 import pytest
 from prod_env import PROD_ENV
 
-from ticket_platform.automation.pools import INGEST_POOL, LOCAL_WRITER_POOL
 from ticket_platform.evaluation.assets import RESPONSE_EVALUATIONS
 from ticket_platform.ingest.assets import RAW_TICKETS
+from ticket_platform.pools import INGEST_POOL, LOCAL_WRITER_POOL
 from ticket_platform.routing.assets import ROUTE_MODEL, TICKET_ROUTES
 from ticket_platform.settings import PROJECT_ROOT
 

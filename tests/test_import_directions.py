@@ -79,3 +79,52 @@ def test_the_shared_warehouse_layer_imports_no_capability():
     for name, imports in _modules(PRODUCT / "warehouse").items():
         platform = {i for i in imports if _reaches({i}, "ticket_platform")}
         assert all(_reaches({i}, "ticket_platform.warehouse") for i in platform), (name, platform)
+
+
+# What each part of the product may import, following the data: ingest feeds evaluation and
+# routing, those three feed dbt (transform), and reports and alerts read what came before. The
+# shared layer (contracts, warehouse, settings, partitions, pools) is open to every part.
+SHARED = {"contracts", "warehouse", "settings", "partitions", "pools"}
+ALLOWED = {
+    "ingest": set(),
+    "evaluation": {"ingest"},
+    "routing": {"ingest"},
+    "transform": {"ingest", "evaluation", "routing"},
+    "alerts": {"ingest", "evaluation"},
+    "reports": {"ingest", "evaluation", "transform"},
+    "automation": {"ingest", "evaluation", "routing", "transform"},
+    "resources": {"ingest", "evaluation", "alerts", "transform"},
+    "definitions": {
+        "ingest",
+        "evaluation",
+        "routing",
+        "transform",
+        "alerts",
+        "reports",
+        "automation",
+        "resources",
+    },
+    "cli": {"ingest", "evaluation", "routing", "transform", "resources", "definitions"},
+}
+
+
+def _part(module: str) -> str:
+    return module.split(".")[1]
+
+
+def test_each_part_imports_only_what_comes_before_it_in_the_data_flow():
+    found: dict[str, set[str]] = {}
+    for name, imports in _modules(PRODUCT).items():
+        if name == "ticket_platform":
+            continue
+        part = _part(name)
+        others = {_part(i) for i in imports if i.startswith("ticket_platform.")} - {part}
+        found.setdefault(part, set()).update(others - SHARED)
+    shared_imports = {part: others for part, others in found.items() if part in SHARED and others}
+    assert shared_imports == {}, "the shared layer imports no part of the product"
+    wrong = {
+        part: others - ALLOWED[part]
+        for part, others in found.items()
+        if part not in SHARED and others - ALLOWED[part]
+    }
+    assert wrong == {}, f"imports against the data flow (see docs/architecture.md): {wrong}"

@@ -4,7 +4,6 @@ from datetime import date
 
 import dagster as dg
 
-from ticket_platform.automation.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.evaluation import store
 from ticket_platform.evaluation.calibration import BUILTIN_REFERENCES, compare, load_reference
 from ticket_platform.evaluation.judge import Judge, judge_id
@@ -17,6 +16,7 @@ from ticket_platform.evaluation.store_sql import EVALUATIONS_TABLE, REFERENCE_EV
 from ticket_platform.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
 from ticket_platform.ingest.sensor import LOAD_AND_JUDGE_JOB
 from ticket_platform.partitions import daily_ticket_partitions
+from ticket_platform.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.warehouse.resource import WarehouseResource
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import dagster as dg
 
-from ticket_platform.automation.pools import TRANSIENT_RETRY, ingest_pool
 from ticket_platform.ingest.feed import FeedReport
 from ticket_platform.ingest.landing import Landing
 from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.partitions import daily_ticket_partitions
+from ticket_platform.pools import TRANSIENT_RETRY, ingest_pool
 from ticket_platform.settings import Settings
 from ticket_platform.warehouse.resource import WarehouseResource
 from ticket_platform.warehouse.session import WarehouseSession

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from ticket_platform.automation.pools import writer_pool
 from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.pools import writer_pool
 from ticket_platform.reports.dashboard_data import load_dashboard_data
 from ticket_platform.reports.dashboard_render import render_dashboard
 from ticket_platform.settings import Settings, get_settings

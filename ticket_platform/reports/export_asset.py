@@ -4,8 +4,8 @@ import json
 
 import dagster as dg
 
-from ticket_platform.automation.pools import writer_pool
 from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.pools import writer_pool
 from ticket_platform.reports.export import PROCESSED_PREFIX, export_tables
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.transform.assets import PROCESSED_MARTS, model_relations

@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime
 
 import dagster as dg
 
-from ticket_platform.automation.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.ingest.assets import RAW_TICKETS
 from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.partitions import daily_ticket_partitions
+from ticket_platform.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.routing import store
 from ticket_platform.routing.artifacts import ModelStore
 from ticket_platform.routing.dataset import TrainingDataError

@@ -5,10 +5,10 @@ from datetime import datetime
 
 import dagster as dg
 
-from ticket_platform.automation.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.ingest.landing_scan import files_digest
 from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.ingest.sensor import IN_FLIGHT, LOCK_WAIT_SECONDS
+from ticket_platform.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.routing import store
 from ticket_platform.routing.artifacts import ModelStore
 from ticket_platform.routing.assets import RETRAIN_JOB, ROUTING_FEEDBACK, retrain_job

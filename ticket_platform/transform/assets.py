@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from ticket_platform.automation.pools import writer_pool
+from ticket_platform.pools import writer_pool
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.transform.build_config import DbtBuildConfig, dbt_build_args
 from ticket_platform.transform.dbt_sources import ensure_dbt_sources

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from ticket_platform.automation.pools import writer_pool
+from ticket_platform.pools import writer_pool
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.transform.project import dbt_environment, prepare_manifest
 from ticket_platform.transform.translator import TicketDbtTranslator
