@@ -13,7 +13,8 @@ hand into the source tables:
 * ``routing_quality`` counts, recall, precision and mean probability per day, model and team.
 
 The expected rows are computed here from the inputs, not read back from the SQL; both engines
-must return exactly these rows (floats rounded to 6 places).
+must return exactly these rows (floats rounded to 6 places). One scenario: its hand-written rows,
+its reference computation and its test read best side by side, so the file stays whole.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ hand into the raw tables, with business hours in America/New_York (DST) and a pi
   zones where the UTC day differs from the local day, plus seeded random intervals, all against
   ``helpers.business_time`` (which works in UTC instants, not wall-clock times);
 * the KPIs of ``ticket_summary`` and the open backlog of ``daily_backlog`` recomputed in Python.
+
+One scenario: its hand-written rows, its reference computation and its test read best side by
+side, so the file stays whole.
 """
 
 from __future__ import annotations
