@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -78,10 +78,14 @@ class TicketWorkflow(Construct):
         }
         text = definition_text(source_root, substitutions)
         # Vended-logs names keep CloudWatch's resource policy small (one entry for all of them).
+        # The name ends with the stack's own id, new at every stack creation: a group retained
+        # by an earlier `cdk destroy` keeps its name and never blocks the next deployment.
+        stack = Stack.of(self)
+        stack_uuid = Fn.select(2, Fn.split("/", stack.stack_id))
         self.log_group = log_group(
             self,
             "Logs",
-            name=f"/aws/vendedlogs/states/{Stack.of(self).stack_name}-ticket-workflow",
+            name=f"/aws/vendedlogs/states/{stack.stack_name}-ticket-workflow-{stack_uuid}",
             days=log_retention_days,
             removal_policy=removal_policy,
         )

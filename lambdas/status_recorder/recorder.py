@@ -6,6 +6,11 @@ than the ticket's state, which then stands — or ``duplicate`` (already in the 
 (an event name this platform does not know); ``invalid`` (bad base64 / JSON / contract: logged,
 not retried); ``failed`` (throttling or another service error).
 
+A ``TicketProcessingFailed`` event whose text is longer than the contract allows (Step Functions
+causes run to 32,768 characters; the contract keeps 4,000) is recorded with that text cut to the
+cap and marked (``TRUNCATION_MARKER``), counted as ``truncated``: a failure must not vanish from
+the history because its stack trace was long.
+
 As in trigger_sfn, processing stops at the first failure, which is reported with every record
 after it in ``batchItemFailures``: Kinesis redelivers from there, and the conditional writes make
 the records already done no-ops.
@@ -28,6 +33,8 @@ from lambdas.common.kinesis import (
 )
 from lambdas.status_recorder.store import LifecycleStore
 from ticket_platform.contracts import (
+    DATA_MODELS,
+    EventName,
     StreamEvent,
     UnknownEventError,
     event_id_of,
@@ -37,6 +44,40 @@ from ticket_platform.contracts import (
 )
 
 logger = logging.getLogger(__name__)
+
+TRUNCATION_MARKER = " [truncated by status_recorder: {kept} of {total} characters]"
+
+
+def _text_caps(model: type) -> dict[str, int]:
+    """The ``max_length`` of every capped text field of a contract data model."""
+    caps = {}
+    for name, info in model.model_fields.items():
+        for constraint in info.metadata:
+            if getattr(constraint, "max_length", None) is not None:
+                caps[name] = constraint.max_length
+    return caps
+
+
+# Read from the contract itself, so the cap here can never drift from the one it enforces.
+_FAILURE_CAPS = _text_caps(DATA_MODELS[EventName.TICKET_PROCESSING_FAILED])
+
+
+def fit_failure_text(payload: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``payload`` with the over-long texts of a ``TicketProcessingFailed`` event cut to the
+    contract's caps (the end replaced by ``TRUNCATION_MARKER``), and the names of the fields cut.
+    Any other payload comes back as it is."""
+    data = payload.get("data")
+    if payload.get("eventName") != EventName.TICKET_PROCESSING_FAILED or not isinstance(data, dict):
+        return payload, []
+    fitted, cut = dict(data), []
+    for name, cap in _FAILURE_CAPS.items():
+        value = data.get(name)
+        if isinstance(value, str) and len(value) > cap:
+            marker = TRUNCATION_MARKER.format(kept="{kept}", total=len(value))
+            kept = cap - len(marker.format(kept=cap))
+            fitted[name] = value[:kept] + marker.format(kept=kept)
+            cut.append(name)
+    return ({**payload, "data": fitted}, cut) if cut else (payload, [])
 
 
 def record_events(
@@ -64,8 +105,9 @@ def _process(
     report: BatchReport,
 ) -> str:
     payload: dict[str, Any] = {}
+    cut: list[str] = []
     try:
-        payload = decode_payload(record)
+        payload, cut = fit_failure_text(decode_payload(record))
         event = parse_stream_event(payload)
     except UnknownEventError:
         report.counts["skipped"] += 1
@@ -75,6 +117,9 @@ def _process(
         report.counts["invalid"] += 1
         _log("invalid_record", record, level=logging.WARNING, reason=_describe(error))
         return "invalid"
+    if cut:
+        report.counts["truncated"] += 1
+        _log_event("truncated", record, event, logging.WARNING, fields=cut)
     try:
         outcome = store.record(event, clock())
     except (ClientError, BotoCoreError) as error:

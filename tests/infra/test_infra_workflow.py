@@ -93,8 +93,20 @@ def test_logging_all_without_execution_data_and_tracing(synth: Synth) -> None:
     assert logging["IncludeExecutionData"] is False
     group_id = logging["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
     group = synth.template["Resources"][group_id]["Properties"]
-    assert group["LogGroupName"].startswith("/aws/vendedlogs/states/")
     assert group["RetentionInDays"] == 30
+
+
+def test_the_log_group_name_is_new_with_every_stack(synth: Synth) -> None:
+    """A group retained by `cdk destroy` must not block the next deployment ("already exists"):
+    its name ends with the stack's id, which CloudFormation draws anew at every creation."""
+    logging = machine(synth)["LoggingConfiguration"]
+    group_id = logging["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
+    name = synth.template["Resources"][group_id]["Properties"]["LogGroupName"]
+    assert not isinstance(name, str), f"a fixed log group name: {name}"
+    separator, parts = name["Fn::Join"]
+    assert separator == ""
+    assert parts[0] == "/aws/vendedlogs/states/TicketPlatform-dev-ticket-workflow-"
+    assert parts[1] == {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
 
 
 def test_a_placeholder_without_substitution_is_an_error(tmp_path) -> None:

@@ -158,6 +158,36 @@ def test_status_after_each_milestone(table, events, status):
     assert state(table)["status"] == status
 
 
+def test_a_failure_with_a_long_cause_is_recorded_truncated_not_dropped(table):
+    """Step Functions causes reach 32,768 characters (a Lambda stack trace); the contract keeps
+    4,000. The event is recorded with its cause cut and marked, never lost as invalid."""
+    cause = "Traceback (most recent call last):\n" + "x" * 9_000 + "\nThe real error at the end"
+    failed = lifecycle_event(
+        "TicketProcessingFailed",
+        "2025-08-08T20:55:00Z",
+        {"error": "E" * 300, "cause": cause},
+    )
+    counts = record(table, SUBMITTED, failed)
+
+    assert counts["recorded"] == 2 and counts["truncated"] == 1 and "invalid" not in counts
+    assert state(table)["status"] == "failed"
+    data = orjson.loads(history(table)[-1]["data"])
+    assert len(data["cause"]) <= 4000 and len(data["error"]) <= 256
+    assert data["cause"].startswith("Traceback (most recent call last):\nxxx")
+    assert data["cause"].endswith(f" of {len(cause)} characters]")
+    assert "truncated" in data["cause"] and "truncated" in data["error"]
+
+
+def test_a_failure_within_the_caps_is_kept_whole(table):
+    cause = "c" * 4000
+    failed = lifecycle_event(
+        "TicketProcessingFailed", "2025-08-08T20:55:00Z", {"error": "E", "cause": cause}
+    )
+    counts = record(table, failed)
+    assert counts["recorded"] == 1 and "truncated" not in counts
+    assert orjson.loads(history(table)[-1]["data"])["cause"] == cause
+
+
 def test_a_redelivered_batch_is_a_counted_no_op(table):
     first = record(table, *LIFECYCLE)
     before_history, before_state = history(table), state(table)
