@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from infra_cdk.regions import region_problems
+
 # The retention periods CloudWatch Logs accepts, in days.
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -169,6 +171,15 @@ class AppConfig(BaseModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _services_in_region(self) -> AppConfig:
+        problems = region_problems(
+            model_id=self.bedrock_model_id, bedrock_region=self.bedrock_region, region=self.region
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     @property
     def retain_data(self) -> bool:
         return self.removal_policy == "retain"
@@ -211,5 +222,7 @@ def _describe(error: ValidationError) -> str:
             else "configuration"
         )
         message = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"  - {where}: {message} (got {problem.get('input')!r})")
+        # A rule over several settings names them itself; its input is the whole configuration.
+        got = f" (got {problem.get('input')!r})" if setting else ""
+        lines.append(f"  - {where}: {message}{got}")
     return "\n".join(lines)

@@ -132,3 +132,61 @@ def test_bedrock_resources_of_an_inference_profile() -> None:
         "eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
         "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
     ]
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        ({"region": "eu-west-1"}, "'us' cross-region inference profile"),
+        ({"region": "ap-southeast-2"}, "e.g. apac.amazon.nova-pro-v1:0"),
+        ({"bedrockRegion": "eu-central-1"}, "but bedrockRegion is 'eu-central-1'"),
+        (
+            {"region": "eu-west-1", "bedrockModelId": "apac.amazon.nova-pro-v1:0"},
+            "callable only from Asia Pacific",
+        ),
+        (
+            {"region": "eu-north-1", "bedrockModelId": "eu.amazon.nova-pro-v1:0"},
+            "'eu-north-1' has no Amazon Comprehend endpoint",
+        ),
+        (
+            {
+                "region": "us-east-1",
+                "bedrockModelId": "amazon.nova-pro-v1:0",
+                "bedrockRegion": "us-west-1",
+            },
+            "'us-west-1' has no Bedrock runtime endpoint",
+        ),
+    ],
+)
+def test_region_and_model_geography_must_match(context: dict[str, str], expected: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load(context)
+    assert expected in str(error.value)
+    assert "invalid CDK app configuration" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        {},  # environment-agnostic: the region is unknown, nothing to check
+        {"region": "us-east-1"},
+        {"region": "us-west-2"},
+        {"region": "eu-west-1", "bedrockModelId": "eu.amazon.nova-pro-v1:0"},
+        {"region": "ap-northeast-1", "bedrockModelId": "apac.amazon.nova-pro-v1:0"},
+        {"region": "ap-northeast-1", "bedrockModelId": "jp.amazon.nova-pro-v1:0"},
+        {"region": "eu-west-2", "bedrockModelId": "global.anthropic.claude-sonnet-4-5-v1:0"},
+        {"region": "eu-west-1", "bedrockRegion": "us-east-1"},  # Bedrock called across regions
+        {"region": "eu-central-1", "bedrockModelId": "amazon.nova-pro-v1:0"},
+    ],
+)
+def test_matching_regions_synthesize(context: dict[str, str]) -> None:
+    load(context)
+
+
+def test_service_regions_come_from_botocore() -> None:
+    from infra_cdk.regions import bedrock_runtime_regions, comprehend_regions
+
+    assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= comprehend_regions()
+    assert "sa-east-1" not in comprehend_regions()
+    assert {"us-east-1", "us-west-2", "eu-central-1"} <= bedrock_runtime_regions()
+    assert not any(region.startswith("fips") for region in bedrock_runtime_regions())
