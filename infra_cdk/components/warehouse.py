@@ -1,5 +1,6 @@
 """The warehouse side: the role Redshift assumes to COPY from the bucket, the secret of the
-warehouse user, and a managed policy for the batch platform (Dagster) to attach."""
+warehouse user, and the managed policy for the batch platform (Dagster) to attach
+(``batch_policy.py``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import json
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from infra_cdk.components.batch_policy import BatchPlatformPolicy
 from infra_cdk.components.storage import EVENTS_PREFIX, TICKETS_PREFIX
 from infra_cdk.config import AppConfig
 from infra_cdk.nag import acknowledge, arn_of, wildcard_resource
@@ -24,7 +28,14 @@ class WarehouseAccess(Construct):
     policy."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, bucket: s3.IBucket, config: AppConfig
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bucket: s3.IBucket,
+        config: AppConfig,
+        alert_topic: sns.ITopic,
+        alert_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
         self._bucket = bucket
@@ -53,24 +64,17 @@ class WarehouseAccess(Construct):
             ),
             removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
         )
-        self.batch_policy = iam.ManagedPolicy(
+        # The batch platform's judge uses the real-time path's model unless TICKET_JUDGE_MODEL
+        # says otherwise (then pass that id here).
+        self.batch_policy = BatchPlatformPolicy(
             self,
             "BatchPlatformPolicy",
-            description="Ticket platform batch side: read tickets/, stage COPY batches, read the "
-            "warehouse secret",
-            statements=[
-                *self._read_statements((TICKETS_PREFIX, staging)),
-                iam.PolicyStatement(
-                    sid="StageCopyBatches",
-                    actions=["s3:PutObject", "s3:DeleteObject"],
-                    resources=[bucket.arn_for_objects(f"{staging}/*")],
-                ),
-                iam.PolicyStatement(
-                    sid="WarehouseCredentials",
-                    actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                    resources=[self.secret.secret_arn],
-                ),
-            ],
+            bucket=bucket,
+            staging_prefix=staging,
+            secret=self.secret,
+            alert_topic=alert_topic,
+            alert_key=alert_key,
+            judge_model_id=config.bedrock_model_id,
         )
         self._acknowledge(staging)
 
@@ -105,17 +109,13 @@ class WarehouseAccess(Construct):
             EVENTS_PREFIX: "raw events, objects named by Firehose under date folders",
             staging: "COPY batches and manifests, named per load by the batch platform",
         }
-        for construct, prefixes in (
-            (self.copy_role, (TICKETS_PREFIX, EVENTS_PREFIX, staging)),
-            (self.batch_policy, (TICKETS_PREFIX, staging)),
-        ):
-            for prefix in prefixes:
-                acknowledge(
-                    construct,
-                    wildcard_resource(f"{arn_of(self._bucket)}/{prefix}/*"),
-                    f"Object keys under {prefix}/ ({reasons[prefix]}) are only known at run "
-                    "time; access is limited to this prefix by design.",
-                )
+        for prefix, reason in reasons.items():
+            acknowledge(
+                self.copy_role,
+                wildcard_resource(f"{arn_of(self._bucket)}/{prefix}/*"),
+                f"Object keys under {prefix}/ ({reason}) are only known at run time; access is "
+                "limited to this prefix by design.",
+            )
         acknowledge(
             self.secret,
             "AwsSolutions-SMG4",

@@ -145,7 +145,14 @@ class TicketRealtimeStack(Stack):
             stream=stream,
             iterator_age_seconds=config.iterator_age_alarm_seconds,
         )
-        warehouse = WarehouseAccess(self, "Warehouse", bucket=storage.bucket, config=config)
+        warehouse = WarehouseAccess(
+            self,
+            "Warehouse",
+            bucket=storage.bucket,
+            config=config,
+            alert_topic=topic,
+            alert_key=key,
+        )
 
         bucket_name = storage.bucket.bucket_name
         self._outputs(
