@@ -1,4 +1,8 @@
-"""The alert audit trail in the warehouse: what was sent where, and which problems are done."""
+"""The alert audit trail in the warehouse: what was sent where, and which problems are done.
+
+The alert sensors read it on every tick that has alerts to send, so reading never creates it:
+``ticket-platform init`` does, or else the first write. Until then a read finds nothing sent.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,12 @@ import orjson
 
 from ticket_platform.alerts import audit_sql as sql
 from ticket_platform.alerts.alert import Alert
-from ticket_platform.warehouse.session import WarehouseSession, run_in_transaction
+from ticket_platform.warehouse.errors import is_missing_relation, query_or_empty
+from ticket_platform.warehouse.session import (
+    WarehouseSession,
+    rollback_keeping_cause,
+    run_in_transaction,
+)
 
 KEYS_PER_QUERY = 500  # keeps the IN list (and the parameter count) bounded
 
@@ -18,6 +27,17 @@ KEYS_PER_QUERY = 500  # keeps the IN list (and the parameter count) bounded
 def ensure_alert_tables(session: WarehouseSession) -> None:
     """Create the ``ops`` schema and ``ops.alert_log`` if they do not exist."""
     run_in_transaction(session, sql.create_alert_tables_sql(session.dialect))
+
+
+def audit_table_exists(session: WarehouseSession) -> bool:
+    """Whether ``ops.alert_log`` exists (the information schema every engine has)."""
+    schema, table = sql.ALERT_LOG_TABLE.split(".")
+    [(count,)] = session.query(
+        "select count(*) from information_schema.tables "
+        f"where table_schema = {session.param} and table_name = {session.param}",
+        [schema, table],
+    )
+    return bool(count)
 
 
 def delivery_row(
@@ -58,28 +78,39 @@ def delivery_row(
 
 
 def record_deliveries(session: WarehouseSession, rows: Sequence[dict[str, Any]]) -> int:
-    """Append delivery rows (see ``delivery_row``) in one transaction; returns the count."""
+    """Append delivery rows (see ``delivery_row``) in one transaction; returns the count.
+    The first write to a warehouse where ``ticket-platform init`` has not run creates the table."""
     if not rows:
         return 0
+    try:
+        _append(session, rows)
+    except Exception as error:
+        if not is_missing_relation(error):
+            raise
+        ensure_alert_tables(session)
+        _append(session, rows)
+    return len(rows)
+
+
+def _append(session: WarehouseSession, rows: Sequence[dict[str, Any]]) -> None:
     session.begin()
     try:
         session.fill_batch(sql.ALERT_LOG_TABLE, sql.ALERT_LOG_COLUMNS, list(rows))
         session.commit()
-    except Exception:
-        session.rollback()
+    except Exception as error:
+        rollback_keeping_cause(session, error)
         raise
-    return len(rows)
 
 
 def sent_keys(session: WarehouseSession, dedupe_keys: Collection[str]) -> set[str]:
-    """The keys among ``dedupe_keys`` that at least one channel has delivered."""
+    """The keys among ``dedupe_keys`` that at least one channel has delivered (none while the
+    audit table does not exist)."""
     wanted = sorted(set(dedupe_keys))
     found: set[str] = set()
     for start in range(0, len(wanted), KEYS_PER_QUERY):
         chunk = wanted[start : start + KEYS_PER_QUERY]
-        found.update(
-            key for (key,) in session.query(sql.sent_keys_sql(session.param, len(chunk)), chunk)
-        )
+        statement = sql.sent_keys_sql(session.param, len(chunk))
+        found.update(key for (key,) in query_or_empty(session, statement, chunk))
     return found
 
 

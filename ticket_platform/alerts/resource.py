@@ -14,7 +14,8 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from ticket_platform.alerts.audit import ensure_alert_tables
+from ticket_platform.alerts.audit import audit_table_exists, ensure_alert_tables
+from ticket_platform.alerts.audit_sql import ALERT_LOG_TABLE
 from ticket_platform.alerts.channels import Channel, alert_channels
 from ticket_platform.settings import Settings, env_choice, env_value
 from ticket_platform.warehouse.duckdb_engine import duckdb_session
@@ -85,14 +86,28 @@ class AlertResource(dg.ConfigurableResource):
     def audit(
         self, warehouse: WarehouseResource, lock_wait_seconds: float = 15
     ) -> Iterator[WarehouseSession]:
-        """A session on the audit table, created if missing."""
+        """A session on the audit table: the warehouse's, or the local ``audit_database``.
+
+        It runs no DDL (the sensors open it on their ticks): the table is created by
+        ``create_audit_table`` (``ticket-platform init``) or by the first write."""
         if self.audit_database:
             context = duckdb_session(self.audit_database, lock_wait_seconds=lock_wait_seconds)
         else:
             context = warehouse.session(lock_wait_seconds=lock_wait_seconds)
         with context as session:
-            ensure_alert_tables(session)
             yield session
+
+    def create_audit_table(self, warehouse: WarehouseResource) -> tuple[str, bool]:
+        """Create the audit table if missing (idempotent): (where it lives, whether it was
+        created now)."""
+        with self.audit(warehouse, lock_wait_seconds=120) as session:
+            existed = audit_table_exists(session)
+            if not existed:
+                ensure_alert_tables(session)
+        where = (
+            f"{self.audit_database}:{ALERT_LOG_TABLE}" if self.audit_database else ALERT_LOG_TABLE
+        )
+        return where, not existed
 
 
 def _path(value: str) -> Path:

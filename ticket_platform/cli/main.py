@@ -1,4 +1,5 @@
-"""``ticket-platform``: run the whole graph headless, judge, route, publish docs.
+"""``ticket-platform``: create the tables, run the whole graph headless, judge, route, publish
+docs.
 
 The demo package adds ``generate`` and ``simulate`` when it is installed (``cli/console.py`` holds
 what the commands share; ``cli/summary.py`` prints what a run did)."""
@@ -9,6 +10,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -31,6 +33,58 @@ def _add_installed_commands(application: typer.Typer) -> None:
     """Commands other installed packages add (the demo's ``generate`` and ``simulate``)."""
     for entry_point in entry_points(group="ticket_platform.cli"):
         entry_point.load()(application)
+
+
+@dataclass
+class InitReport:
+    """What ``init_tables`` did: the tables it created and those that already existed."""
+
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+
+
+def init_tables(warehouse, alerts) -> InitReport:
+    """Create every table the sensors and dbt's sources read, and the alert audit table, where
+    missing (idempotent). ``warehouse`` and ``alerts`` are the code location's resources."""
+    from ticket_platform.transform.dbt_sources import create_dbt_sources
+
+    report = InitReport()
+    with warehouse.session() as session:
+        report.created, report.existing = create_dbt_sources(session)
+    audit_table, created = alerts.create_audit_table(warehouse)
+    (report.created if created else report.existing).append(audit_table)
+    return report
+
+
+@app.command()
+def init(
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was done as JSON")] = False,
+) -> None:
+    """Create the warehouse tables the sensors and dbt read (idempotent).
+
+    Run once before the daemon starts (the production image does): sensor ticks only read, so
+    they never keep a Redshift Serverless workgroup busy with DDL.
+    """
+    from ticket_platform.resources import platform_resources, resolved
+
+    settings = settings_or_exit()
+    try:
+        resources = platform_resources(settings)
+    except SettingsError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    with resolved(resources["warehouse"]) as warehouse, resolved(resources["alerts"]) as alerts:
+        report = init_tables(warehouse, alerts)
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"created": report.created, "existing": report.existing}) + "\n"
+        )
+        return
+    for table in report.created:
+        print(f"created  {table}")
+    for table in report.existing:
+        print(f"exists   {table}")
+    print(f"{len(report.created)} created, {len(report.existing)} already present")
 
 
 @app.command()

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from ticket_platform.ingest.events import EVENTS_PREFIX, ensure_event_tables
+from ticket_platform.ingest.events import EVENTS_PREFIX
 from ticket_platform.ingest.events_assets import INGEST_EVENTS_JOB
-from ticket_platform.ingest.events_sql import loaded_event_files_sql
+from ticket_platform.ingest.events_sql import EVENT_LEDGER_TABLE
 from ticket_platform.ingest.sensor import LandingFeed, build_landing_sensor
 from ticket_platform.settings import get_settings
 
@@ -13,8 +13,7 @@ EVENTS_FEED = LandingFeed(
     prefix=EVENTS_PREFIX,
     job_name=INGEST_EVENTS_JOB,
     partition_tag="ticket/events_partition",
-    loaded_files_sql=loaded_event_files_sql,
-    ensure_tables=ensure_event_tables,
+    ledger=EVENT_LEDGER_TABLE,
 )
 
 

@@ -60,6 +60,21 @@ def pending_files(
     return [o for o in listed if (o.key, o.etag) not in loaded]
 
 
+def ledger_files_sql(ledger: str, param: str, days: int) -> str:
+    """The (day, key, etag) rows a ledger holds for ``days`` partition dates passed as
+    parameters: what a sensor tick reads, in one query whatever the number of days."""
+    marks = ", ".join([param] * days)
+    return f"select partition_date, file_key, etag from {ledger} where partition_date in ({marks})"
+
+
+def loaded_by_day(rows: Iterable[tuple[date, str, str]]) -> dict[date, set[tuple[str, str]]]:
+    """Ledger rows (day, key, etag) grouped per day."""
+    loaded: dict[date, set[tuple[str, str]]] = {}
+    for day, key, etag in rows:
+        loaded.setdefault(day, set()).add((key, etag))
+    return loaded
+
+
 def list_days(
     landing: Landing, days: Sequence[date], *, workers: int = 4, prefix: str = TICKETS_PREFIX
 ) -> dict[date, list[LandingObject]]:

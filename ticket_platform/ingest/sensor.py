@@ -1,7 +1,12 @@
 """Landing sensors: request one load run per day that holds files the ledger has not loaded.
 
 One builder serves every feed of the landing zone (``tickets/`` here, ``events/`` in
-``events_sensor.py``): a feed names its prefix, the job to run and how to read its ledger.
+``events_sensor.py``): a feed names its prefix, the job to run and its ledger table.
+
+A tick sends the warehouse at most one statement: the ledger's rows for the listed days that hold
+files (none when no day does). It never creates a table: the loads do, and so does
+``ticket-platform init`` before the daemon starts. On a warehouse where neither has run, the
+missing ledger reads as "nothing loaded yet", so the first load is still requested.
 """
 
 from collections.abc import Callable
@@ -10,14 +15,20 @@ from datetime import UTC, date, datetime
 
 import dagster as dg
 
-from ticket_platform.ingest import tickets_sql as sql
-from ticket_platform.ingest.landing_scan import compare_with_ledger, days_to_scan, list_days
+from ticket_platform.ingest.landing_scan import (
+    compare_with_ledger,
+    days_to_scan,
+    ledger_files_sql,
+    list_days,
+    loaded_by_day,
+)
 from ticket_platform.ingest.resources import LandingResource
-from ticket_platform.ingest.tickets import TICKETS_PREFIX, ensure_tables
+from ticket_platform.ingest.tickets import TICKETS_PREFIX
+from ticket_platform.ingest.tickets_sql import LEDGER_TABLE
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.warehouse.duckdb_engine import is_lock_conflict
+from ticket_platform.warehouse.errors import query_or_empty
 from ticket_platform.warehouse.resource import WarehouseResource
-from ticket_platform.warehouse.session import WarehouseSession
 
 LANDING_SENSOR = "landing_sensor"
 LOAD_AND_JUDGE_JOB = "load_and_judge"  # defined beside the evaluation assets it runs
@@ -45,8 +56,7 @@ class LandingFeed:
     prefix: str  # the top-level folder: tickets | events
     job_name: str
     partition_tag: str  # dagster.yaml limits runs to one per value of this tag
-    loaded_files_sql: Callable[[str], str]  # the ledger's (key, etag) rows of one day
-    ensure_tables: Callable[[WarehouseSession], None]
+    ledger: str  # the load ledger table: (partition_date, file_key, etag) of every loaded file
 
 
 TICKET_FEED = LandingFeed(
@@ -54,8 +64,7 @@ TICKET_FEED = LandingFeed(
     prefix=TICKETS_PREFIX,
     job_name=LOAD_AND_JUDGE_JOB,
     partition_tag=PARTITION_TAG,
-    loaded_files_sql=sql.loaded_files_sql,
-    ensure_tables=ensure_tables,
+    ledger=LEDGER_TABLE,
 )
 
 
@@ -102,20 +111,18 @@ def build_landing_sensor(
             return dg.SkipReason(
                 f"no files under {store.uri}/{feed.prefix} for {days[0]}..{days[-1]}"
             )
+        days_with_files = [day for day, listed in listings.items() if listed]
         try:
             with warehouse.session(lock_wait_seconds=LOCK_WAIT_SECONDS) as session:
-                feed.ensure_tables(session)
-
-                def loaded(day: date) -> set[tuple[str, str]]:
-                    return set(session.query(feed.loaded_files_sql(session.param), (day,)))
-
-                scans = compare_with_ledger(listings, loaded)
+                statement = ledger_files_sql(feed.ledger, session.param, len(days_with_files))
+                loaded = loaded_by_day(query_or_empty(session, statement, days_with_files))
         except Exception as error:
             if is_lock_conflict(error):
                 return dg.SkipReason(
                     f"the warehouse is locked by a running load; the next tick retries ({error})"
                 )
             raise
+        scans = compare_with_ledger(listings, lambda day: loaded.get(day, set()))
 
         busy = days_being_loaded(context.instance, feed)
         requests = []

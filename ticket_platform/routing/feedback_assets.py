@@ -14,18 +14,22 @@ from ticket_platform.routing.artifacts import ModelStore
 from ticket_platform.routing.assets import RETRAIN_JOB, ROUTING_FEEDBACK, retrain_job
 from ticket_platform.routing.feedback import (
     FEEDBACK_PREFIX,
-    corrections_since,
     feedback_summary,
     load_feedback,
-    loaded_feedback_files,
     pending_feedback_files,
     quarantine_reasons,
 )
-from ticket_platform.routing.sql import FEEDBACK_QUARANTINE_TABLE
+from ticket_platform.routing.sql import (
+    FEEDBACK_LEDGER_TABLE,
+    FEEDBACK_QUARANTINE_TABLE,
+    FEEDBACK_TABLE,
+)
 from ticket_platform.routing.teams import known_teams
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.warehouse.duckdb_engine import is_lock_conflict
+from ticket_platform.warehouse.errors import query_or_empty
 from ticket_platform.warehouse.resource import WarehouseResource
+from ticket_platform.warehouse.session import WarehouseSession
 
 FEEDBACK_QUARANTINE_CHECK = "feedback_quarantine_rate_within_limit"
 FEEDBACK_JOB = "load_routing_feedback"
@@ -114,6 +118,40 @@ def build_feedback_asset(settings: Settings) -> dg.AssetsDefinition:
     return routing_feedback
 
 
+def feedback_state_sql(param: str, since: datetime | None) -> str:
+    """One read for the feedback sensor's tick: the ledger's (key, etag) rows, then one row
+    (null key) with the corrections loaded after ``since`` (every one when None, no parameter)
+    and the load time of the newest."""
+    counted = (
+        "count(*)"
+        if since is None
+        else f"coalesce(sum(case when _loaded_at > {param} then 1 else 0 end), 0)"
+    )
+    return (
+        f"select file_key, etag, null as corrections, null as newest from {FEEDBACK_LEDGER_TABLE}\n"
+        f"union all\n"
+        f"select null, null, {counted}, max(_loaded_at) from {FEEDBACK_TABLE}"
+    )
+
+
+def feedback_state(
+    session: WarehouseSession, since: datetime | None
+) -> tuple[set[tuple[str, str]], int, datetime | None]:
+    """(loaded (key, etag) pairs, corrections since ``since``, newest load time) in one query;
+    nothing loaded when the routing tables do not exist yet (the tick never creates them)."""
+    params = [] if since is None else [since]
+    loaded: set[tuple[str, str]] = set()
+    corrections, newest = 0, None
+    for key, etag, count, latest in query_or_empty(
+        session, feedback_state_sql(session.param, since), params
+    ):
+        if key is None:
+            corrections, newest = int(count or 0), latest
+        else:
+            loaded.add((key, etag))
+    return loaded, corrections, newest
+
+
 def build_feedback_sensor(settings: Settings, jobs: list) -> dg.SensorDefinition:
     threshold = settings.routing.retrain_after
 
@@ -139,15 +177,14 @@ def build_feedback_sensor(settings: Settings, jobs: list) -> dg.SensorDefinition
         since_text = models.card(version).feedback_through if version else None
         since = datetime.fromisoformat(since_text) if since_text else None
         try:
+            # One read, no DDL: the feedback load and `ticket-platform init` create the tables.
             with warehouse.session(lock_wait_seconds=LOCK_WAIT_SECONDS) as session:
-                store.ensure_routing_tables(session)
-                pending, listed = pending_feedback_files(lake, loaded_feedback_files(session))
-                new_corrections = corrections_since(session, since)
-                _, newest = feedback_summary(session)
+                loaded, new_corrections, newest = feedback_state(session, since)
         except Exception as error:
             if is_lock_conflict(error):
                 return dg.SkipReason(f"the warehouse is locked; the next tick retries ({error})")
             raise
+        pending, listed = pending_feedback_files(lake, loaded)
         requests = []
         if pending and not _in_flight(context.instance, FEEDBACK_JOB):
             requests.append(
