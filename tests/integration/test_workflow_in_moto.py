@@ -241,3 +241,32 @@ def test_a_redelivered_record_starts_no_second_execution(aws, monkeypatch):
     assert trigger.handler(kinesis_event(TICKET), None) == {"batchItemFailures": []}
 
     assert len(sfn.list_executions(stateMachineArn=resources["machine"])["executions"]) == 1
+
+
+def test_an_incomplete_input_reaches_the_dead_letter_queue(aws, monkeypatch):
+    """An execution started by hand (or replayed) without ``sentimentText``: without the input
+    check, the missing path is States.Runtime, which no Catch catches, and the ticket is lost."""
+    resources = deploy(monkeypatch)
+    invoked = route_lambdas_in_process(monkeypatch)
+    start_time_as_aws_gives_it(monkeypatch)
+    reference_paths_as_aws_reads_them(monkeypatch)
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+
+    started = sfn.start_execution(
+        stateMachineArn=resources["machine"],
+        name="ticket-incomplete",
+        input=json.dumps({"ticket": TICKET}),
+    )
+    finished = wait_for(sfn, started["executionArn"])
+
+    assert finished["status"] == "FAILED" and finished["error"] == "TicketProcessingFailed"
+    assert invoked == []
+    (failed,) = stream_events()
+    assert failed["eventName"] == "TicketProcessingFailed"
+    assert failed["data"]["error"] == "InvalidExecutionInput"
+    sqs = boto3.client("sqs", region_name=REGION)
+    (message,) = sqs.receive_message(QueueUrl=resources["queue"], MaxNumberOfMessages=10)[
+        "Messages"
+    ]
+    kept = json.loads(message["Body"])
+    assert kept["ticket"]["ticketId"] == TICKET["ticketId"]

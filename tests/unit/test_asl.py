@@ -183,15 +183,107 @@ def test_retries_give_up_after_max_attempts_then_fail_the_ticket():
     assert "SendToDeadLetterQueue" in result.visited
 
 
-def test_a_missing_path_is_a_runtime_error_that_no_catch_hides():
+def test_an_incomplete_input_fails_the_ticket_into_the_dead_letter_queue():
+    """A missing JSONPath would be States.Runtime, which no Catch catches: the workflow checks its
+    input first, so the ticket is reported failed and kept like any other failure."""
     fake = FakeAws()
     broken = {**EXECUTION_INPUT}
     del broken["sentimentText"]
     result = machine(fake).run(broken, name="ticket-T-1")
 
+    assert result.status == "FAILED" and result.error == "TicketProcessingFailed"
+    assert "DetectSentiment" not in result.visited
+    failed = milestones(fake)[-1]
+    assert failed["eventName"] == "TicketProcessingFailed" and failed["ticketId"] == "T-1"
+    assert failed["data"]["error"] == "InvalidExecutionInput"
+    assert "$.sentimentText" in failed["data"]["cause"]
+    kept = json.loads(fake.dead_letters[0]["MessageBody"])
+    assert kept["ticket"]["ticketId"] == "T-1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("ticket", "submittedAt"),
+        ("ticket", "data", "subject"),
+        ("ticket", "data", "customer_contact_information", "full_name"),
+        ("ticket", "data", "product_issue_information", "product"),
+        ("ticket", "data", "product_issue_information", "issue_type"),
+    ],
+)
+def test_every_input_path_the_workflow_reads_is_checked(path):
+    fake = FakeAws(priority="HIGH")  # the alert reads the customer's name
+    broken = json.loads(json.dumps(EXECUTION_INPUT))
+    parent = broken
+    for step in path[:-1]:
+        parent = parent[step]
+    del parent[path[-1]]
+    result = machine(fake).run(broken, name="ticket-T-1")
+
+    assert result.status == "FAILED" and result.error == "TicketProcessingFailed"
+    assert milestones(fake)[-1]["data"]["error"] == "InvalidExecutionInput"
+    assert len(fake.dead_letters) == 1
+
+
+def test_an_input_without_a_ticket_id_still_reaches_the_dead_letter_queue():
+    fake = FakeAws()
+    broken = json.loads(json.dumps(EXECUTION_INPUT))
+    del broken["ticket"]["ticketId"]
+    result = machine(fake).run(broken, name="ticket-T-1")
+
+    assert result.status == "FAILED" and result.error == "TicketProcessingFailed"
+    assert fake.records == []  # no event can name the ticket
+    (message,) = fake.dead_letters
+    assert message["MessageAttributes"] == {
+        "execution_name": {"DataType": "String", "StringValue": "ticket-T-1"}
+    }
+    assert json.loads(message["MessageBody"])["error"]["Error"] == "InvalidExecutionInput"
+
+
+def test_a_failure_without_a_cause_is_reported_with_an_empty_one():
+    fake = FakeAws()
+    definition = machine(fake).definition
+    from_failure = LocalStateMachine({**definition, "StartAt": "CheckFailure"}, fake.resources())
+    state = {**EXECUTION_INPUT, "error": {"Error": "States.Timeout"}}
+    result = from_failure.run(state, name="ticket-T-1")
+
+    assert result.status == "FAILED" and "AddEmptyCause" in result.visited
+    assert milestones(fake)[-1]["data"] == {"error": "States.Timeout", "cause": ""}
+    assert len(fake.dead_letters) == 1
+
+
+def test_every_catch_goes_through_the_failure_guard():
+    definition = machine(FakeAws()).definition
+
+    def catches(states):
+        for state in states.values():
+            yield from state.get("Catch", [])
+            for branch in state.get("Branches", []):
+                yield from catches(branch["States"])
+
+    targets = {catch["Next"] for catch in catches(definition["States"])}
+    assert targets == {"CheckFailure", "SendToDeadLetterQueue", "Failed"}
+    assert definition["StartAt"] == "CheckInput"
+
+
+def test_a_missing_path_is_a_runtime_error_that_no_catch_hides():
+    """The interpreter keeps AWS's rule the guards above exist for."""
+    definition = {
+        "StartAt": "Read",
+        "States": {
+            "Read": {
+                "Type": "Task",
+                "Resource": "echo",
+                "Parameters": {"value.$": "$.missing"},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+                "End": True,
+            },
+            "Caught": {"Type": "Succeed"},
+        },
+    }
+    result = LocalStateMachine(definition, {"echo": lambda p: p}).run({}, name="e")
     assert result.status == "FAILED" and result.error == "States.Runtime"
-    assert "sentimentText" in result.cause
-    assert fake.dead_letters == []
+    assert "missing" in result.cause and "Caught" not in result.visited
 
 
 def test_paths_and_intrinsics():
