@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,11 @@ from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.ingest.sensor import build_landing_sensor
 from ticket_platform.ingest.tickets import load_partition
-from ticket_platform.routing.feedback_assets import FEEDBACK_JOB, build_feedback_sensor
+from ticket_platform.routing.feedback_assets import (
+    FEEDBACK_JOB,
+    build_feedback_sensor,
+    feedback_state,
+)
 from ticket_platform.settings import get_settings
 from ticket_platform.transform.dbt_sources import ensure_dbt_sources
 from ticket_platform.warehouse.duckdb_engine import duckdb_session
@@ -283,6 +287,32 @@ def test_the_feedback_sensor_reads_once_and_creates_nothing(settings, warehouse,
     result, _ = _tick(sensor, warehouse, **resources)  # warm
     _assert_cheap(warehouse)
     assert [r.job_name for r in _requests(result)] == [FEEDBACK_JOB]
+
+
+def test_the_feedback_read_counts_corrections_since_the_model_learned(warehouse):
+    with warehouse.plain_session() as session:
+        assert feedback_state(session, None) == (set(), 0, None)  # no tables yet
+        ensure_dbt_sources(session)
+        assert feedback_state(session, None) == (set(), 0, None)
+        for n, loaded_at in enumerate(("2025-03-05 09:00:00", "2025-03-06 09:00:00")):
+            session.execute(
+                "insert into routing.feedback_ledger (file_key, etag, partition_date, status, "
+                "records_total, rows_accepted, rows_quarantined, loaded_at) values "
+                f"('feedback/{n}.json', 'e{n}', '2025-03-05', 'loaded', 1, 1, 0, '{loaded_at}')"
+            )
+            session.execute(
+                "insert into routing.feedback (ticket_id, correct_team, corrected_by, "
+                "corrected_at, _source_key, _source_etag, _line_number, _loaded_at) values "
+                f"('TKT-{n}', 'networking', 'ana', '{loaded_at}', 'feedback/{n}.json', 'e{n}', 1, "
+                f"'{loaded_at}')"
+            )
+        if session.dialect != "duckdb":
+            session.commit()
+        loaded, everything, newest = feedback_state(session, None)
+        assert loaded == {("feedback/0.json", "e0"), ("feedback/1.json", "e1")}
+        assert everything == 2 and newest == datetime(2025, 3, 6, 9)
+        assert feedback_state(session, datetime(2025, 3, 5, 12))[1:] == (1, newest)
+        assert feedback_state(session, datetime(2025, 3, 7))[1] == 0
 
 
 # --- the alert sensors ----------------------------------------------------------------------

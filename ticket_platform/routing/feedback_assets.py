@@ -121,16 +121,19 @@ def build_feedback_asset(settings: Settings) -> dg.AssetsDefinition:
 def feedback_state_sql(param: str, since: datetime | None) -> str:
     """One read for the feedback sensor's tick: the ledger's (key, etag) rows, then one row
     (null key) with the corrections loaded after ``since`` (every one when None, no parameter)
-    and the load time of the newest."""
+    and the load time of the newest. The nulls are typed so every engine unites the branches
+    alike."""
     counted = (
         "count(*)"
         if since is None
         else f"coalesce(sum(case when _loaded_at > {param} then 1 else 0 end), 0)"
     )
     return (
-        f"select file_key, etag, null as corrections, null as newest from {FEEDBACK_LEDGER_TABLE}\n"
-        f"union all\n"
-        f"select null, null, {counted}, max(_loaded_at) from {FEEDBACK_TABLE}"
+        "select file_key, etag, cast(null as bigint) as corrections, "
+        f"cast(null as timestamp) as newest from {FEEDBACK_LEDGER_TABLE}\n"
+        "union all\n"
+        "select cast(null as varchar(1024)), cast(null as varchar(128)), "
+        f"cast({counted} as bigint), max(_loaded_at) from {FEEDBACK_TABLE}"
     )
 
 
