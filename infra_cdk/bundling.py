@@ -13,11 +13,20 @@ Third-party dependencies (``lambda_requirements.txt``) go into one layer folder,
 the Lambda platform (manylinux x86_64 wheels, CPython 3.12) and cached by a hash of the
 requirements and the pip options. With ``skip`` the layer folder holds only a README note: enough
 to synthesize and test, not to run.
+
+Bytecode: Lambda unpacks code and layers read-only (``/var/task``, ``/opt``), so Python cannot
+cache the bytecode it compiles at import and recompiles every module at every cold start. A
+deployable build (``build``) therefore compiles the layer and each function folder with a CPython
+3.12 (``bytecode_compiler``), as ``unchecked-hash`` pycs (valid whatever the files' timestamps
+after unzipping, which CDK sets to 1980) whose recorded paths are the runtime's, so the bytes do
+not depend on the build machine.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -36,8 +45,8 @@ PYTHON_VERSION = "3.12"
 # manylinux2014 wheels run on every Lambda image; 2_28 ones on the python3.12 image
 # (Amazon Linux 2023, glibc 2.34), which some packages publish exclusively for new releases.
 PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
-# --no-compile: pip would write bytecode for the interpreter running it (not 3.12), useless on
-# Lambda and different on every machine; without it the layer is the same bytes everywhere.
+# --no-compile: pip would write bytecode for the interpreter running it (maybe not 3.12) with
+# timestamps and build paths; the layer's bytecode is compiled afterwards by bytecode_compiler.
 PIP_OPTIONS = (
     "--implementation", "cp",
     "--python-version", PYTHON_VERSION,
@@ -47,6 +56,12 @@ PIP_OPTIONS = (
     "--disable-pip-version-check",
     "--no-input",
 )  # fmt: skip
+
+# How the bytecode is compiled (part of the layer's cache key): see bytecode_compiler.
+BYTECODE_TAG = "cpython-312"
+COMPILE_OPTIONS = ("-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash")
+FUNCTION_ROOT = "/var/task"  # where Lambda unpacks a function's code
+LAYER_ROOT = "/opt/python"  # where a layer's python/ folder lands (on sys.path)
 
 _IGNORED_DIRS = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
 _IGNORED_SUFFIXES = frozenset({".pyc", ".pyo"})
@@ -59,6 +74,8 @@ like this fails at runtime. Synthesize with -c lambdaDependencies=build (the def
 
 LambdaDependencies = Literal["build", "skip"]
 Runner = Callable[[list[str]], None]
+# Compiles every .py under a folder to bytecode recorded under a runtime path (folder, path).
+Compiler = Callable[[Path, str], None]
 
 
 class BundlingError(RuntimeError):
@@ -66,12 +83,17 @@ class BundlingError(RuntimeError):
 
 
 def function_bundle(
-    function: str, *, source_root: Path = REPO_ROOT, build_dir: Path = DEFAULT_BUILD_DIR
+    function: str,
+    *,
+    source_root: Path = REPO_ROOT,
+    build_dir: Path = DEFAULT_BUILD_DIR,
+    compiler: Compiler | None = None,
 ) -> Path:
     """Assemble the code folder of ``lambdas/<function>`` and return its path.
 
     The folder is rebuilt from scratch on every call (in a temporary sibling, then swapped in),
-    so its content depends only on the sources. Raises ``BundlingError`` when a source is missing.
+    so its content depends only on the sources (and ``compiler``, which adds their bytecode).
+    Raises ``BundlingError`` when a source is missing.
     """
     sources = _function_sources(function, source_root)
     target = build_dir / "functions" / function
@@ -80,6 +102,8 @@ def function_bundle(
     try:
         for relative in sources:
             _copy_tree(source_root / relative, staging / relative)
+        if compiler is not None:
+            compiler(staging, FUNCTION_ROOT)
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -140,10 +164,12 @@ def _swap_in(staging: Path, target: Path) -> None:
     staging.rename(target)
 
 
-def tree_digest(folder: Path) -> str:
-    """SHA-256 over the relative paths and contents of every file under ``folder``."""
+def tree_digest(folder: Path, *, bytecode: bool = False) -> str:
+    """SHA-256 over the relative paths and contents of every file under ``folder`` (with
+    ``bytecode``, the compiled files too)."""
     digest = hashlib.sha256()
-    for path in _walk(folder):
+    paths = sorted(p for p in folder.rglob("*") if p.is_file()) if bytecode else _walk(folder)
+    for path in paths:
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -152,7 +178,7 @@ def tree_digest(folder: Path) -> str:
 def requirements_hash(requirements: Path = REQUIREMENTS) -> str:
     """The layer's cache key: the requirements file and every pip option that shapes the build."""
     digest = hashlib.sha256(requirements.read_bytes())
-    digest.update("\0".join(PIP_OPTIONS).encode())
+    digest.update("\0".join((*PIP_OPTIONS, BYTECODE_TAG, *COMPILE_OPTIONS)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -162,11 +188,14 @@ def dependency_layer(
     requirements: Path = REQUIREMENTS,
     build_dir: Path = DEFAULT_BUILD_DIR,
     runner: Runner | None = None,
+    compiler: Compiler | None = None,
 ) -> Path:
     """The folder of the dependency layer (``python/`` inside, as Lambda layers expect).
 
-    ``build`` runs pip once per requirements hash and reuses the folder afterwards; ``skip``
-    returns a folder holding only a README note. ``runner`` replaces the pip subprocess in tests.
+    ``build`` runs pip once per requirements hash, compiles the packages' bytecode with
+    ``compiler`` (default: ``bytecode_compiler()``, which needs a CPython 3.12) and reuses the
+    folder afterwards; ``skip`` returns a folder holding only a README note. ``runner`` replaces
+    the pip subprocess in tests.
     """
     if mode == "skip":
         return _skipped_layer(build_dir)
@@ -174,6 +203,9 @@ def dependency_layer(
         raise BundlingError(f"lambdaDependencies must be 'build' or 'skip', not {mode!r}")
     if not requirements.is_file():
         raise BundlingError(f"the layer's requirements file {requirements} does not exist")
+    compiler = compiler or bytecode_compiler()
+    if compiler is None:
+        raise BundlingError(NO_PYTHON_312)
     key = requirements_hash(requirements)
     target = build_dir / f"layer-{key}"
     done = build_dir / f"layer-{key}.complete"
@@ -189,6 +221,7 @@ def dependency_layer(
             "-r", str(requirements),
         ]  # fmt: skip
         (runner or _run_pip)(command)
+        compiler(staging / "python", LAYER_ROOT)
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -226,3 +259,63 @@ def _skipped_layer(build_dir: Path) -> Path:
         target.mkdir(parents=True)
         note.write_text(_SKIPPED_LAYER_NOTE, encoding="utf-8")
     return target
+
+
+NO_PYTHON_312 = (
+    "a deployable Lambda build (lambdaDependencies=build) compiles the bytecode of the layer and "
+    "the functions with CPython 3.12, the runtime's version (bytecode is specific to a minor "
+    "version), and none was found: install python3.12 on PATH or point -c lambdaPython=... "
+    "(TICKET_LAMBDA_PYTHON) at one. Without bytecode every cold start recompiles every import."
+)
+
+
+def find_python312(explicit: str | None = None) -> str | None:
+    """A CPython 3.12 interpreter: ``explicit`` (which must be one), else the running one, else
+    ``python3.12`` on PATH, else a pyenv installation; None when there is none."""
+    if explicit:
+        if _cache_tag(explicit) != BYTECODE_TAG:
+            raise BundlingError(f"lambdaPython {explicit!r} is not a CPython 3.12 interpreter")
+        return explicit
+    candidates = [sys.executable, shutil.which("python3.12")]
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.12*/bin/python3.12"), reverse=True)
+    return next((c for c in candidates if c and _cache_tag(c) == BYTECODE_TAG), None)
+
+
+def _cache_tag(python: str) -> str | None:
+    try:
+        result = subprocess.run(
+            [python, "-c", "import sys; print(sys.implementation.cache_tag)"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def bytecode_compiler(python: str | None = None) -> Compiler | None:
+    """A ``Compiler`` running ``compileall`` on ``find_python312(python)``, or None without one.
+
+    The pycs are ``unchecked-hash`` (never compared with the source's timestamp, which the asset
+    zip resets) and record ``<runtime path>/<relative path>`` as their file name, so tracebacks
+    show the runtime's paths and the bytes are the same on every machine.
+    """
+    interpreter = find_python312(python)
+    if interpreter is None:
+        return None
+
+    def compile_folder(folder: Path, runtime_path: str) -> None:
+        command = [
+            interpreter, *COMPILE_OPTIONS, "-s", str(folder), "-p", runtime_path, str(folder)
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BundlingError(
+                f"compiling the bytecode of {folder} failed (exit code {result.returncode}): "
+                f"{' '.join(command)}\n{(result.stdout + result.stderr)[-4000:]}"
+            )
+
+    return compile_folder

@@ -83,6 +83,7 @@ SETTINGS: tuple[Setting, ...] = tuple(
         ("redshift_user", "redshiftUser", "TICKET_REDSHIFT_USER"),
         ("lambda_dependencies", "lambdaDependencies", "TICKET_LAMBDA_DEPENDENCIES"),
         ("build_dir", "lambdaBuildDir", "TICKET_LAMBDA_BUILD_DIR"),
+        ("lambda_python", "lambdaPython", "TICKET_LAMBDA_PYTHON"),
         ("account", "account", "CDK_DEFAULT_ACCOUNT"),
         ("region", "region", "CDK_DEFAULT_REGION"),
     )
@@ -116,6 +117,7 @@ class AppConfig(BaseModel):
     redshift_user: str = Field("ticket_platform", pattern=r"^[a-z_][a-z0-9_$]{0,126}$")
     lambda_dependencies: Literal["build", "skip"] = "build"
     build_dir: Path | None = None
+    lambda_python: str | None = None  # a CPython 3.12 compiling the bytecode (default: found)
     account: str | None = Field(None, pattern=r"^\d{12}$")
     region: str | None = None
 

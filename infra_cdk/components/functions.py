@@ -14,7 +14,7 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra_cdk.bundling import function_bundle
+from infra_cdk.bundling import Compiler, function_bundle
 from infra_cdk.components.log_groups import log_group
 from infra_cdk.nag import acknowledge, wildcard_resource
 
@@ -32,6 +32,7 @@ class FunctionDefaults:
     build_dir: Path
     log_retention_days: int
     removal_policy: RemovalPolicy
+    compiler: Compiler | None = None  # bytecode of the function code (deployable builds)
 
 
 class TicketFunction(Construct):
@@ -68,7 +69,10 @@ class TicketFunction(Construct):
         )
         self.log_group.grant_write(self.role)
         bundle = function_bundle(
-            name, source_root=defaults.source_root, build_dir=defaults.build_dir
+            name,
+            source_root=defaults.source_root,
+            build_dir=defaults.build_dir,
+            compiler=defaults.compiler,
         )
         self.function = lambda_.Function(
             self,

@@ -10,7 +10,15 @@ from aws_cdk import Annotations, CfnOutput, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra_cdk.bundling import DEFAULT_BUILD_DIR, REPO_ROOT, dependency_layer
+from infra_cdk.bundling import (
+    DEFAULT_BUILD_DIR,
+    NO_PYTHON_312,
+    REPO_ROOT,
+    BundlingError,
+    Compiler,
+    bytecode_compiler,
+    dependency_layer,
+)
 from infra_cdk.components import handlers
 from infra_cdk.components.alarms import Alarms
 from infra_cdk.components.alerts import alert_topic
@@ -92,12 +100,19 @@ class TicketRealtimeStack(Stack):
                 removal_policy=removal,
             ),
         }
+        # A deployable build ships bytecode (Lambda cannot cache it: code is read-only there).
+        compiler = None
+        if config.lambda_dependencies == "build":
+            compiler = bytecode_compiler(config.lambda_python)
+            if compiler is None:
+                raise BundlingError(NO_PYTHON_312)
         defaults = FunctionDefaults(
-            layer=self._layer(config),
+            layer=self._layer(config, compiler),
             source_root=source_root,
             build_dir=config.build_dir or DEFAULT_BUILD_DIR,
             log_retention_days=config.log_retention_days,
             removal_policy=removal,
+            compiler=compiler,
         )
         responder = handlers.response_generator(self, defaults, config)
         writer = handlers.s3_writer(self, defaults, storage.bucket)
@@ -178,9 +193,11 @@ class TicketRealtimeStack(Stack):
             ),
         )
 
-    def _layer(self, config: AppConfig) -> lambda_.LayerVersion:
+    def _layer(self, config: AppConfig, compiler: Compiler | None) -> lambda_.LayerVersion:
         folder = dependency_layer(
-            config.lambda_dependencies, build_dir=config.build_dir or DEFAULT_BUILD_DIR
+            config.lambda_dependencies,
+            build_dir=config.build_dir or DEFAULT_BUILD_DIR,
+            compiler=compiler,
         )
         layer = lambda_.LayerVersion(
             self,

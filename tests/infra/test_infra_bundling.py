@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 
 from infra_cdk.bundling import (
+    FUNCTION_ROOT,
     FUNCTIONS,
+    LAYER_ROOT,
     PIP_OPTIONS,
     REPO_ROOT,
     REQUIREMENTS,
     BundlingError,
+    bytecode_compiler,
     dependency_layer,
     function_bundle,
     requirements_hash,
@@ -126,9 +129,30 @@ def test_layer_is_built_for_the_lambda_platform_once_per_requirements(tmp_path: 
         (target / "pydantic").mkdir(parents=True)
         (target / "pydantic" / "__init__.py").write_text("")
 
+    compiled: list[tuple[Path, str]] = []
+
+    def fake_compile(folder: Path, runtime_path: str) -> None:
+        compiled.append((folder, runtime_path))
+        (folder / "pydantic" / "__pycache__").mkdir()
+        (folder / "pydantic" / "__pycache__" / "__init__.cpython-312.pyc").write_text("pyc")
+
+    def build_layer() -> Path:
+        return dependency_layer(
+            "build",
+            requirements=requirements,
+            build_dir=build,
+            runner=fake_pip,
+            compiler=fake_compile,
+        )
+
     build = tmp_path / "build"
-    layer = dependency_layer("build", requirements=requirements, build_dir=build, runner=fake_pip)
-    assert files(layer) == {"python/pydantic/__init__.py"}
+    layer = build_layer()
+    assert files(layer) == {
+        "python/pydantic/__init__.py",
+        "python/pydantic/__pycache__/__init__.cpython-312.pyc",
+    }
+    assert [runtime_path for _, runtime_path in compiled] == [LAYER_ROOT] == ["/opt/python"]
+    assert compiled[0][0].name == "python"
     assert layer.name == f"layer-{requirements_hash(requirements)}"
     (command,) = commands
     assert command[command.index("--python-version") + 1] == "3.12"
@@ -136,14 +160,11 @@ def test_layer_is_built_for_the_lambda_platform_once_per_requirements(tmp_path: 
     assert "--only-binary=:all:" in command and "--no-compile" in command
     assert command[-2:] == ["-r", str(requirements)]
 
-    assert (
-        dependency_layer("build", requirements=requirements, build_dir=build, runner=fake_pip)
-        == layer
-    )
+    assert build_layer() == layer
     assert len(commands) == 1
 
     requirements.write_text("pydantic==2.14.3\norjson==3.13.0\n")
-    rebuilt = dependency_layer("build", requirements=requirements, build_dir=build, runner=fake_pip)
+    rebuilt = build_layer()
     assert rebuilt != layer and len(commands) == 2
     assert not layer.exists()
 
@@ -153,7 +174,9 @@ def test_a_failed_pip_run_leaves_no_layer(tmp_path: Path) -> None:
         raise BundlingError("pip failed")
 
     with pytest.raises(BundlingError, match="pip failed"):
-        dependency_layer("build", build_dir=tmp_path, runner=failing_pip)
+        dependency_layer(
+            "build", build_dir=tmp_path, runner=failing_pip, compiler=lambda folder, path: None
+        )
     assert not any(tmp_path.glob("layer-*"))
 
 
@@ -168,3 +191,61 @@ def test_requirements_list_the_layer_packages() -> None:
         "==" in line for line in REQUIREMENTS.read_text().splitlines() if line and line[0] != "#"
     )
     assert "--platform" in PIP_OPTIONS and REPO_ROOT.is_dir()
+
+
+def test_a_deployable_layer_needs_a_python_312(tmp_path: Path, monkeypatch) -> None:
+    import infra_cdk.bundling as bundling
+
+    monkeypatch.setattr(bundling, "find_python312", lambda explicit=None: None)
+    with pytest.raises(BundlingError, match=r"CPython 3\.12"):
+        dependency_layer("build", build_dir=tmp_path, runner=lambda command: None)
+
+
+def test_function_bundle_gets_bytecode_for_the_runtime_path(
+    fake_repo: Path, tmp_path: Path
+) -> None:
+    calls: list[tuple[set[str], str]] = []
+
+    def fake_compile(folder: Path, runtime_path: str) -> None:
+        calls.append((files(folder), runtime_path))
+
+    function_bundle("trigger_sfn", source_root=fake_repo, build_dir=tmp_path, compiler=fake_compile)
+    ((compiled_files, runtime_path),) = calls
+    assert runtime_path == FUNCTION_ROOT == "/var/task"
+    assert "lambdas/trigger_sfn/handler.py" in compiled_files
+
+
+PYTHON_312 = bytecode_compiler()
+
+
+@pytest.mark.skipif(PYTHON_312 is None, reason="no CPython 3.12 on this machine")
+def test_bytecode_is_compiled_for_python_312_and_is_the_same_everywhere(
+    fake_repo: Path, tmp_path: Path
+) -> None:
+    """Lambda's code folders are read-only: without shipped bytecode every cold start recompiles
+    every import (measured: response_generator 1.3-1.4 s of imports without, 0.5 s with)."""
+    first = function_bundle(
+        "trigger_sfn", source_root=fake_repo, build_dir=tmp_path / "a", compiler=PYTHON_312
+    )
+    pycs = {name for name in files(first) if name.endswith(".pyc")}
+    assert pycs == {
+        "lambdas/__pycache__/__init__.cpython-312.pyc",
+        "lambdas/common/__pycache__/__init__.cpython-312.pyc",
+        "lambdas/common/__pycache__/kinesis.cpython-312.pyc",
+        "lambdas/trigger_sfn/__pycache__/__init__.cpython-312.pyc",
+        "lambdas/trigger_sfn/__pycache__/handler.cpython-312.pyc",
+        "lambdas/trigger_sfn/__pycache__/starter.cpython-312.pyc",
+        "ticket_platform/__pycache__/__init__.cpython-312.pyc",
+        "ticket_platform/contracts/__pycache__/__init__.cpython-312.pyc",
+        "ticket_platform/contracts/__pycache__/tickets.cpython-312.pyc",
+    }
+    handler = (first / "lambdas/trigger_sfn/__pycache__/handler.cpython-312.pyc").read_bytes()
+    # PEP 552 flags: 0b01 = hash-based, source not checked (the zip resets the timestamps).
+    assert int.from_bytes(handler[4:8], "little") == 0b01
+    assert b"/var/task/lambdas/trigger_sfn/handler.py" in handler
+    assert str(tmp_path).encode() not in handler
+    # Another build directory, the same bytes: the asset hash stays put across machines.
+    second = function_bundle(
+        "trigger_sfn", source_root=fake_repo, build_dir=tmp_path / "b", compiler=PYTHON_312
+    )
+    assert tree_digest(first, bytecode=True) == tree_digest(second, bytecode=True)
