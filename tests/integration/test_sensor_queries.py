@@ -397,6 +397,33 @@ def test_a_run_failure_alert_reads_the_audit_once_and_creates_nothing_after_init
     assert len(warehouse.log.reads) == 1
 
 
+def test_high_priority_alerts_read_the_evaluations_and_the_audit_once_each(
+    settings, warehouse, alerts, seed_landing
+):
+    from ticket_platform.evaluation.assets import build_response_evaluations_asset
+    from ticket_platform.evaluation.resource import JudgeResource
+
+    init_tables(warehouse, alerts)
+    with warehouse.plain_session() as session:
+        load_partition(seed_landing, session, DAY, run_id="load")
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert dg.materialize(
+            [build_response_evaluations_asset(settings)],
+            partition_key=DAY.isoformat(),
+            instance=instance,
+            resources={"warehouse": warehouse, "judge": JudgeResource(kind="rules")},
+        ).success
+        for tick in ("first", "restarted"):  # a new sensor state reads the evaluation again
+            _tick(high_priority_response_alerts, warehouse, instance, alerts=alerts)
+            log = warehouse.log
+            assert log.ddl == [], log.ddl
+            # the day's failing HIGH-priority responses, then the audit's sent keys
+            assert len(log.reads) == 2, log.reads
+            writes = [sql for sql in log.sent if sql not in log.reads]
+            assert len(writes) == (1 if tick == "first" else 0), writes
+    assert Path(alerts.log_path).read_text(), "the first tick alerted"
+
+
 # --- ticket-platform init ------------------------------------------------------------------
 SOURCE_TABLES = {
     "raw.tickets",
