@@ -68,6 +68,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	cd dbt_project && for dialect in duckdb postgres redshift; do \
 		../$(BIN)/sqlfluff lint models tests macros --dialect $$dialect || exit 1; done
+	rm -rf infra_cdk/cdk.out && cd infra_cdk && CDK_OUTDIR=cdk.out \
+		CDK_CONTEXT_JSON='{"lambdaDependencies": "skip"}' ../$(BIN)/python app.py
+	$(BIN)/cfn-lint --ignore-checks W3005 -- infra_cdk/cdk.out/*.template.json
+	$(BIN)/checkov --quiet --compact --skip-download --framework cloudformation \
+		-f infra_cdk/cdk.out/*.template.json
 
 ## bench: every benchmark suite at full size (about an hour on 2 vCPUs): ingest beside dlt, a plain
 ## read-and-parse loop and DuckDB read_json; S3 with latency; incremental cost; dbt by volume;

@@ -6,6 +6,8 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra_cdk import checkov
+
 _RETENTION = {
     1: logs.RetentionDays.ONE_DAY,
     3: logs.RetentionDays.THREE_DAYS,
@@ -46,10 +48,18 @@ def log_group(
     name: str | None = None,
 ) -> logs.LogGroup:
     """A log group kept ``days`` days."""
-    return logs.LogGroup(
+    group = logs.LogGroup(
         scope,
         construct_id,
         log_group_name=name,
         retention=retention(days),
         removal_policy=removal_policy,
     )
+    checkov.skip(
+        group,
+        "CKV_AWS_158",
+        "CloudWatch Logs encrypts every log group at rest; the functions log ids and counts, not "
+        "ticket text, and the workflow logs no execution data unless workflowLogExecutionData is "
+        "set. A customer-managed key would need a key policy for the Logs service in each region.",
+    )
+    return group
