@@ -19,7 +19,7 @@ if __package__ in (None, ""):
 
 import aws_cdk as cdk
 
-from infra_cdk.bundling import REPO_ROOT
+from infra_cdk.bundling import REPO_ROOT, BundlingError
 from infra_cdk.config import AppConfig, ConfigError, load_config
 from infra_cdk.nag import add_checks
 from infra_cdk.stacks import TicketRealtimeStack
@@ -64,7 +64,7 @@ def build_app(
 def main() -> None:
     try:
         app = build_app(environ=os.environ)
-    except ConfigError as error:
+    except (ConfigError, BundlingError) as error:
         sys.exit(str(error))
     app.synth()
 
