@@ -25,6 +25,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -111,6 +112,12 @@ class _MetadataHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass
+
+
+@pytest.fixture
+def exit_stack() -> Iterator[ExitStack]:
+    with ExitStack() as stack:
+        yield stack
 
 
 @dataclass
@@ -325,9 +332,32 @@ def test_run_task_gets_every_setting_and_no_secret_in_clear() -> None:
     assert config["secrets_tag"] is None
 
 
-def _launch_queued_runs(instance: dg.DagsterInstance, partitions: list[str]) -> list[str]:
-    """Submits one run per partition tag, then runs one iteration of the daemon's queued run
-    coordinator against an in-process code location whose image is IMAGE."""
+@dataclass
+class _Daemon:
+    """The daemon's queued run coordinator, over an in-process code location whose image is
+    IMAGE (a code server reports its DAGSTER_CURRENT_IMAGE the same way)."""
+
+    instance: dg.DagsterInstance
+    process: object
+    remote_job: object
+    coordinator: object
+
+    def submit(self, partition: str) -> str:
+        run = self.instance.create_run_for_job(
+            probe_job,
+            remote_job_origin=self.remote_job.get_remote_origin(),
+            job_code_origin=self.remote_job.get_python_origin(),
+            tags={"ticket/ingest_partition": partition, "dagster/partition": partition},
+        )
+        self.instance.submit_run(run.run_id, self.process.create_request_context())
+        return run.run_id
+
+    def dequeue(self) -> None:
+        list(self.coordinator.run_iteration(self.process))
+
+
+@contextmanager
+def _daemon(instance: dg.DagsterInstance) -> Iterator[_Daemon]:
     from dagster._core.remote_origin import InProcessCodeLocationOrigin
     from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
     from dagster._core.workspace.context import WorkspaceProcessContext
@@ -341,23 +371,13 @@ def _launch_queued_runs(instance: dg.DagsterInstance, partitions: list[str]) -> 
         container_image=IMAGE,
         location_name="ticket_platform",
     )
-    with WorkspaceProcessContext(instance, InProcessWorkspaceLoadTarget([origin])) as process:
+    with (
+        WorkspaceProcessContext(instance, InProcessWorkspaceLoadTarget([origin])) as process,
+        QueuedRunCoordinatorDaemon(interval_seconds=2) as coordinator,
+    ):
         location = process.create_request_context().get_code_location("ticket_platform")
         repository = next(iter(location.get_repositories().values()))
-        remote_job = repository.get_full_job("probe_job")
-        run_ids = []
-        for partition in partitions:
-            run = instance.create_run_for_job(
-                probe_job,
-                remote_job_origin=remote_job.get_remote_origin(),
-                job_code_origin=remote_job.get_python_origin(),
-                tags={"ticket/ingest_partition": partition, "dagster/partition": partition},
-            )
-            instance.submit_run(run.run_id, process.create_request_context())
-            run_ids.append(run.run_id)
-        with QueuedRunCoordinatorDaemon(interval_seconds=2) as daemon:
-            list(daemon.run_iteration(process))
-    return run_ids
+        yield _Daemon(instance, process, repository.get_full_job("probe_job"), coordinator)
 
 
 def _task_level_resources(task_definition) -> dict:
@@ -366,7 +386,9 @@ def _task_level_resources(task_definition) -> dict:
     return {"CPU": 0, "MEMORY": int(task_definition.memory or 0), "PORTS": [], "PORTS_UDP": []}
 
 
-def test_queued_run_launches_as_a_fargate_task(production: Production, monkeypatch) -> None:
+def test_queued_run_launches_as_a_fargate_task(
+    production: Production, monkeypatch, exit_stack: ExitStack
+) -> None:
     from moto.ecs.models import EC2ContainerServiceBackend
 
     monkeypatch.setattr(
@@ -383,9 +405,11 @@ def test_queued_run_launches_as_a_fargate_task(production: Production, monkeypat
     )
 
     # Two runs for the same landing day and one for another: the tag limit launches one per day.
-    first, same_day, other_day = _launch_queued_runs(
-        instance, ["2025-08-08", "2025-08-08", "2025-08-09"]
+    daemon = exit_stack.enter_context(_daemon(instance))
+    first, same_day, other_day = (
+        daemon.submit(day) for day in ("2025-08-08", "2025-08-08", "2025-08-09")
     )
+    daemon.dequeue()
     statuses = {run_id: instance.get_run_by_id(run_id).status for run_id in (first, same_day)}
     assert sorted(status.value for status in statuses.values()) == ["QUEUED", "STARTING"]
     assert instance.get_run_by_id(other_day).status == dg.DagsterRunStatus.STARTING
@@ -463,6 +487,15 @@ def test_queued_run_launches_as_a_fargate_task(production: Production, monkeypat
     assert launcher.terminate(launched[0])
     [stopped] = ecs.describe_tasks(cluster=production.cluster_arn, tasks=[task["taskArn"]])["tasks"]
     assert stopped["lastStatus"] == "STOPPED"
+
+    # The day is free again: the waiting run launches, on the registered definition (no new
+    # revision: RegisterTaskDefinition is throttled, and a backfill launches many runs).
+    instance.report_run_canceled(instance.get_run_by_id(launched[0]))
+    daemon.dequeue()
+    waiting = same_day if launched[0] == first else first
+    assert instance.get_run_by_id(waiting).status == dg.DagsterRunStatus.STARTING
+    assert len(run_task_calls) == 3
+    assert ecs.list_task_definitions(familyPrefix=families[0])["taskDefinitionArns"] == arns
 
     # What the run worker gets: only the task definition's environment and its secrets (which ECS
     # resolves), plus what Fargate sets itself. With that alone it opens the instance.
