@@ -468,6 +468,9 @@ def test_queued_run_launches_as_a_fargate_task(
     }
     assert call["overrides"]["cpu"] == "1024" and call["overrides"]["memory"] == "4096"
     [override] = call["overrides"]["containerOverrides"]
+    # The command carries this instance's whole configuration (the run worker opens it from
+    # there), and ECS refuses overrides over 8,192 characters, formatting included.
+    assert len(json.dumps(call["overrides"])) < 8192 - 1000
     assert override["name"] == "run"
     assert override["command"][:3] == ["dagster", "api", "execute_run"]
     tags = {tag["key"]: tag["value"] for tag in call["tags"]}
