@@ -11,12 +11,12 @@ INFRA_STAMP := infra_cdk/node_modules/.installed-stamp
 DEMO_TICKETS ?= 3000
 DEMO_DAYS    ?= 14
 
-.PHONY: install infra-install infra-synth infra-deploy demo test ui docs lint bench bench-quick bench-automation clean
+.PHONY: install infra-install infra-synth infra-deploy demo test ui docs lint bench bench-quick bench-automation clean image
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml ticket_platform_demo/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]' -e ./ticket_platform_demo
 	touch $(STAMP)
 
 # The pinned CDK CLI (infra_cdk/package.json). Without npm the CLI is skipped (its test skips too);
@@ -73,6 +73,7 @@ lint: install
 	$(BIN)/cfn-lint --ignore-checks W3005 -- infra_cdk/cdk.out/*.template.json
 	$(BIN)/checkov --quiet --compact --skip-download --framework cloudformation \
 		-f infra_cdk/cdk.out/*.template.json
+	$(BIN)/hadolint Dockerfile
 
 ## bench: every benchmark suite at full size (about an hour on 2 vCPUs): ingest beside dlt, a plain
 ## read-and-parse loop and DuckDB read_json; S3 with latency; incremental cost; dbt by volume;
@@ -87,6 +88,10 @@ bench-quick: install
 ## bench-automation: file landed → marts updated with `dagster dev` running (its own data dir)
 bench-automation: install
 	$(BIN)/python bench/automation_latency.py
+
+## image: build the code location's image (needs Docker; IMAGE=name:tag, default ticket-platform:dev)
+image:
+	docker build -t $(or $(IMAGE),ticket-platform:dev) .
 
 clean:
 	rm -rf .data dbt_project/target dbt_project/logs infra_cdk/.build infra_cdk/cdk.out

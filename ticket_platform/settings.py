@@ -18,8 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA_DIR = PROJECT_ROOT / ".data"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# The folder holding dbt_project/: the repository in a checkout (editable install), the package
+# itself when installed from the wheel, which carries the dbt project as ticket_platform/dbt_project
+# (pyproject.toml maps the one copy in git there).
+PROJECT_ROOT = _PACKAGE_DIR if (_PACKAGE_DIR / "dbt_project").is_dir() else _PACKAGE_DIR.parent
+INSTALLED_FROM_WHEEL = PROJECT_ROOT == _PACKAGE_DIR
+# Local data: the checkout's .data/, or .data/ in the working directory when installed (never
+# site-packages). TICKET_DATA_DIR overrides both.
+DEFAULT_DATA_DIR = Path(".data") if INSTALLED_FROM_WHEEL else PROJECT_ROOT / ".data"
 
 Environment = Literal["local", "prod"]
 

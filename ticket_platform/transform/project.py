@@ -1,4 +1,12 @@
-"""The dbt project as Dagster sees it, and the environment dbt runs with."""
+"""The dbt project as Dagster sees it, and the environment dbt runs with.
+
+The project is ``dbt_project/`` in a checkout and ``ticket_platform/dbt_project`` in an installed
+wheel (``settings.PROJECT_ROOT``). dbt writes its artifacts (the manifest, each invocation's
+folder, logs) to ``DBT_TARGET_PATH`` when it is set, dbt's own variable, which dagster-dbt also
+honours, and to the project's ``target/`` otherwise. Installed from the wheel, set it: the image
+points it at a folder of its own whose manifest was prepared at build time (``python -m
+ticket_platform.transform.project``), so nothing is written into site-packages at run time.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,22 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from filelock import FileLock
 
-from ticket_platform.settings import PROJECT_ROOT, Settings
+from ticket_platform.settings import PROJECT_ROOT, Settings, env_value, get_settings
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
+def dbt_target_path() -> Path:
+    """Where dbt writes: ``DBT_TARGET_PATH`` (absolute, or relative to the project), else target/."""
+    return Path(env_value("DBT_TARGET_PATH", "target"))
+
+
 def dbt_project(settings: Settings) -> DbtProject:
     return DbtProject(
-        project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target=settings.dbt_target
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        target=settings.dbt_target,
+        target_path=dbt_target_path(),
     )
 
 
@@ -68,3 +84,8 @@ def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
         if force or manifest_is_stale(project.manifest_path):
             dbt_cli(settings).cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project.manifest_path
+
+
+if __name__ == "__main__":
+    # The image's build step: parse now, for TICKET_DBT_TARGET, and print the manifest's path.
+    print(prepare_manifest(get_settings(), force=True))
