@@ -393,17 +393,23 @@ def test_each_statement_is_needed(sid, lake, tmp_path, monkeypatch, seed_lines, 
     assert DENIED.search(_described(failure.value)), _described(failure.value)
 
 
-def test_a_batch_that_cannot_be_deleted_is_left_behind(lake):
-    """DeleteObjects reports refused keys in its answer, which cleanup_staging does not read:
-    without s3:DeleteObject a load still succeeds and leaves its batch behind (the staging
-    lifecycle rule expires it). The test sees it by the keys left over."""
+def test_a_batch_that_cannot_be_deleted_is_left_behind_and_named(lake, caplog):
+    """DeleteObjects reports refused keys in its answer: without s3:DeleteObject a load still
+    succeeds, leaves its batch behind (the staging lifecycle rule expires it) and logs each key
+    it could not delete. The test sees the keys left over and the warnings."""
     statement = next(
         s for s in lake.template_document["Statement"] if s["Sid"] == "StageCopyBatches"
     )
     statement["Action"] = ["s3:PutObject"]
     lake.grant()
-    with lake.as_platform(), pytest.raises(AssertionError, match="not deleted"):
+    with (
+        caplog.at_level("WARNING", logger="ticket_platform.warehouse.postgres_engine"),
+        lake.as_platform(),
+        pytest.raises(AssertionError, match="not deleted"),
+    ):
         run_staging(lake)
+    refused = [r.getMessage() for r in caplog.records if "not deleted" in r.getMessage()]
+    assert refused and all("AccessDenied" in message for message in refused), refused
 
 
 def test_listing_models_prefix_is_what_makes_a_missing_model_a_404(lake):

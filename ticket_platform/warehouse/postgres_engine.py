@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ import pyarrow as pa
 from ticket_platform.warehouse import sql
 from ticket_platform.warehouse.session import as_rows
 from ticket_platform.warehouse.sql import Dialect
+
+log = logging.getLogger(__name__)
 
 
 def without_nul(value: Any) -> Any:
@@ -196,9 +199,20 @@ class RedshiftSession(PostgresSession):
         self.cleanup_staging()
 
     def cleanup_staging(self) -> None:
+        """Delete the batches this session staged. DeleteObjects answers per key: a key it
+        refused is logged by name (the staging prefix's lifecycle rule expires it later), and
+        the load it served, already committed or rolled back, stands."""
         for start in range(0, len(self.staged_keys), 1000):
             chunk = self.staged_keys[start : start + 1000]
-            self.s3.delete_objects(
+            answer = self.s3.delete_objects(
                 Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
             )
+            for refused in answer.get("Errors", []):
+                log.warning(
+                    "staged batch s3://%s/%s not deleted: %s %s",
+                    self.bucket,
+                    refused.get("Key"),
+                    refused.get("Code"),
+                    refused.get("Message", ""),
+                )
         self.staged_keys = []
