@@ -11,13 +11,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from pathlib import Path
 
 import dagster as dg
 
 import ticket_platform
 from ticket_platform.definitions import defs as load_definitions
 from ticket_platform.ingest.assets import INGEST_JOB
-from ticket_platform.settings import PROJECT_ROOT, get_settings
+from ticket_platform.settings import DEFAULT_DATA_DIR, PROJECT_ROOT, get_settings
 from ticket_platform.transform.assets import DBT_BUILD_JOB
 from ticket_platform.transform.project import DBT_PROJECT_DIR, dbt_project, manifest_is_stale
 
@@ -45,6 +46,7 @@ def main(partition: str) -> dict:
         "package": ticket_platform.__file__,
         "demo_importable": importlib.util.find_spec("ticket_platform_demo") is not None,
         "project_root": str(PROJECT_ROOT),
+        "default_data_dir": str(Path(DEFAULT_DATA_DIR).resolve()),
         "dbt_project_dir": str(DBT_PROJECT_DIR),
         "manifest": str(manifest),
         "manifest_stale": manifest_is_stale(manifest),

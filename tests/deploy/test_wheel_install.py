@@ -211,7 +211,10 @@ def test_the_installed_code_location_loads_and_materializes(installed):
 
     assert Path(report["package"]).is_relative_to(installed["site"])
     assert not report["demo_importable"]
+    assert Path(report["project_root"]) == package
     assert Path(report["dbt_project_dir"]) == package / "dbt_project"
+    # Without TICKET_DATA_DIR, local data would go to the working directory, not site-packages.
+    assert Path(report["default_data_dir"]) == installed["work"] / ".data"
     assert (package / "dbt_project" / "dbt_project.yml").is_file()
     assert Path(report["manifest"]) == installed["manifest"]
     assert not report["manifest_stale"] and not report["manifest_rewritten"]
