@@ -28,7 +28,19 @@ $(INFRA_STAMP): infra_cdk/package.json infra_cdk/package-lock.json
 
 infra-install: $(INFRA_STAMP)
 
-install: $(STAMP) infra-install
+# checkov pins old urllib3, packaging and networkx: a venv of its own keeps .venv (and the image's
+# constraints, deploy/lock.py) on the versions production runs. Pinned: each release adds checks.
+CHECKOV_VERSION := 3.2.459
+CHECKOV_VENV    := .venv-tools/checkov
+CHECKOV         := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_STAMP   := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+$(CHECKOV_STAMP):
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+	touch $@
+
+install: $(STAMP) infra-install $(CHECKOV_STAMP)
 
 ## infra-synth: synthesize the AWS stack offline (empty dependency layer), cdk-nag included
 infra-synth: install
@@ -71,7 +83,7 @@ lint: install
 	rm -rf infra_cdk/cdk.out && cd infra_cdk && CDK_OUTDIR=cdk.out \
 		CDK_CONTEXT_JSON='{"lambdaDependencies": "skip"}' ../$(BIN)/python app.py
 	$(BIN)/cfn-lint --ignore-checks W3005 -- infra_cdk/cdk.out/*.template.json
-	$(BIN)/checkov --quiet --compact --skip-download --framework cloudformation \
+	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation \
 		-f infra_cdk/cdk.out/*.template.json
 	$(BIN)/hadolint Dockerfile
 

@@ -18,6 +18,9 @@ import pytest
 from infra_synth import Synth
 
 BIN = Path(sys.executable).parent
+# checkov lives in a venv of its own (`make install`): it pins versions the project's venv must not
+# take (see the Makefile).
+CHECKOV = Path(__file__).resolve().parents[2] / ".venv-tools" / "checkov" / "bin" / "checkov"
 CFN_LINT_ACCEPTED_WARNINGS = {"W3005"}
 
 
@@ -47,7 +50,9 @@ def cfn_lint(paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def checkov(paths: list[Path]) -> list[dict[str, Any]]:
-    command = [tool("checkov"), "--framework", "cloudformation", "--skip-download", "-o", "json"]
+    if not CHECKOV.exists():
+        pytest.fail(f"checkov is not installed at {CHECKOV}: make install")
+    command = [str(CHECKOV), "--framework", "cloudformation", "--skip-download", "-o", "json"]
     for path in paths:
         command += ["-f", str(path)]
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
