@@ -84,6 +84,29 @@ SETTINGS: tuple[Setting, ...] = tuple(
         ("lambda_dependencies", "lambdaDependencies", "TICKET_LAMBDA_DEPENDENCIES"),
         ("build_dir", "lambdaBuildDir", "TICKET_LAMBDA_BUILD_DIR"),
         ("lambda_python", "lambdaPython", "TICKET_LAMBDA_PYTHON"),
+        ("batch_stack", "batchStack", "TICKET_BATCH_STACK"),
+        ("batch_domain_name", "batchDomainName", "TICKET_BATCH_DOMAIN_NAME"),
+        ("batch_certificate_arn", "batchCertificateArn", "TICKET_BATCH_CERTIFICATE_ARN"),
+        ("batch_image_tag", "batchImageTag", "TICKET_BATCH_IMAGE_TAG"),
+        ("batch_bucket_name", "batchBucketName", "TICKET_BATCH_BUCKET_NAME"),
+        ("batch_alert_topic_arn", "batchAlertTopicArn", "TICKET_BATCH_ALERT_TOPIC_ARN"),
+        ("batch_alert_key_arn", "batchAlertKeyArn", "TICKET_BATCH_ALERT_KEY_ARN"),
+        (
+            "batch_warehouse_secret_arn",
+            "batchWarehouseSecretArn",
+            "TICKET_BATCH_WAREHOUSE_SECRET_ARN",
+        ),
+        (
+            "batch_slack_webhook_secret_arn",
+            "batchSlackWebhookSecretArn",
+            "TICKET_BATCH_SLACK_WEBHOOK_SECRET_ARN",
+        ),
+        (
+            "batch_db_deletion_protection",
+            "batchDbDeletionProtection",
+            "TICKET_BATCH_DB_DELETION_PROTECTION",
+        ),
+        ("batch_environment", "batchEnvironment", "TICKET_BATCH_ENVIRONMENT"),
         ("account", "account", "CDK_DEFAULT_ACCOUNT"),
         ("region", "region", "CDK_DEFAULT_REGION"),
     )
@@ -118,6 +141,30 @@ class AppConfig(BaseModel):
     lambda_dependencies: Literal["build", "skip"] = "build"
     build_dir: Path | None = None
     lambda_python: str | None = None  # a CPython 3.12 compiling the bytecode (default: found)
+    # The batch side (Dagster on ECS, stacks/batch.py): off, beside the real-time stack, or alone.
+    batch_stack: Literal["false", "true", "only"] = "false"
+    batch_domain_name: str | None = Field(
+        None, max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+    )
+    batch_certificate_arn: str | None = Field(
+        None, pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
+    )
+    # Unset: the services are created with no task (the repository exists, no image yet).
+    batch_image_tag: str | None = Field(None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+    # The real-time stack's resources, when the batch stack is deployed alone (its outputs).
+    batch_bucket_name: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    batch_alert_topic_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:sns:.+$")
+    batch_alert_key_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:kms:.+:key/.+$")
+    batch_warehouse_secret_arn: str | None = Field(
+        None, pattern=r"^arn:aws[a-z-]*:secretsmanager:.+:secret:.+$"
+    )
+    batch_slack_webhook_secret_arn: str | None = Field(
+        None, pattern=r"^arn:aws[a-z-]*:secretsmanager:.+:secret:.+$"
+    )
+    batch_db_deletion_protection: bool = True
+    # Values of deploy/dagster.yaml's env_vars the stack does not know (TICKET_REDSHIFT_HOST, ...),
+    # as a JSON object; never a password (those are ECS secrets).
+    batch_environment: dict[str, str] = Field(default_factory=dict)
     account: str | None = Field(None, pattern=r"^\d{12}$")
     region: str | None = None
 
@@ -138,6 +185,19 @@ class AppConfig(BaseModel):
         if bad:
             raise ValueError(f"not valid email addresses: {', '.join(map(repr, bad))}")
         return tuple(dict.fromkeys(email.lower() for email in value))
+
+    @field_validator("batch_environment", mode="before")
+    @classmethod
+    def _parse_environment(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    @field_validator("batch_environment")
+    @classmethod
+    def _no_passwords(cls, value: dict[str, str]) -> dict[str, str]:
+        secret = [name for name in value if "PASSWORD" in name or "WEBHOOK_URL" in name]
+        if secret:
+            raise ValueError(f"{secret} are secrets: they enter the tasks as ECS secrets")
+        return value
 
     @field_validator("bedrock_model_id")
     @classmethod
@@ -170,6 +230,36 @@ class AppConfig(BaseModel):
             raise ValueError(
                 "set redshiftClusterIdentifier or redshiftWorkgroupName, not both "
                 "(the COPY role and the secret are for one warehouse)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _batch_settings(self) -> AppConfig:
+        if self.batch_stack == "false":
+            return self
+        missing = [
+            key
+            for key, value in (
+                ("batchDomainName", self.batch_domain_name),
+                ("batchCertificateArn", self.batch_certificate_arn),
+            )
+            if not value
+        ]
+        if self.batch_stack == "only":
+            missing += [
+                key
+                for key, value in (
+                    ("batchBucketName", self.batch_bucket_name),
+                    ("batchAlertTopicArn", self.batch_alert_topic_arn),
+                    ("batchAlertKeyArn", self.batch_alert_key_arn),
+                    ("batchWarehouseSecretArn", self.batch_warehouse_secret_arn),
+                )
+                if not value
+            ]
+        if missing:
+            raise ValueError(
+                f"batchStack={self.batch_stack} needs {', '.join(missing)} (the batch stack's "
+                "HTTPS host name and its ACM certificate; alone, the real-time stack's outputs)"
             )
         return self
 

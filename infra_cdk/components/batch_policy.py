@@ -180,7 +180,7 @@ class BatchPlatformPolicy(iam.ManagedPolicy):
         for prefix, reason in reasons.items():
             acknowledge(
                 self,
-                wildcard_resource(f"{arn_of(bucket)}/{prefix}/*"),
+                wildcard_resource(f"{_nag_bucket_arn(bucket)}/{prefix}/*"),
                 f"Object keys under {prefix}/ ({reason}) are only known at run time; access is "
                 "limited to this prefix by design.",
             )
@@ -193,3 +193,11 @@ class BatchPlatformPolicy(iam.ManagedPolicy):
                 "the model in any region of the profile, which AWS may extend. Only the region "
                 "is a wildcard; the model id is exact.",
             )
+
+
+def _nag_bucket_arn(bucket: s3.IBucket) -> str:
+    """The bucket's ARN as cdk-nag renders it: ``<Logical.Arn>`` for a bucket of this app, the
+    literal ARN for one imported by name (the batch stack deployed alone)."""
+    if bucket.node.default_child is not None:
+        return arn_of(bucket)
+    return f"arn:<AWS::Partition>:s3:::{bucket.bucket_name}"
