@@ -277,6 +277,9 @@ class TicketBatchStack(Stack):
         }
         if slack:
             secrets["TICKET_ALERT_SLACK_WEBHOOK_URL"] = ecs.Secret.from_secrets_manager(slack)
+            # Read by deploy/dagster.yaml's (commented) Slack entry of the launcher's secrets:
+            # uncomment it there so runs receive the webhook too.
+            environment["TICKET_ALERT_SLACK_WEBHOOK_SECRET_ARN"] = slack.secret_arn
         desired = 1 if config.batch_image_tag else 0
 
         # The code server: gRPC on 4000, found by the webserver and the daemon through Cloud Map.

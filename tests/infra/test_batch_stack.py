@@ -272,9 +272,11 @@ def test_deletion_protection_is_configurable(tmp_path: Path) -> None:
 # --- variables and secrets --------------------------------------------------------------------
 
 
-def test_env_var_names_equal_deploy_dagster_yaml(batch: Synth) -> None:
+def test_env_var_names_equal_deploy_dagster_yaml(batch: Synth, request: Any) -> None:
     names = set(instance_env_vars())
     assert "DAGSTER_PG_HOST" in names and len(names) > 40
+    if request.node.callspec.params["batch"] == "alone":  # with a Slack webhook secret
+        names.add("TICKET_ALERT_SLACK_WEBHOOK_SECRET_ARN")
     for name, container in containers(batch).items():
         environment = {e["Name"] for e in container["Environment"]}
         extra = {"DAGSTER_CURRENT_IMAGE"} if name == "codeserver" else set()
@@ -357,7 +359,7 @@ def test_run_roles_hold_data_but_no_ecs_control(both: Synth) -> None:
     execution = statements(both, role_id(both, "RunExecutionRole"))
     (secrets,) = [s for s in execution if s.get("Sid") == "InjectedSecrets"]
     assert actions(secrets) == {"secretsmanager:GetSecretValue"}
-    assert len(secrets["Resource"]) == 2  # the instance's and the warehouse's
+    assert len(secrets["Resource"]) == 2  # the instance's and the warehouse's (no Slack here)
 
 
 def test_batch_policy_on_run_and_code_server_roles(both: Synth, alone: Synth) -> None:
@@ -389,3 +391,15 @@ def test_batch_environment_fills_settings_and_refuses_passwords(tmp_path: Path) 
     with pytest.raises(ValueError, match=r"not in deploy/dagster\.yaml"):
         # Alone: only the batch stack is built (no Lambda layer).
         build_app({**ALONE, "batchEnvironment": '{"NOT_A_SETTING": "x"}'}, environ={})
+
+
+def test_slack_webhook_is_a_secret_the_runs_may_read(alone: Synth) -> None:
+    execution = statements(alone, role_id(alone, "RunExecutionRole"))
+    (secrets,) = [s for s in execution if s.get("Sid") == "InjectedSecrets"]
+    assert ALONE["batchSlackWebhookSecretArn"] in json.dumps(secrets["Resource"])
+    for container in containers(alone).values():
+        environment = {e["Name"]: e["Value"] for e in container["Environment"]}
+        assert (
+            environment["TICKET_ALERT_SLACK_WEBHOOK_SECRET_ARN"]
+            == (ALONE["batchSlackWebhookSecretArn"])
+        )
