@@ -752,7 +752,11 @@ class TicketBatchStack(Stack):
             supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
         )
         self.lb_sg = ec2.SecurityGroup(
-            self, "LoadBalancerSecurityGroup", vpc=self.vpc, description="Dagster UI load balancer"
+            self,
+            "LoadBalancerSecurityGroup",
+            vpc=self.vpc,
+            description="Dagster UI load balancer",
+            allow_all_outbound=False,
         )
         self.lb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS")
         self.lb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80), "redirect to HTTPS")
@@ -774,6 +778,9 @@ class TicketBatchStack(Stack):
             self._access_logs(config)
         self.tasks_sg.add_ingress_rule(
             self.lb_sg, ec2.Port.tcp(WEBSERVER_PORT), "load balancer to the webserver"
+        )
+        self.lb_sg.add_egress_rule(
+            self.tasks_sg, ec2.Port.tcp(WEBSERVER_PORT), "load balancer to the webserver"
         )
         target_group = elbv2.ApplicationTargetGroup(
             self,

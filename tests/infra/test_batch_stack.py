@@ -403,3 +403,16 @@ def test_slack_webhook_is_a_secret_the_runs_may_read(alone: Synth) -> None:
             environment["TICKET_ALERT_SLACK_WEBHOOK_SECRET_ARN"]
             == (ALONE["batchSlackWebhookSecretArn"])
         )
+
+
+def test_load_balancer_reaches_only_the_webserver_and_cognito(both: Synth) -> None:
+    groups = both.resources("AWS::EC2::SecurityGroup")
+    (lb,) = [g for n, g in groups.items() if n.startswith("LoadBalancerSecurityGroup")]
+    egress = lb["Properties"]["SecurityGroupEgress"]
+    assert [(e.get("CidrIp"), e["FromPort"]) for e in egress] == [("0.0.0.0/0", 443)]
+    to_tasks = [
+        e["Properties"]
+        for e in both.resources("AWS::EC2::SecurityGroupEgress").values()
+        if e["Properties"]["FromPort"] == 3000
+    ]
+    assert to_tasks and all(e["ToPort"] == 3000 for e in to_tasks)
