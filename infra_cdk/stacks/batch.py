@@ -266,9 +266,7 @@ class TicketBatchStack(Stack):
         )
         self.batch_policy = batch_policy
 
-        environment = self._environment(
-            config, shared, db_secret_arn=db_secret.secret_arn, code_host=code_host
-        )
+        environment = self._environment(config, shared, db_secret_arn=db_secret.secret_arn)
         secrets = {
             "DAGSTER_PG_PASSWORD": ecs.Secret.from_secrets_manager(db_secret, "password"),
             "TICKET_REDSHIFT_PASSWORD": ecs.Secret.from_secrets_manager(
@@ -395,7 +393,7 @@ class TicketBatchStack(Stack):
         self._acknowledge(db_secret, [code, daemon, web])
         self._acknowledge_iam(code=code, daemon=daemon, web=web)
         self._checkov_skips()
-        self._outputs(shared)
+        self._outputs(db_secret)
 
     def _access_logs(self, config: AppConfig) -> None:
         bucket = s3.Bucket(
@@ -504,9 +502,11 @@ class TicketBatchStack(Stack):
             "ecr:GetAuthorizationToken has no resource-level permission (CDK's grant_pull); "
             "image pulls themselves are limited to this stack's repository.",
         )
+        cluster = self.cluster.node.default_child
+        assert isinstance(cluster, ecs.CfnCluster)
         cluster_tasks = (
             "arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task/"
-            f"<{self.resolve(self.cluster.node.default_child.logical_id)}>/*"  # type: ignore[union-attr]
+            f"<{self.resolve(cluster.logical_id)}>/*"
         )
         for role in (daemon.task_role, web.task_role):
             acknowledge(
@@ -565,7 +565,6 @@ class TicketBatchStack(Stack):
         shared: RealtimeResources,
         *,
         db_secret_arn: str,
-        code_host: str,
     ) -> dict[str, str]:
         """Every name of deploy/dagster.yaml's ``env_vars`` (an empty value is the platform's
         default), the ones this stack knows filled in. No password: those are ECS secrets."""
@@ -884,13 +883,13 @@ class TicketBatchStack(Stack):
             "roles; CloudTrail records who reads it. A second log bucket would log the logs.",
         )
 
-    def _outputs(self, shared: RealtimeResources) -> None:
+    def _outputs(self, db_secret: secretsmanager.ISecret) -> None:
         for name, value, description in (
             ("RepositoryUri", self.repository.repository_uri, "docker push target"),
             ("LoadBalancerDns", self.load_balancer.load_balancer_dns_name, "CNAME the domain here"),
             ("UserPoolId", self.user_pool.user_pool_id, "invite analysts here"),
             ("ClusterName", self.cluster.cluster_name, "ECS cluster of the services and runs"),
-            ("DatabaseSecretArn", self.database.secret.secret_arn, "Dagster instance credentials"),  # type: ignore[union-attr]
+            ("DatabaseSecretArn", db_secret.secret_arn, "Dagster instance credentials"),
             ("RunTaskRoleArn", self.run_task_role.role_arn, "role of each run's task"),
         ):
             CfnOutput(self, name, value=value, description=description)

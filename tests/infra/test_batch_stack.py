@@ -416,3 +416,14 @@ def test_load_balancer_reaches_only_the_webserver_and_cognito(both: Synth) -> No
         if e["Properties"]["FromPort"] == 3000
     ]
     assert to_tasks and all(e["ToPort"] == 3000 for e in to_tasks)
+
+
+def test_outputs_name_what_a_team_needs_next(batch: Synth) -> None:
+    assert {
+        "RepositoryUri",
+        "LoadBalancerDns",
+        "UserPoolId",
+        "ClusterName",
+        "DatabaseSecretArn",
+        "RunTaskRoleArn",
+    } <= set(batch.template["Outputs"])
