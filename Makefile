@@ -46,9 +46,10 @@ install: $(STAMP) infra-install $(CHECKOV_STAMP)
 infra-synth: install
 	cd infra_cdk && npx cdk synth -c lambdaDependencies=skip --quiet
 
-## infra-deploy: ENV_NAME=prod ALERT_EMAILS=a@x.com,b@y.com make infra-deploy (needs AWS credentials)
+## infra-deploy: ENV_NAME=prod ALERT_EMAILS=a@x.com,b@y.com make infra-deploy (needs AWS credentials);
+## TICKET_BATCH_STACK=true|only (and the TICKET_BATCH_* settings) adds or deploys the batch stack
 infra-deploy: install
-	cd infra_cdk && npx cdk deploy -c envName=$(ENV_NAME) -c alertEmails=$(ALERT_EMAILS)
+	cd infra_cdk && npx cdk deploy --all -c envName=$(ENV_NAME) -c alertEmails=$(ALERT_EMAILS)
 
 # The instance settings (pools, run retries, freshness daemon) every local command shares.
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
