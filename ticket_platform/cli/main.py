@@ -30,9 +30,16 @@ app = typer.Typer(
 
 
 def _add_installed_commands(application: typer.Typer) -> None:
-    """Commands other installed packages add (the demo's ``generate`` and ``simulate``)."""
+    """Commands other installed packages add (the demo's ``generate`` and ``simulate``). A
+    package whose commands fail to load is named on stderr; the platform's own commands stay."""
     for entry_point in entry_points(group="ticket_platform.cli"):
-        entry_point.load()(application)
+        try:
+            entry_point.load()(application)
+        except Exception as error:  # an optional add-on must not take `run` down with it
+            err.print(
+                f"[yellow]commands of {entry_point.value} not loaded: "
+                f"{type(error).__name__}: {error}[/yellow]"
+            )
 
 
 @dataclass
