@@ -25,6 +25,7 @@ import orjson
 import pytest
 from bedrock_stub import StubbedBedrock, converse_response, tool_use
 from dagster_aws.s3 import S3Resource
+from helpers.recording_connection import RecordingConnection
 from helpers.routing_tickets import fixed_tickets
 from test_batch_policy_moto import (
     ACCOUNT,
@@ -218,35 +219,6 @@ def run_docs_upload(lake: EnforcedLake, tmp_path: Path) -> None:
     site = DocsSite(folder, 0, 0, 0, 0)
     keys = publish_docs(site, f"s3://{BUCKET}/{DOCS}", boto3.client("s3", region_name=REGION))
     assert lake.keys(f"{DOCS}/") == sorted(keys) and len(keys) == len(SITE_FILES)
-
-
-class RecordingConnection:
-    """Redshift is not reachable: the COPY statements are recorded, the transaction succeeds."""
-
-    autocommit = None
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def cursor(self):
-        connection = self
-
-        class Cursor:
-            rowcount = 0
-
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                return False
-
-            def execute(self, statement, params=None):
-                connection.statements.append(statement)
-
-        return Cursor()
-
-    def commit(self) -> None:
-        pass
 
 
 def run_staging(lake: EnforcedLake) -> None:

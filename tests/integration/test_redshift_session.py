@@ -6,43 +6,12 @@ from datetime import date, datetime
 
 import boto3
 import orjson
+from helpers.recording_connection import RecordingConnection
 from moto import mock_aws
 
 from ticket_platform.contracts import ProcessedTicket, ticket_row
 from ticket_platform.ingest import tickets_sql as sql
 from ticket_platform.warehouse.postgres_engine import RedshiftSession
-
-
-class RecordingConnection:
-    """A DB-API connection that records statements (Redshift itself is not reachable here)."""
-
-    def __init__(self):
-        self.statements: list[str] = []
-        self.commits = self.rollbacks = 0
-        self.autocommit = None
-
-    def cursor(self):
-        connection = self
-
-        class Cursor:
-            rowcount = 0
-
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                return False
-
-            def execute(self, statement, params=None):
-                connection.statements.append(statement)
-
-        return Cursor()
-
-    def commit(self):
-        self.commits += 1
-
-    def rollback(self):
-        self.rollbacks += 1
 
 
 @mock_aws
