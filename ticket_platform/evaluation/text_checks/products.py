@@ -72,17 +72,29 @@ def _specific_vocab(vocab: Iterable[str]) -> list[str]:
     return [term for term in vocab if term.lower() not in _GENERIC_VOCAB]
 
 
-_PRODUCT_WORDS = frozenset(
-    w for p in catalog() for name in (p.name, p.short) for w in re.findall(r"[A-Za-z0-9]+", name)
-)
-_CATALOG: dict[str, ProductVocabulary] = {p.name.lower(): p for p in catalog()}
+@cache
+def product_words() -> frozenset[str]:
+    """Every word of a product's name or short name ("EC2", "Route", "53")."""
+    return frozenset(
+        w
+        for p in catalog()
+        for name in (p.name, p.short)
+        for w in re.findall(r"[A-Za-z0-9]+", name)
+    )
+
+
+@cache
+def _by_name() -> dict[str, ProductVocabulary]:
+    return {p.name.lower(): p for p in catalog()}
+
+
 _DETERMINER = re.compile(r"^(?:our|the|an?|your)\s+", _I)
 _GENERIC_SHORT = frozenset({"mq", "backup", "batch", "config"})  # too generic alone
 
 
 def catalog_product(product: str) -> ProductVocabulary | None:
     """The vocabulary entry of ``product`` (by full name, case-insensitive)."""
-    return _CATALOG.get(product.strip().lower())
+    return _by_name().get(product.strip().lower())
 
 
 @cache

@@ -3,12 +3,13 @@ for information that are not steps."""
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ticket_platform.evaluation.text_checks.products import (
-    _PRODUCT_WORDS,
     _specific_vocab,
     _term_pattern,
     catalog,
+    product_words,
 )
 from ticket_platform.evaluation.text_checks.prose import _I, CODE_SPAN, prose
 
@@ -111,9 +112,10 @@ class Step:
         return bool(self.markers)
 
 
-_NAMED_SETTING = _term_pattern(
-    [*_specific_vocab(t for p in catalog() for t in p.vocab), *_AWS_TERMS]
-)
+@cache
+def _named_setting() -> re.Pattern[str] | None:
+    """A named setting or resource: the products' own vocabulary and common AWS terms."""
+    return _term_pattern([*_specific_vocab(t for p in catalog() for t in p.vocab), *_AWS_TERMS])
 
 
 def step_markers(step: str) -> tuple[str, ...]:
@@ -123,8 +125,9 @@ def step_markers(step: str) -> tuple[str, ...]:
     """
     step = _URL.sub(lambda m: " console " if "console." in m.group(0) else " ", step)
     markers = [name for name, pattern in _SPECIFIC.items() if pattern.search(prose(step))]
-    setting = _NAMED_SETTING.search(step) if _NAMED_SETTING else None
-    identifiers = [m for m in _IDENTIFIER.findall(step) if m not in _PRODUCT_WORDS]
+    named = _named_setting()
+    setting = named.search(step) if named else None
+    identifiers = [m for m in _IDENTIFIER.findall(step) if m not in product_words()]
     if setting:
         markers.append(f"setting: {setting.group(0)}")
     elif identifiers:
