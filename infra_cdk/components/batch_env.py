@@ -29,3 +29,21 @@ def instance_secret_names(path: Path = INSTANCE_YAML) -> tuple[str, ...]:
     """The variables the launcher injects into runs as ECS secrets (``secrets[].name``)."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(entry["name"] for entry in document["run_launcher"]["config"]["secrets"])
+
+
+def instance_environment(known: dict[str, str], extra: dict[str, str]) -> dict[str, str]:
+    """Every name of the instance's ``env_vars`` (an empty value is the platform's default): the
+    values the stack knows, then the team's ``batchEnvironment``. A name the file does not list
+    is refused: a run would not receive it."""
+    names = instance_env_vars()
+    unknown = sorted(set(known) - set(names))
+    if unknown:
+        raise ValueError(f"deploy/dagster.yaml's env_vars no longer name {unknown}")
+    not_listed = sorted(set(extra) - set(names))
+    if not_listed:
+        raise ValueError(
+            f"batchEnvironment names {not_listed}, not in deploy/dagster.yaml's env_vars (a run "
+            "would not receive them)"
+        )
+    values = {**known, **extra}
+    return {name: values.get(name, "") for name in names}

@@ -38,7 +38,9 @@ ALONE = {
     # A known region (as the CLI sets it at deploy): the load balancer's access logs are on.
     "region": "us-east-1",
 }
-CONTAINERS = ("codeserver", "daemon", "webserver")
+# The processes that open the Dagster instance (its variables and secrets), and all of them.
+DAGSTER_CONTAINERS = ("codeserver", "daemon", "webserver")
+CONTAINERS = (*DAGSTER_CONTAINERS, "docsserver")
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +56,10 @@ def alone(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 @pytest.fixture(params=["both", "alone"])
 def batch(request: pytest.FixtureRequest) -> Synth:
     return request.getfixturevalue(request.param)
+
+
+def dagster_containers(synth: Synth) -> dict[str, dict[str, Any]]:
+    return {name: c for name, c in containers(synth).items() if name in DAGSTER_CONTAINERS}
 
 
 def containers(synth: Synth) -> dict[str, dict[str, Any]]:
@@ -166,8 +172,24 @@ def test_https_listener_authenticates_every_request_before_forwarding(both: Synt
             ],
         },
     )
-    # No rule adds another path around the default action.
-    assert both.resources("AWS::ElasticLoadBalancingV2::ListenerRule") == {}
+    # The one rule (the docs) authenticates the same way before forwarding: no anonymous path.
+    rules = both.resources("AWS::ElasticLoadBalancingV2::ListenerRule").values()
+    ((https_id, https),) = [
+        (name, listener)
+        for name, listener in both.resources("AWS::ElasticLoadBalancingV2::Listener").items()
+        if listener["Properties"]["Protocol"] == "HTTPS"
+    ]
+    default_login = https["Properties"]["DefaultActions"][0]["AuthenticateCognitoConfig"]
+    assert rules
+    for rule in rules:
+        first, then = rule["Properties"]["Actions"]
+        assert rule["Properties"]["ListenerArn"] == {"Ref": https_id}
+        assert first["Type"] == "authenticate-cognito" and then["Type"] == "forward"
+        # The same pool, client, domain and session length (CDK writes the timeout as a number
+        # in a rule and as a string in a listener's default action).
+        assert {k: str(v) for k, v in first["AuthenticateCognitoConfig"].items()} == {
+            k: str(v) for k, v in default_login.items()
+        }
     user_pool = both.one("AWS::Cognito::UserPool")[1]["Properties"]
     assert user_pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     assert user_pool["MfaConfiguration"] == "ON"
@@ -277,7 +299,7 @@ def test_env_var_names_equal_deploy_dagster_yaml(batch: Synth, request: Any) -> 
     assert "DAGSTER_PG_HOST" in names and len(names) > 40
     if request.node.callspec.params["batch"] == "alone":  # with a Slack webhook secret
         names.add("TICKET_ALERT_SLACK_WEBHOOK_SECRET_ARN")
-    for name, container in containers(batch).items():
+    for name, container in dagster_containers(batch).items():
         environment = {e["Name"] for e in container["Environment"]}
         extra = {"DAGSTER_CURRENT_IMAGE"} if name == "codeserver" else set()
         assert environment == names | extra, name
@@ -287,7 +309,7 @@ def test_passwords_are_ecs_secrets_never_environment(batch: Synth, request: Any)
     expected = set(instance_secret_names())
     if request.node.callspec.params["batch"] == "alone":
         expected.add("TICKET_ALERT_SLACK_WEBHOOK_URL")
-    for name, container in containers(batch).items():
+    for name, container in dagster_containers(batch).items():
         secrets = {s["Name"]: s["ValueFrom"] for s in container["Secrets"]}
         assert set(secrets) == expected, name
         for secret_name, value_from in secrets.items():
@@ -383,7 +405,7 @@ def test_batch_policy_on_run_and_code_server_roles(both: Synth, alone: Synth) ->
 def test_batch_environment_fills_settings_and_refuses_passwords(tmp_path: Path) -> None:
     extra = {"TICKET_REDSHIFT_HOST": "wh.example.internal", "TICKET_JUDGE_MAX_COST_USD": "5"}
     synth = synthesize(tmp_path, {**BATCH, "batchEnvironment": json.dumps(extra)}, stack=STACK)
-    for container in containers(synth).values():
+    for container in dagster_containers(synth).values():
         environment = {e["Name"]: e["Value"] for e in container["Environment"]}
         assert {k: environment[k] for k in extra} == extra
     with pytest.raises(ConfigError, match="ECS secrets"):
@@ -397,7 +419,7 @@ def test_slack_webhook_is_a_secret_the_runs_may_read(alone: Synth) -> None:
     execution = statements(alone, role_id(alone, "RunExecutionRole"))
     (secrets,) = [s for s in execution if s.get("Sid") == "InjectedSecrets"]
     assert ALONE["batchSlackWebhookSecretArn"] in json.dumps(secrets["Resource"])
-    for container in containers(alone).values():
+    for container in dagster_containers(alone).values():
         environment = {e["Name"]: e["Value"] for e in container["Environment"]}
         assert (
             environment["TICKET_ALERT_SLACK_WEBHOOK_SECRET_ARN"]
@@ -426,4 +448,75 @@ def test_outputs_name_what_a_team_needs_next(batch: Synth) -> None:
         "ClusterName",
         "DatabaseSecretArn",
         "RunTaskRoleArn",
+        "DagsterUrl",
+        "DocsUrl",
     } <= set(batch.template["Outputs"])
+    assert batch.template["Outputs"]["DocsUrl"]["Value"] == "https://dagster.example.com/docs/"
+
+
+# --- dbt docs ---------------------------------------------------------------------------------
+
+
+def target_group_of(synth: Synth, container: str) -> str:
+    (balancer,) = service_of(synth, container)["LoadBalancers"]
+    assert balancer["ContainerName"] == container
+    return balancer["TargetGroupArn"]["Ref"]
+
+
+def test_docs_are_served_at_slash_docs_behind_the_same_login(batch: Synth) -> None:
+    (rule,) = batch.resources("AWS::ElasticLoadBalancingV2::ListenerRule").values()
+    properties = rule["Properties"]
+    (condition,) = properties["Conditions"]
+    assert condition["PathPatternConfig"]["Values"] == ["/docs", "/docs/*"]
+    login, forward = properties["Actions"]
+    assert login["Type"] == "authenticate-cognito"
+    assert forward["TargetGroupArn"] == {"Ref": target_group_of(batch, "docsserver")}
+    # The rest is the webserver's (the listener's default route).
+    assert target_group_of(batch, "webserver") != target_group_of(batch, "docsserver")
+    targets = batch.resources("AWS::ElasticLoadBalancingV2::TargetGroup")
+    docs_targets = targets[target_group_of(batch, "docsserver")]["Properties"]
+    assert (docs_targets["Port"], docs_targets["HealthCheckPath"]) == (3001, "/health")
+
+
+def test_docs_server_reads_the_published_site_and_nothing_else(batch: Synth, request: Any) -> None:
+    from ticket_platform.transform.docs import SITE_FILES
+
+    docs = containers(batch)["docsserver"]
+    words = docs["Command"]
+    assert words[:2] == ["ticket-platform", "docs-server"]
+    assert words[words.index("--base-path") + 1] == "/docs"
+    assert words[words.index("--port") + 1] == "3001"
+    environment = {e["Name"]: e["Value"] for e in docs["Environment"]}
+    assert set(environment) == {"TICKET_DOCS_URI"} and "Secrets" not in docs
+    # The same place the platform publishes to (the other services' TICKET_DOCS_URI).
+    webserver = {e["Name"]: e["Value"] for e in containers(batch)["webserver"]["Environment"]}
+    assert environment["TICKET_DOCS_URI"] == webserver["TICKET_DOCS_URI"]
+
+    statements = batch.role_statements(task_role_of(batch, "docsserver"))
+    assert [s["Action"] for s in statements] == ["s3:GetObject"]
+    (statement,) = statements
+    keys = [json.dumps(resource) for resource in statement["Resource"]]
+    assert len(keys) == len(SITE_FILES)
+    for name, key in zip(sorted(SITE_FILES), sorted(keys), strict=True):
+        assert key.endswith(f'/dbt-docs/{name}"]]}}') or key.endswith(f'/dbt-docs/{name}"')
+
+
+def test_only_the_load_balancer_reaches_the_docs_server(batch: Synth) -> None:
+    network = service_of(batch, "docsserver")["NetworkConfiguration"]["AwsvpcConfiguration"]
+    (group,) = network["SecurityGroups"]
+    group_id = group["Fn::GetAtt"][0]
+    ingress = [
+        rule["Properties"]
+        for rule in batch.resources("AWS::EC2::SecurityGroupIngress").values()
+        if rule["Properties"]["GroupId"]["Fn::GetAtt"][0] == group_id
+    ]
+    assert [(r["FromPort"], r["SourceSecurityGroupId"]["Fn::GetAtt"][0]) for r in ingress] == [
+        (
+            3001,
+            next(
+                n for n in batch.template["Resources"] if n.startswith("LoadBalancerSecurityGroup")
+            ),
+        )
+    ]
+    # Not the Dagster tasks' group: the docs server cannot reach gRPC or the database.
+    assert "TasksSecurityGroup" not in group_id

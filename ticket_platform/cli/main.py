@@ -203,14 +203,52 @@ def docs(
     )
     print(site.static_page)
     if serve:
-        import functools
-        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+        from ticket_platform.transform.docs_server import FolderDocsSource
 
-        handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site.folder))
-        with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-            err.print(f"dbt docs on http://127.0.0.1:{port} (Ctrl+C to stop)")
-            with suppress(KeyboardInterrupt):
-                server.serve_forever()
+        _serve_docs(FolderDocsSource(site.folder), "127.0.0.1", port, "/")
+
+
+@app.command("docs-server")
+def docs_server_command(
+    uri: Annotated[
+        str | None,
+        typer.Option(help="s3://bucket/prefix or folder of the site (default TICKET_DOCS_URI)"),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 3001,
+    base_path: Annotated[str, typer.Option(help="URL path the site is served under")] = "/docs",
+) -> None:
+    """Serve the published dbt docs (what `docs` or the dbt_docs asset wrote) under BASE_PATH.
+
+    The batch stack runs this behind its load balancer, which authenticates every request with
+    the Dagster UI's login and forwards /docs/* here. /health answers 200 for health checks.
+    """
+    from ticket_platform.transform.docs_server import docs_source
+
+    uri = uri or os.environ.get("TICKET_DOCS_URI")
+    if not uri:
+        err.print("[red]No site to serve:[/] pass --uri or set TICKET_DOCS_URI")
+        raise typer.Exit(2)
+    try:
+        source = docs_source(uri)
+    except ValueError as error:
+        err.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from error
+    _serve_docs(source, host, port, base_path)
+
+
+def _serve_docs(source, host: str, port: int, base_path: str) -> None:
+    import logging
+
+    from ticket_platform.transform.docs_server import docs_server
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    with docs_server(source, host=host, port=port, base_path=base_path) as server:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        path = "/" + base_path.strip("/")
+        err.print(f"dbt docs from {source.uri} on http://{shown}:{port}{path} (Ctrl+C to stop)")
+        with suppress(KeyboardInterrupt):
+            server.serve_forever()
 
 
 @app.command()
