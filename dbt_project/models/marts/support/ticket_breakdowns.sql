@@ -44,6 +44,12 @@ unpivoted as (
 
 ),
 
+kpi_rows as (
+
+    {{ support_kpi_rows('unpivoted', 'dimension, dimension_value') }}
+
+),
+
 breakdowns as (
 
     select
@@ -51,7 +57,7 @@ breakdowns as (
         dimension_value,
         {{ support_kpis() }}
 
-    from unpivoted
+    from kpi_rows
 
     group by dimension, dimension_value
 

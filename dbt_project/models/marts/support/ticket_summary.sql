@@ -45,14 +45,14 @@ windows as (
 
 ),
 
-summary as (
+joined as (
 
     select
+        tickets.*,
         windows.summary_period,
         windows.period_order,
-        coalesce(windows.period_start, min(tickets.submitted_date)) as period_start,
-        windows.period_end,
-        {{ support_kpis() }}
+        windows.period_start,
+        windows.period_end
 
     from windows
 
@@ -61,11 +61,30 @@ summary as (
             (windows.period_start is null or windows.period_start <= tickets.submitted_date)
             and windows.period_end >= tickets.submitted_date
 
+),
+
+kpi_rows as (
+
+    {{ support_kpi_rows('joined', 'summary_period') }}
+
+),
+
+summary as (
+
+    select
+        summary_period,
+        period_order,
+        coalesce(period_start, min(submitted_date)) as period_start,
+        period_end,
+        {{ support_kpis() }}
+
+    from kpi_rows
+
     group by
-        windows.summary_period,
-        windows.period_order,
-        windows.period_start,
-        windows.period_end
+        summary_period,
+        period_order,
+        period_start,
+        period_end
 
 )
 

@@ -1,0 +1,149 @@
+"""The dbt ``prod`` (Redshift) target, executed: dbt-redshift through the Redshift harness.
+
+``tests/redshift_harness`` runs the real dbt-redshift adapter and redshift_connector against the
+test PostgreSQL server through a wire-protocol proxy that bridges what PostgreSQL lacks (shims)
+and refuses what Redshift refuses (docs/redshift-harness.md). Two builds:
+
+* ``dbt build --target prod`` of the whole project (seeds, models, data tests and the unit
+  tests that can run on Redshift) over the 100 sample tickets and their evaluations, as
+  ``test_dbt_project.py`` does on DuckDB and PostgreSQL, with the same checks of the marts'
+  values against Python;
+* the lifecycle and support marts over the hand-written scenario of ``test_support_marts.py``
+  (business hours in America/New_York across DST, so CONVERT_TIMEZONE and DATEDIFF matter), with
+  its reference checks, including the medians of ``ticket_summary`` that Redshift computes
+  differently (macros/support_kpis.sql).
+
+Both skip when TICKET_TEST_POSTGRES_DSN is unset or its server is unreachable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+import test_support_marts as support
+from helpers.dbt_fixtures import (
+    create_routing_sources_postgres,
+    evaluation_records,
+    load_evaluations_postgres,
+    load_raw_tickets_postgres,
+    raw_rows,
+    read_fixture_tickets,
+    run_dbt,
+    with_sla_scenarios,
+)
+from helpers.dbt_warehouse import DbtWarehouse, dbt_env
+from helpers.expected_marts import (
+    check_evaluation_marts,
+    check_marts,
+    fetch_evaluation_marts,
+    fetch_marts,
+)
+from psycopg2.extensions import parse_dsn
+from redshift_harness import Harness, reachable_admin_dsn, redshift_harness
+
+from ticket_platform.warehouse.postgres_engine import postgres_session
+
+pytestmark = [pytest.mark.dbt, pytest.mark.postgres]
+
+# Unit tests that cannot run on Redshift (disabled there in their yml, with the reason).
+NOT_ON_REDSHIFT = {"test_daily_ticket_volume_counts_and_median"}
+
+
+@pytest.fixture
+def harness() -> Iterator[Harness]:
+    """A fresh harness (database + proxy) per test: each build owns its schemas."""
+    with redshift_harness(reachable_admin_dsn()) as running:
+        yield running
+
+
+def _results(work_dir: Path) -> dict[str, dict[str, Any]]:
+    """run_results.json of the last dbt command, by unique_id."""
+    payload = json.loads((work_dir / "target" / "run_results.json").read_text(encoding="utf-8"))
+    return {result["unique_id"]: result for result in payload["results"]}
+
+
+def test_dbt_build_prod_target_through_the_harness(tmp_path: Path, harness: Harness) -> None:
+    tickets = with_sla_scenarios(read_fixture_tickets())
+    evaluations = evaluation_records(tickets)
+    direct = parse_dsn(harness.direct_dsn)
+    load_raw_tickets_postgres(direct, raw_rows(tickets))
+    load_evaluations_postgres(direct, evaluations)
+    create_routing_sources_postgres(direct)
+
+    run_dbt(["build", "--target", "prod"], dbt_env() | harness.dbt_env(), tmp_path)
+
+    # The real dbt-redshift adapter ran every node, and nothing was refused or skipped.
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["metadata"]["adapter_type"] == "redshift"
+    results = _results(tmp_path)
+    statuses = {r["status"] for uid, r in results.items() if not uid.startswith("exposure.")}
+    assert statuses <= {"success", "pass"}, statuses
+    kinds = {uid.split(".")[0] for uid in results}
+    assert {"seed", "model", "test", "unit_test"} <= kinds
+    unit_tests = {uid.rsplit(".", 1)[-1] for uid in results if uid.startswith("unit_test.")}
+    assert unit_tests and not unit_tests & NOT_ON_REDSHIFT
+    assert "model.ticket_platform.daily_ticket_volume" in results
+    assert "model.ticket_platform.ticket_summary" in results
+    assert "model.ticket_platform.ticket_breakdowns" in results
+    assert harness.proxy.log.refusals == []
+    # The statements went through the proxy (the medians are Redshift's MEDIAN).
+    assert any("median(" in sql.lower() for sql in harness.proxy.log.statements)
+
+    # The marts hold the same values as on DuckDB and PostgreSQL (test_dbt_project.py).
+    conn = psycopg2.connect(harness.direct_dsn)
+    try:
+        with conn.cursor() as cur:
+            marts = fetch_marts(cur, "marts")
+            evaluation_marts = fetch_evaluation_marts(cur, "marts")
+    finally:
+        conn.close()
+    check_marts(marts, tickets)
+    check_evaluation_marts(evaluation_marts, evaluations, tickets)
+
+
+def test_support_marts_on_redshift_match_the_reference(tmp_path: Path, harness: Harness) -> None:
+    warehouse = DbtWarehouse(
+        lambda: postgres_session(lambda: psycopg2.connect(harness.direct_dsn)),
+        "prod",
+        dbt_env() | harness.dbt_env(),
+        tmp_path,
+    )
+    # The set-up of test_support_marts.built, on the harness.
+    scenario = support.all_tickets()
+    warehouse.create_sources()
+    ticket_rows = [support.ticket_row(t) for t in scenario.values()]
+    warehouse.insert(support.TICKETS_TABLE, support.STAGING_COLUMNS, ticket_rows)
+    events = [row for ticket in scenario.values() for row in support.event_rows(ticket)]
+    warehouse.insert(support.EVENTS_TABLE, support.EVENT_STAGING_COLUMNS, events)
+    warehouse.dbt(
+        "build",
+        "--select",
+        support.SELECTION,
+        "--indirect-selection",
+        "cautious",
+        variables=support.VARIABLES,
+    )
+    built = warehouse
+    assert harness.proxy.log.refusals == []
+    tickets = support.all_tickets()
+    support.check_lifecycle(built)
+    support.check_sla_events(built, tickets)
+    support.check_ticket_metrics(built, tickets)
+    support.check_summary(built, tickets)
+    support.check_backlog(built, tickets)
+    # Every summary period and breakdown group has its row (the medians came from windows).
+    periods = {row["summary_period"] for row in built.records("marts.ticket_summary")}
+    assert periods == {"all_time", "last_30_days", "last_7_days"}
+    breakdowns = built.records("marts.ticket_breakdowns")
+    assert {row["dimension"] for row in breakdowns} == {
+        "product",
+        "issue_type",
+        "team",
+        "priority",
+        "sentiment",
+    }
