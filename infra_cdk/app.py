@@ -46,6 +46,7 @@ def realtime_resources(stack: TicketRealtimeStack) -> RealtimeResources:
         alert_key=stack.node.find_child("AlertKey"),  # type: ignore[arg-type]
         warehouse_secret=warehouse.secret,  # type: ignore[attr-defined]
         batch_policy=warehouse.batch_policy,  # type: ignore[attr-defined]
+        copy_role=warehouse.copy_role,  # type: ignore[attr-defined]
     )
 
 

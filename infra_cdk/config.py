@@ -107,6 +107,14 @@ SETTINGS: tuple[Setting, ...] = tuple(
             "TICKET_BATCH_DB_DELETION_PROTECTION",
         ),
         ("batch_environment", "batchEnvironment", "TICKET_BATCH_ENVIRONMENT"),
+        ("redshift_serverless", "redshiftServerless", "TICKET_REDSHIFT_SERVERLESS"),
+        ("redshift_base_capacity", "redshiftBaseCapacity", "TICKET_REDSHIFT_BASE_CAPACITY"),
+        ("redshift_max_capacity", "redshiftMaxCapacity", "TICKET_REDSHIFT_MAX_CAPACITY"),
+        (
+            "batch_redshift_copy_role_arn",
+            "batchRedshiftCopyRoleArn",
+            "TICKET_BATCH_REDSHIFT_COPY_ROLE_ARN",
+        ),
         ("account", "account", "CDK_DEFAULT_ACCOUNT"),
         ("region", "region", "CDK_DEFAULT_REGION"),
     )
@@ -165,6 +173,15 @@ class AppConfig(BaseModel):
     # Values of deploy/dagster.yaml's env_vars the stack does not know (TICKET_REDSHIFT_HOST, ...),
     # as a JSON object; never a password (those are ECS secrets).
     batch_environment: dict[str, str] = Field(default_factory=dict)
+    # A Redshift Serverless namespace and workgroup in the batch stack's VPC, for a team with no
+    # warehouse yet (stacks/batch.py, components/batch_warehouse.py).
+    redshift_serverless: bool = False
+    redshift_base_capacity: int = Field(8, ge=8, le=1024)  # RPUs, in steps of 8
+    redshift_max_capacity: int | None = Field(None, ge=8, le=5632)  # RPUs; unset: no cap
+    # The real-time stack's output RedshiftCopyRoleArn, when the batch stack is deployed alone.
+    batch_redshift_copy_role_arn: str | None = Field(
+        None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"
+    )
     account: str | None = Field(None, pattern=r"^\d{12}$")
     region: str | None = None
 
@@ -231,6 +248,43 @@ class AppConfig(BaseModel):
                 "set redshiftClusterIdentifier or redshiftWorkgroupName, not both "
                 "(the COPY role and the secret are for one warehouse)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _serverless_warehouse(self) -> AppConfig:
+        if not self.redshift_serverless:
+            return self
+        problems = []
+        if self.redshift_cluster_identifier or self.redshift_workgroup_name:
+            problems.append(
+                "redshiftServerless creates a warehouse: leave redshiftClusterIdentifier and "
+                "redshiftWorkgroupName unset (they name an existing one)"
+            )
+        if self.batch_stack == "false":
+            problems.append(
+                "redshiftServerless needs batchStack=true or only (the workgroup lives in the "
+                "batch stack's VPC, beside the tasks that connect to it)"
+            )
+        if self.batch_stack == "only" and not self.batch_redshift_copy_role_arn:
+            problems.append(
+                "redshiftServerless with batchStack=only needs batchRedshiftCopyRoleArn (the "
+                "real-time stack's output RedshiftCopyRoleArn, the role COPY runs as)"
+            )
+        if not (self.account and self.region):
+            problems.append(
+                "redshiftServerless needs the account and region (a workgroup needs subnets in "
+                "three Availability Zones, which CDK only knows for a given account and region)"
+            )
+        for name, value in (
+            ("redshiftBaseCapacity", self.redshift_base_capacity),
+            ("redshiftMaxCapacity", self.redshift_max_capacity),
+        ):
+            if value is not None and value % 8:
+                problems.append(f"{name} must be a multiple of 8 RPUs (got {value})")
+        if self.redshift_max_capacity and self.redshift_max_capacity < self.redshift_base_capacity:
+            problems.append("redshiftMaxCapacity must be at least redshiftBaseCapacity")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @model_validator(mode="after")

@@ -14,7 +14,8 @@ def batch_vpc(stack: Stack, *, config: AppConfig, removal: RemovalPolicy) -> ec2
     vpc = ec2.Vpc(
         stack,
         "Vpc",
-        max_azs=2,
+        # Two AZs; three with a Redshift Serverless workgroup, which needs subnets in three.
+        max_azs=3 if config.redshift_serverless else 2,
         nat_gateways=1,  # one NAT: tasks pull images and call AWS APIs; see README (cost)
         restrict_default_security_group=False,
         subnet_configuration=[

@@ -41,7 +41,7 @@ class WarehouseAccess(Construct):
         self._bucket = bucket
         staging = config.staging_prefix
         principals: list[iam.IPrincipal] = [iam.ServicePrincipal("redshift.amazonaws.com")]
-        if config.redshift_workgroup_name:
+        if config.redshift_workgroup_name or config.redshift_serverless:
             principals.append(iam.ServicePrincipal("redshift-serverless.amazonaws.com"))
         self.copy_role = iam.Role(
             self,

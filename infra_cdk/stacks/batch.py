@@ -58,6 +58,7 @@ from infra_cdk.components.batch_login import Login
 from infra_cdk.components.batch_network import batch_vpc
 from infra_cdk.components.batch_policy import BatchPlatformPolicy
 from infra_cdk.components.batch_tasks import TaskImage, image_task
+from infra_cdk.components.batch_warehouse import REDSHIFT_PORT, ServerlessWarehouse
 from infra_cdk.components.log_groups import log_group
 from infra_cdk.config import AppConfig
 from infra_cdk.nag import acknowledge
@@ -79,8 +80,10 @@ class RealtimeResources:
         alert_key: kms.IKey,
         warehouse_secret: secretsmanager.ISecret,
         batch_policy: iam.IManagedPolicy | None = None,
+        copy_role: iam.IRole | None = None,
     ) -> None:
         self.bucket = bucket
+        self.copy_role = copy_role
         self.alert_topic = alert_topic
         self.alert_key = alert_key
         self.warehouse_secret = warehouse_secret
@@ -129,6 +132,19 @@ class TicketBatchStack(Stack):
         db_secret = self.database.secret
         assert db_secret is not None
         self.compute_logs = ComputeLogs(self)
+        self.warehouse = (
+            ServerlessWarehouse(
+                self,
+                vpc=self.vpc,
+                clients=self.tasks_sg,
+                config=config,
+                removal=removal,
+                secret=shared.warehouse_secret,
+                copy_role=shared.copy_role,
+            )
+            if config.redshift_serverless and shared.copy_role
+            else None
+        )
 
         namespace_name = f"dagster.{config.env_name}.internal"
         self.cluster = ecs.Cluster(
@@ -319,7 +335,15 @@ class TicketBatchStack(Stack):
     def _import_realtime(self, config: AppConfig) -> RealtimeResources:
         assert config.batch_bucket_name and config.batch_alert_topic_arn
         assert config.batch_alert_key_arn and config.batch_warehouse_secret_arn
+        copy_role = (
+            iam.Role.from_role_arn(
+                self, "CopyRole", config.batch_redshift_copy_role_arn, mutable=False
+            )
+            if config.batch_redshift_copy_role_arn
+            else None
+        )
         return RealtimeResources(
+            copy_role=copy_role,
             bucket=s3.Bucket.from_bucket_name(self, "TicketBucket", config.batch_bucket_name),
             alert_topic=sns.Topic.from_topic_arn(self, "AlertTopic", config.batch_alert_topic_arn),
             alert_key=kms.Key.from_key_arn(self, "AlertKey", config.batch_alert_key_arn),
@@ -359,6 +383,11 @@ class TicketBatchStack(Stack):
             "TICKET_DOCS_URI": docs_uri(shared.bucket),
             "TICKET_DAGSTER_UI_URL": f"https://{config.batch_domain_name}",
         }
+        if shared.copy_role:
+            known["TICKET_REDSHIFT_IAM_ROLE_ARN"] = shared.copy_role.role_arn
+        if self.warehouse:
+            known["TICKET_REDSHIFT_HOST"] = self.warehouse.host
+            known["TICKET_REDSHIFT_PORT"] = str(REDSHIFT_PORT)
         return instance_environment(known, dict(config.batch_environment))
 
     def _explain(
@@ -392,3 +421,10 @@ class TicketBatchStack(Stack):
             ("RunTaskRoleArn", self.run_task_role.role_arn, "role of each run's task"),
         ):
             CfnOutput(self, name, value=value, description=description)
+        if self.warehouse:
+            CfnOutput(
+                self,
+                "WarehouseHost",
+                value=self.warehouse.host,
+                description="Redshift Serverless endpoint (TICKET_REDSHIFT_HOST of the tasks)",
+            )
