@@ -19,6 +19,7 @@ Both skip when TICKET_TEST_POSTGRES_DSN is unset or its server is unreachable.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,16 @@ def test_dbt_build_prod_target_through_the_harness(tmp_path: Path, harness: Harn
     assert harness.proxy.log.refusals == []
     # The statements went through the proxy (the medians are Redshift's MEDIAN).
     assert any("median(" in sql.lower() for sql in harness.proxy.log.statements)
+
+    # A second run takes the incremental path (delete+insert from a temporary table).
+    env = dbt_env() | harness.dbt_env()
+    run_dbt(
+        ["run", "--target", "prod", "--select", "config.materialized:incremental"], env, tmp_path
+    )
+    incremental = _results(tmp_path)
+    assert len(incremental) == 6 and {r["status"] for r in incremental.values()} == {"success"}
+    assert any(re.search(r"\bdelete\s+from\b", sql, re.I) for sql in harness.proxy.log.statements)
+    assert harness.proxy.log.refusals == []
 
     # The marts hold the same values as on DuckDB and PostgreSQL (test_dbt_project.py).
     conn = psycopg2.connect(harness.direct_dsn)

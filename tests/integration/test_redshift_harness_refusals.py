@@ -133,6 +133,18 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "FILTER (WHERE ...)",
         "select sum(case when qty > 15 then 1 else 0 end) from sales",
     ),
+    "alter_table_several_actions": (
+        "alter table target add column a int, add column b int",
+        "0A000",
+        "only one column in each ALTER TABLE statement",
+        "alter table target add column a int",
+    ),
+    "select_distinct_on": (
+        "select distinct on (region) region, qty from sales order by region, qty",
+        "0A000",
+        "SELECT DISTINCT ON is not supported",
+        "select distinct region from sales",
+    ),
 }
 
 

@@ -104,11 +104,13 @@ def redshift_harness(admin_dsn: str) -> Iterator[Harness]:
             proxy, database, parts.get("user", "postgres"), parts.get("password", ""), direct_dsn
         )
     finally:
-        if proxy is not None:
-            proxy.stop()
-        with admin.cursor() as cursor:
-            cursor.execute(f"drop database if exists {database} with (force)")
-        admin.close()
+        try:
+            if proxy is not None:
+                proxy.stop()
+        finally:
+            with admin.cursor() as cursor:
+                cursor.execute(f"drop database if exists {database} with (force)")
+            admin.close()
 
 
 def reachable_admin_dsn() -> str:

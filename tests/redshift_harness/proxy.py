@@ -103,9 +103,18 @@ class _Session:
             await server_writer.drain()
             if struct.unpack("!I", startup[4:8])[0] == CANCEL_REQUEST:
                 return
-            await asyncio.gather(
-                self._client_to_server(server_writer), self._server_to_client(server_reader)
-            )
+            directions = [
+                asyncio.create_task(self._client_to_server(server_writer)),
+                asyncio.create_task(self._server_to_client(server_reader)),
+            ]
+            try:
+                # Both directions end normally (Terminate, then the server closes), or the first
+                # failure (a side closed its socket) stops the other.
+                await asyncio.wait(directions, return_when=asyncio.FIRST_EXCEPTION)
+            finally:
+                for task in directions:
+                    task.cancel()
+                await asyncio.gather(*directions, return_exceptions=True)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -211,6 +220,7 @@ class RedshiftProxy:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.AbstractServer | None = None
         self._thread: threading.Thread | None = None
+        self._sessions: set[asyncio.Task] = set()
 
     def start(self) -> RedshiftProxy:
         """Listen on a free port of 127.0.0.1 (``self.port``) and return self."""
@@ -241,8 +251,13 @@ class RedshiftProxy:
         return self
 
     async def _accept(self, reader, writer) -> None:
-        with contextlib.suppress(asyncio.CancelledError):
-            await _Session(self, reader, writer).run()
+        task = asyncio.current_task()
+        self._sessions.add(task)  # a strong reference: the loop keeps only weak ones
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await _Session(self, reader, writer).run()
+        finally:
+            self._sessions.discard(task)
 
     def stop(self) -> None:
         """Close the listener and every open session, then end the loop's thread."""

@@ -253,6 +253,34 @@ def aggregate_filter_clause(statement: exp.Expression) -> Refusal | None:
     return None
 
 
+def alter_table_several_actions(statement: exp.Expression) -> Refusal | None:
+    """ALTER TABLE with more than one action (Redshift adds one column per statement)."""
+    if not isinstance(statement, exp.Alter):
+        return None
+    if len(statement.args.get("actions") or []) > 1:
+        return Refusal(
+            "alter_table_several_actions",
+            "0A000",
+            "ALTER TABLE ADD COLUMN supports adding only one column in each ALTER TABLE statement",
+            DOCS + "c_redshift-sql-implementated-differently.html",
+        )
+    return None
+
+
+def select_distinct_on(statement: exp.Expression) -> Refusal | None:
+    """SELECT DISTINCT ON (...) is PostgreSQL-only (use ROW_NUMBER() = 1)."""
+    for select in statement.find_all(exp.Select):
+        distinct = select.args.get("distinct")
+        if distinct is not None and distinct.args.get("on") is not None:
+            return Refusal(
+                "select_distinct_on",
+                "0A000",
+                "SELECT DISTINCT ON is not supported",
+                DOCS + "r_SELECT_list.html",
+            )
+    return None
+
+
 RULES: tuple[Callable[[exp.Expression], Refusal | None], ...] = (
     insert_on_conflict,
     unsupported_merge,
@@ -262,12 +290,14 @@ RULES: tuple[Callable[[exp.Expression], Refusal | None], ...] = (
     leader_node_function_with_table,
     window_frame_restrictions,
     aggregate_filter_clause,
+    alter_table_several_actions,
+    select_distinct_on,
 )
 
 # Only statements naming one of these words are parsed (most of dbt's traffic is catalog reads).
 _TRIGGERS = re.compile(
     r"median|percentile|listagg|conflict|merge|over\s*\(|filter|generate_series|"
-    r"current_schemas|has_table_privilege",
+    r"current_schemas|has_table_privilege|alter\s+table|distinct\s+on",
     re.IGNORECASE,
 )
 
