@@ -7,9 +7,13 @@ of 127.0.0.1 in front of the server, and yields a :class:`Harness`: connection s
 ``redshift_connector`` and the environment of the dbt ``prod`` target
 (``TICKET_REDSHIFT_*``). On exit the proxy stops and the database is dropped.
 
-The pytest fixture ``redshift`` (in ``tests/integration/conftest.py`` style, defined here for
-reuse: ``from redshift_harness import redshift  # noqa: F401``) skips the test, with the
-reason, when TICKET_TEST_POSTGRES_DSN is unset or the server cannot be reached.
+``reachable_admin_dsn()`` returns TICKET_TEST_POSTGRES_DSN, or skips the calling test with the
+reason when it is unset or its server cannot be reached; tests build their fixtures from it::
+
+    @pytest.fixture
+    def harness():
+        with redshift_harness(reachable_admin_dsn()) as running:
+            yield running
 
 What the harness proves and what it cannot: docs/redshift-harness.md.
 """
@@ -29,7 +33,7 @@ import pytest
 from redshift_harness.proxy import RedshiftProxy
 from redshift_harness.refusals import Refusal, find_refusal
 
-__all__ = ["Harness", "Refusal", "find_refusal", "redshift", "redshift_harness"]
+__all__ = ["Harness", "Refusal", "find_refusal", "reachable_admin_dsn", "redshift_harness"]
 
 SHIMS = Path(__file__).with_name("shims.sql")
 POSTGRES_DSN_VAR = "TICKET_TEST_POSTGRES_DSN"
@@ -128,10 +132,3 @@ def reachable_admin_dsn() -> str:
     except psycopg2.OperationalError as error:
         pytest.skip(f"PostgreSQL at {POSTGRES_DSN_VAR} is not reachable: {error}".strip())
     return dsn
-
-
-@pytest.fixture(scope="module")
-def redshift() -> Iterator[Harness]:
-    """A harness shared by the tests of one module (skips when PostgreSQL is unreachable)."""
-    with redshift_harness(reachable_admin_dsn()) as harness:
-        yield harness

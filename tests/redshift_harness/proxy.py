@@ -7,7 +7,8 @@ of it) can use a PostgreSQL server, except for three things this proxy bridges:
   (``client_protocol_version``, ``driver_version``, ``os_version``, ``plugin_name``, ...) and
   PostgreSQL refuses unknown ones (``FATAL: unrecognized configuration parameter``). The proxy
   keeps only the parameters PostgreSQL knows (:data:`STARTUP_KEEP`) and answers an SSL request
-  with ``N`` (no TLS to the local server).
+  with ``N`` (no TLS to the local server). Redshift's start-up options:
+  https://docs.aws.amazon.com/redshift/latest/mgmt/python-configuration-options.html
 * **Redshift syntax PostgreSQL parses differently.** Every SQL text (simple ``Query`` and
   extended ``Parse`` messages) goes through :func:`rewrites.rewrite` (bare date parts).
 * **What Redshift refuses.** Every SQL text also goes through :func:`refusals.find_refusal`.
@@ -17,6 +18,9 @@ of it) can use a PostgreSQL server, except for three things this proxy bridges:
   the extended protocol the refused Parse and everything up to the next Sync are dropped, and
   the Sync is replaced with that same ``DO`` block as a simple query, so the client reads
   ErrorResponse then ReadyForQuery, exactly what a server sends after a failed Parse.
+
+* **Server version.** The ``server_version`` ParameterStatus is reported as Redshift's
+  ``8.0.2`` (:data:`SERVER_PARAMETERS`); redshift_connector cannot parse PostgreSQL's.
 
 Everything else (authentication, results, COPY, notices) is forwarded byte for byte.
 """
@@ -45,7 +49,9 @@ STARTUP_KEEP = frozenset(
 )
 
 # Server parameters reported as Redshift reports them: redshift_connector parses
-# server_version as a PEP 440 version ("15.20 (Debian ...)" is not one); Redshift says 8.0.2.
+# server_version as a PEP 440 version ("15.20 (Debian ...)" is not one); Redshift, based on
+# PostgreSQL 8.0.2, says 8.0.2.
+# https://docs.aws.amazon.com/redshift/latest/dg/c_redshift-and-postgres-sql.html
 SERVER_PARAMETERS = {b"server_version": b"8.0.2"}
 
 
