@@ -147,14 +147,57 @@ def test_support_marts_on_redshift_match_the_reference(tmp_path: Path, harness: 
     support.check_ticket_metrics(built, tickets)
     support.check_summary(built, tickets)
     support.check_backlog(built, tickets)
-    # Every summary period and breakdown group has its row (the medians came from windows).
-    periods = {row["summary_period"] for row in built.records("marts.ticket_summary")}
-    assert periods == {"all_time", "last_30_days", "last_7_days"}
-    breakdowns = built.records("marts.ticket_breakdowns")
-    assert {row["dimension"] for row in breakdowns} == {
-        "product",
-        "issue_type",
-        "team",
-        "priority",
-        "sentiment",
+    # All four medians of every summary period and breakdown group (computed on Redshift from
+    # MEDIAN windows) equal PostgreSQL's own percentile_cont over the same ticket_metrics rows.
+    summary = {row["summary_period"]: row for row in built.records("marts.ticket_summary")}
+    assert set(summary) == {"all_time", "last_30_days", "last_7_days"}
+    breakdowns = {
+        (row["dimension"], row["dimension_value"]): row
+        for row in built.records("marts.ticket_breakdowns")
     }
+    expected = _reference_medians(harness.direct_dsn)
+    assert {key[0] for key in breakdowns} == set(DIMENSIONS)
+    assert set(breakdowns) == set(expected) - {("summary", "all_time")}
+    compared = 0
+    for key, medians in expected.items():
+        row = summary["all_time"] if key == ("summary", "all_time") else breakdowns[key]
+        for column, value in medians.items():
+            actual = row[column]
+            assert (actual is None) == (value is None), (key, column, actual, value)
+            if value is not None:
+                assert float(actual) == pytest.approx(value, abs=1e-6), (key, column)
+                compared += 1
+    assert compared >= 4 * len(DIMENSIONS)  # the scenario has resolved and answered tickets
+
+
+DIMENSIONS = ("product", "issue_type", "team", "priority", "sentiment")
+MEDIANS = {  # mart column -> ticket_metrics column
+    "median_first_response_minutes": "first_response_calendar_minutes",
+    "median_first_response_business_minutes": "first_response_business_minutes",
+    "median_resolution_minutes": "resolution_calendar_minutes",
+    "median_resolution_business_minutes": "resolution_business_minutes",
+}
+
+
+def _reference_medians(dsn: str) -> dict[tuple[str, Any], dict[str, float | None]]:
+    """PostgreSQL's percentile_cont(0.5) of marts.ticket_metrics, per breakdown group and over
+    all tickets (the all_time period: every ticket of the scenario is before as_of)."""
+    select = ", ".join(
+        f"percentile_cont(0.5) within group (order by {source})" for source in MEDIANS.values()
+    )
+    conn = psycopg2.connect(dsn)  # directly, not through the proxy: no shim involved
+    try:
+        with conn.cursor() as cur:
+            queries = [("summary", f"select 'all_time', {select} from marts.ticket_metrics")]
+            queries += [
+                (dim, f"select {dim}, {select} from marts.ticket_metrics group by {dim}")
+                for dim in DIMENSIONS
+            ]
+            result = {}
+            for dimension, query in queries:
+                cur.execute(query)
+                for value, *medians in cur.fetchall():
+                    result[(dimension, value)] = dict(zip(MEDIANS, medians, strict=True))
+    finally:
+        conn.close()
+    return result
