@@ -105,6 +105,15 @@ def test_dbt_build_prod_target_through_the_harness(tmp_path: Path, harness: Harn
     assert any(re.search(r"\bdelete\s+from\b", sql, re.I) for sql in harness.proxy.log.statements)
     assert harness.proxy.log.refusals == []
 
+    # `dbt docs generate` reads the Redshift catalog (svv_table_info, the columns query) and
+    # finds the descriptions persist_docs wrote with COMMENT ON.
+    run_dbt(["docs", "generate", "--target", "prod"], env, tmp_path)
+    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text(encoding="utf-8"))
+    assert not catalog.get("errors")
+    fct_tickets = catalog["nodes"]["model.ticket_platform.fct_tickets"]
+    assert "One row per support ticket" in fct_tickets["metadata"]["comment"]
+    assert fct_tickets["columns"] and "diststyle" in fct_tickets["stats"]
+
     # The marts hold the same values as on DuckDB and PostgreSQL (test_dbt_project.py).
     conn = psycopg2.connect(harness.direct_dsn)
     try:

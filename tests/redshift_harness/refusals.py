@@ -22,10 +22,11 @@ from sqlglot import exp
 
 DOCS = "https://docs.aws.amazon.com/redshift/latest/dg/"
 
-# Tables that are not "user-defined tables" for compute-node-only functions: catalog and
-# system relations (Redshift's own system tables would do, but the project never relies on it).
+# Relations that do not count as a table for compute-node-only functions: the leader node's
+# PostgreSQL catalog. (Redshift's own STL/STV/SVV/SYS system tables do count, as the MEDIAN page
+# says, and are not excluded.)
 _SYSTEM_SCHEMAS = {"pg_catalog", "information_schema"}
-_SYSTEM_PREFIXES = ("pg_", "stv_", "stl_", "svv_", "svl_", "sys_")
+_SYSTEM_PREFIXES = ("pg_",)
 
 # Aggregates that sort their input: one ORDER BY per statement, and no DISTINCT aggregate.
 _SORT_BASED = (exp.Median, exp.PercentileCont, exp.PercentileDisc, exp.GroupConcat)

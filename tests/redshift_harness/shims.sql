@@ -196,3 +196,40 @@ select
     null::integer as part_key,
     null::text as is_nullable
 where false;
+
+-- SVV_TABLE_INFO: one row per user table (not views, not the catalog) with its schema, name,
+-- owner-independent storage facts and statistics; dbt reads it for `dbt docs generate`. The
+-- physical columns (distribution, sort keys, encoding, skew, unsorted share) have no
+-- PostgreSQL meaning: they are NULL or Redshift's value for a table with no sort key and
+-- EVEN distribution; tbl_rows is PostgreSQL's row estimate (reltuples), size is in 1 MB blocks.
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html
+create or replace view redshift_shim.svv_table_info as
+select
+    current_database()::text as database,
+    n.nspname::text as schema,
+    c.oid::bigint as table_id,
+    c.relname::text as "table",
+    'N'::text as encoded,
+    'EVEN'::text as diststyle,
+    null::text as sortkey1,
+    null::integer as max_varchar,
+    null::text as sortkey1_enc,
+    0 as sortkey_num,
+    ceil(pg_total_relation_size(c.oid) / 1048576.0)::bigint as size,
+    null::numeric(10, 4) as pct_used,
+    null::numeric(10, 4) as empty,
+    null::numeric(5, 2) as unsorted,
+    0::numeric(5, 2) as stats_off,
+    greatest(c.reltuples, 0)::numeric(38, 0) as tbl_rows,
+    null::numeric(19, 2) as skew_sortkey1,
+    null::numeric(19, 2) as skew_rows,
+    greatest(c.reltuples, 0)::numeric(38, 0) as estimated_visible_rows,
+    null::text as risk_event,
+    null::text as vacuum_sort_benefit,
+    null::timestamp as create_time
+from pg_catalog.pg_class as c
+inner join pg_catalog.pg_namespace as n on c.relnamespace = n.oid
+where
+    c.relkind in ('r', 'p')
+    and n.nspname not in ('pg_catalog', 'information_schema', 'redshift_shim')
+    and n.nspname not like 'pg_toast%';
