@@ -17,8 +17,7 @@ import psycopg2
 import pytest
 import redshift_connector
 from redshift_harness import Harness, reachable_admin_dsn, redshift_harness
-
-pytestmark = pytest.mark.postgres
+from redshift_harness.rewrites import rewrite
 
 SETUP = [
     "create table public.sales (id int, region varchar(10), qty int, price float8, sold_at timestamp)",
@@ -187,6 +186,7 @@ def pg(harness: Harness) -> Iterator[Any]:
         conn.close()
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_refused_over_extended_protocol(case: str, rs: Any, harness: Harness) -> None:
     refused, sqlstate, words, control = CASES[case]
@@ -204,6 +204,7 @@ def test_refused_over_extended_protocol(case: str, rs: Any, harness: Harness) ->
     rs.rollback()
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_refused_over_simple_query(case: str, pg: Any) -> None:
     refused, sqlstate, words, control = CASES[case]
@@ -216,6 +217,7 @@ def test_refused_over_simple_query(case: str, pg: Any) -> None:
         pg.rollback()
 
 
+@pytest.mark.postgres
 def test_a_refusal_aborts_the_transaction_as_an_error_does(rs: Any) -> None:
     rs.autocommit = False
     cursor = rs.cursor()
@@ -230,6 +232,7 @@ def test_a_refusal_aborts_the_transaction_as_an_error_does(rs: Any) -> None:
     assert cursor.fetchone()[0] == 0
 
 
+@pytest.mark.postgres
 def test_shims_follow_redshift_semantics(rs: Any) -> None:
     """The documented examples of each shimmed built-in, through redshift_connector."""
     cursor = rs.cursor()
@@ -257,3 +260,15 @@ def test_shims_follow_redshift_semantics(rs: Any) -> None:
     (median_price,) = cursor.fetchone()
     assert now.microsecond == 0 and abs((datetime.now() - now).total_seconds()) < 3600 * 14
     assert float(median_qty) == 25.0 and median_price == 2.5  # nulls ignored
+
+
+def test_rewrites_quote_bare_date_parts_and_map_system_views() -> None:
+    sql = (
+        "select datediff(day, a, b), DATEADD(mins, 1, a), date_part(dw, ts), "
+        "date_trunc('day', ts), datediff(some_column, a) from pg_catalog.svv_table_info"
+    )
+    assert rewrite(sql) == (
+        "select datediff('day', a, b), DATEADD('minute', 1, a), date_part('dow', ts), "
+        "date_trunc('day', ts), datediff(some_column, a) from redshift_shim.svv_table_info"
+    )
+    assert rewrite("select 1") == "select 1"
