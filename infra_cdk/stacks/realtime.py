@@ -189,6 +189,7 @@ class TicketRealtimeStack(Stack):
             StateMachineArn=(workflow.state_machine.state_machine_arn, "ticket workflow"),
             TableName=(storage.table.table_name, "DynamoDB ticket metadata and lifecycle"),
             AlertTopicArn=(topic.topic_arn, "SNS alert topic"),
+            AlertKeyArn=(key.key_arn, "KMS key of the alert topic (batchAlertKeyArn)"),
             WorkflowDeadLetterQueueUrl=(queues["workflow"].queue_url, "failed tickets"),
             RedshiftCopyRoleArn=(
                 warehouse.copy_role.role_arn,

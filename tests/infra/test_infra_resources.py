@@ -360,6 +360,7 @@ def test_outputs_for_the_batch_platform(template: Template) -> None:
         "StateMachineArn",
         "TableName",
         "AlertTopicArn",
+        "AlertKeyArn",
         "RedshiftCopyRoleArn",
         "WarehouseSecretArn",
         "BatchPlatformPolicyArn",
