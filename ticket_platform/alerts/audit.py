@@ -17,7 +17,7 @@ from ticket_platform.alerts.alert import Alert
 from ticket_platform.warehouse.errors import is_missing_relation, query_or_empty
 from ticket_platform.warehouse.session import (
     WarehouseSession,
-    rollback_keeping_cause,
+    in_transaction,
     run_in_transaction,
 )
 
@@ -93,13 +93,11 @@ def record_deliveries(session: WarehouseSession, rows: Sequence[dict[str, Any]])
 
 
 def _append(session: WarehouseSession, rows: Sequence[dict[str, Any]]) -> None:
-    session.begin()
-    try:
-        session.fill_batch(sql.ALERT_LOG_TABLE, sql.ALERT_LOG_COLUMNS, list(rows))
-        session.commit()
-    except Exception as error:
-        rollback_keeping_cause(session, error)
-        raise
+    # A tick's deliveries (alerts x channels) are few: on Redshift one multi-row INSERT, and a
+    # COPY through the staging prefix only if a burst outgrows that (``redshift_fill_method``).
+    in_transaction(
+        session, lambda: session.fill_batch(sql.ALERT_LOG_TABLE, sql.ALERT_LOG_COLUMNS, list(rows))
+    )
 
 
 def sent_keys(session: WarehouseSession, dedupe_keys: Collection[str]) -> set[str]:

@@ -232,6 +232,7 @@ EVENTS: Feed[EventLoadReport] = Feed(
     tally=_tally,
     # An event file holds an hour of the stream, so far more records than a ticket file.
     chunk_files=2_000,
+    bulk=True,  # a day's events are many: on Redshift one COPY from the staging prefix
     quarantine_extra=_event_id,
 )
 

@@ -36,7 +36,7 @@ from ticket_platform.ingest.parsing import DEFAULT_MAX_FILE_BYTES, ParsedFile
 from ticket_platform.warehouse.session import (
     WarehouseSession,
     arrow_schema,
-    rollback_keeping_cause,
+    in_transaction,
     run_in_transaction,
 )
 from ticket_platform.warehouse.sql import Dialect, MergeStep
@@ -204,9 +204,9 @@ class Feed(Generic[R]):
         """Run one load transaction; returns the row counts the merge steps report, the
         recorded files per status (``status_<status>``) and their records (``records_total``)."""
         tables = self.tables
-        counts: dict[str, int] = {}
-        session.begin()
-        try:
+
+        def work() -> dict[str, int]:
+            counts: dict[str, int] = {}
             for statement in feed_sql.batch_tables_sql(tables):
                 session.execute(statement)
             session.fill_batch(tables.batch, tables.staging_columns, rows, bulk=self.bulk)
@@ -223,11 +223,10 @@ class Feed(Generic[R]):
             for status, files, records in session.query(feed_sql.files_per_status_sql(tables)):
                 counts[f"status_{status}"] = int(files)
                 counts["records_total"] += int(records)
-            session.commit()
-        except Exception as error:
-            rollback_keeping_cause(session, error)
-            raise
-        return counts
+            return counts
+
+        # A serialization failure (a concurrent load, judge run or alert write) re-runs it all.
+        return in_transaction(session, work)
 
     def partition_quality(self, session: WarehouseSession, day: date) -> tuple[int, int, int]:
         """(records seen, records quarantined, files recorded) for one partition, all loads."""

@@ -9,7 +9,12 @@ from datetime import date, datetime
 from ticket_platform.ingest.tickets_sql import TICKETS_TABLE
 from ticket_platform.routing import sql
 from ticket_platform.routing.dataset import Correction
-from ticket_platform.warehouse.session import WarehouseSession, replace_rows, run_in_transaction
+from ticket_platform.warehouse.session import (
+    WarehouseSession,
+    in_transaction,
+    replace_rows,
+    run_in_transaction,
+)
 
 _TICKET_FIELDS = ("ticket_id", "submitted_at", "subject", "description", "product")
 
@@ -90,8 +95,8 @@ def mark_promoted(
 ) -> None:
     """The version becomes ``promoted`` and the previously promoted one ``retired``, together."""
     p, table = session.param, sql.MODEL_VERSIONS_TABLE
-    session.begin()
-    try:
+
+    def work() -> None:
         session.execute(
             f"update {table} set status = 'retired' "
             f"where status = 'promoted' and model_version <> {p}",
@@ -102,7 +107,5 @@ def mark_promoted(
             f"where model_version = {p}",
             [promoted_at, decision[:4000], version],
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+
+    in_transaction(session, work)

@@ -82,20 +82,23 @@ class PostgresSession:
             )
 
     def fill_batch_by_insert(self, table: str, columns: Sequence[str], rows: list[dict]) -> None:
+        """All ``rows`` in ONE multi-row ``INSERT ... VALUES`` statement (psycopg2 interpolates
+        the parameters client side, so there is no bind-parameter limit; the caller keeps the
+        statement under Redshift's 16 MB, see ``redshift_fill_method``)."""
         if not rows:
             return
-        from psycopg2.extras import execute_values
-
+        statement, params = multi_row_insert(table, columns, rows)
         with self.conn.cursor() as cursor:
-            execute_values(
-                cursor,
-                f"insert into {table} ({', '.join(columns)}) values %s",
-                [tuple(without_nul(row[c]) for c in columns) for row in rows],
-                page_size=500,
-            )
+            cursor.execute(statement, params)
 
     def begin(self) -> None:
-        pass  # psycopg2 opens a transaction on the first statement
+        """psycopg2 opens a transaction on the first statement, so reads made since the last
+        commit would share this transaction and its snapshot, taken at the first of them; a stale
+        snapshot is what makes SERIALIZABLE writers conflict. That implicit transaction ends
+        here, as DuckDB's would (statements outside begin..commit autocommit there)."""
+        info = getattr(self.conn, "info", None)
+        if info is not None and info.transaction_status != 0:  # not TRANSACTION_STATUS_IDLE
+            self.conn.commit()
 
     def commit(self) -> None:
         self.conn.commit()
@@ -111,6 +114,38 @@ def postgres_session(connect: Callable[[], Any]) -> Iterator[PostgresSession]:
         yield PostgresSession(conn)
     finally:
         conn.close()
+
+
+def multi_row_insert(
+    table: str, columns: Sequence[str], rows: list[dict]
+) -> tuple[str, tuple[Any, ...]]:
+    """One ``insert into table (cols) values (%s, ...), (...)`` and its flattened parameters."""
+    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    statement = f"insert into {table} ({', '.join(columns)}) values " + ", ".join(
+        [row_marks] * len(rows)
+    )
+    return statement, tuple(without_nul(row[c]) for row in rows for c in columns)
+
+
+# A batch this small goes into the transaction as one multi-row INSERT; anything larger is
+# staged in S3 and COPYed. Either way a batch is ONE statement on Redshift, never paged INSERTs.
+# Redshift caps a statement at 16 MB and a single-row-per-VALUES insert is parsed by the leader
+# node, so the INSERT is kept to few rows and well under 1 MB of text; a COPY costs two S3 PUTs,
+# a DeleteObjects and the COPY's own start-up (about a second), worth it only beyond that.
+INSERT_MAX_ROWS = 1_000
+INSERT_MAX_BYTES = 1_000_000
+
+
+def redshift_fill_method(rows: list[dict], bulk: bool = False) -> str:
+    """``"copy"`` or ``"insert"``: how Redshift fills a batch (``bulk`` always COPYs)."""
+    if bulk or len(rows) > INSERT_MAX_ROWS:
+        return "copy"
+    size = 0
+    for row in rows:
+        size += sum(len(v) if isinstance(v, str) else 32 for v in row.values()) + 8
+        if size > INSERT_MAX_BYTES:
+            return "copy"
+    return "insert"
 
 
 def jsonl_gz(columns: Sequence[str], rows: list[dict]) -> bytes:
@@ -141,7 +176,9 @@ def copy_manifest(urls_and_sizes: Sequence[tuple[str, int]]) -> bytes:
 
 
 class RedshiftSession(PostgresSession):
-    """Redshift over psycopg2; ticket batches travel through S3 and a manifest COPY."""
+    """Redshift over psycopg2. Every batch is one statement: a manifest COPY of gzip JSON lines
+    staged in S3 when it is large (or ``bulk``), else one multi-row INSERT (``redshift_fill_method``).
+    """
 
     dialect: Dialect = "redshift"
 
@@ -167,11 +204,10 @@ class RedshiftSession(PostgresSession):
         self, table: str, columns: Sequence[str], rows: list[dict] | pa.Table, bulk: bool = False
     ) -> None:
         rows = as_rows(rows)
-        if not bulk:
-            # Ledger and quarantine batches are small: plain inserts keep them in the transaction.
-            return self.fill_batch_by_insert(table, columns, rows)
         if not rows:
             return
+        if redshift_fill_method(rows, bulk) == "insert":
+            return self.fill_batch_by_insert(table, columns, rows)
         batch_id = uuid.uuid4().hex
         data_key = f"{self.prefix}/{batch_id}/part-0000.jsonl.gz"
         body = jsonl_gz(columns, rows)

@@ -8,13 +8,18 @@ and what every engine shares: the Arrow types of known columns and the transacti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from ticket_platform.warehouse import sql
 from ticket_platform.warehouse.sql import Dialect
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "submitted_at": pa.timestamp("us"),
@@ -146,16 +151,78 @@ def rollback_keeping_cause(session: WarehouseSession, cause: BaseException) -> N
         cause.add_note(f"(the rollback after this error failed too: {error})")
 
 
+# PostgreSQL: serialization_failure (SERIALIZABLE) and deadlock_detected.
+_PG_RETRYABLE = frozenset({"40001", "40P01"})
+# Redshift reports its serializable isolation violation as error 1023 under SQLSTATE XX000:
+# "ERROR: 1023 DETAIL: Serializable isolation violation on table - <id>, transactions forming
+# the cycle are: ..." (https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html).
+_REDSHIFT_VIOLATION = "serializable isolation violation"
+# Whole-transaction attempts on a serialization failure, and the random exponential wait
+# between them (seconds): a concurrent writer's transaction usually commits within that time.
+SERIALIZATION_ATTEMPTS = 5
+SERIALIZATION_WAIT = wait_random_exponential(multiplier=0.5, max=8)
+
+
+def is_serialization_failure(error: BaseException) -> bool:
+    """True when the engine aborted the transaction because a concurrent one conflicts with it
+    (re-running the whole transaction is then correct): PostgreSQL's 40001 / 40P01, Redshift's
+    error 1023. DuckDB errors never match: its writers wait for the file lock instead."""
+    code = getattr(error, "pgcode", None)
+    if code in _PG_RETRYABLE:
+        return True
+    if code is None:
+        return False
+    diag = getattr(error, "diag", None)
+    detail = getattr(diag, "message_detail", None) or ""
+    return _REDSHIFT_VIOLATION in f"{error} {detail}".lower()
+
+
+def in_transaction(
+    session: WarehouseSession,
+    work: Callable[[], T],
+    *,
+    attempts: int | None = None,
+) -> T:
+    """Run ``work`` (the transaction's statements) between begin and commit, and the whole
+    transaction again when the engine aborts it for a serialization failure (up to
+    ``SERIALIZATION_ATTEMPTS``). Any other error rolls back and raises at once.
+
+    ``work`` must start from nothing each time: everything it writes is inside the transaction
+    (temporary batch tables included), so a rolled-back attempt leaves nothing behind.
+    """
+
+    def note_retry(state: Any) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        first_line = str(error).strip().split("\n")[0] if error else ""
+        log.warning("transaction retried after attempt %d: %s", state.attempt_number, first_line)
+
+    for attempt in Retrying(
+        retry=retry_if_exception(is_serialization_failure),
+        stop=stop_after_attempt(attempts or SERIALIZATION_ATTEMPTS),
+        wait=SERIALIZATION_WAIT,
+        before_sleep=note_retry,
+        reraise=True,
+    ):
+        with attempt:
+            session.begin()
+            try:
+                result = work()
+                session.commit()
+            except Exception as error:
+                rollback_keeping_cause(session, error)
+                raise
+    return result
+
+
 def run_in_transaction(session: WarehouseSession, statements: Sequence[str]) -> None:
-    """Run the statements in one transaction; roll back and re-raise on the first error."""
-    session.begin()
-    try:
+    """Run the statements in one transaction; roll back and re-raise on the first error (the
+    whole transaction is re-run on a serialization failure, see ``in_transaction``)."""
+
+    def work() -> None:
         for statement in statements:
             session.execute(statement)
-        session.commit()
-    except Exception as error:
-        rollback_keeping_cause(session, error)
-        raise
+
+    in_transaction(session, work)
 
 
 def replace_rows(
@@ -179,19 +246,21 @@ def replace_many(
     batch: str,
 ) -> None:
     """``replace_rows`` for several (table, key, columns, rows) in one transaction: every row
-    of a target that shares a key with a new row is deleted, then the new rows are inserted."""
+    of a target that shares a key with a new row is deleted, then the new rows are inserted.
+
+    Per table that is one fill of the batch table (on Redshift one COPY, or one multi-row
+    INSERT for a small batch) and one delete and one insert from it, whatever the row count.
+    """
     parts = [part for part in parts if part[3]]
     if not parts:
         return
-    session.begin()
-    try:
+
+    def work() -> None:
         for table, key, columns, rows in parts:
             for statement in sql.temporary_copy_sql(batch, table):
                 session.execute(statement)
             session.fill_batch(batch, columns, list(rows))
             for statement in sql.replace_by_key_sql(table, batch, key, columns):
                 session.execute(statement)
-        session.commit()
-    except Exception as error:
-        rollback_keeping_cause(session, error)
-        raise
+
+    in_transaction(session, work)
