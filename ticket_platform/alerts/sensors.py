@@ -135,6 +135,42 @@ _WATCHED_EVENTS = (
     (dg.DagsterEventType.ASSET_CHECK_EVALUATION, check_failure_alert),
     (dg.DagsterEventType.FRESHNESS_STATE_CHANGE, freshness_alert),
 )
+# One tick reads pages of events until it is caught up, an alert batch is full or this many
+# seconds have passed (a first tick on a long history; the sensor's own timeout is 60 s).
+READ_BUDGET_SECONDS = 20.0
+
+
+def parse_alert_cursor(cursor: str | None, now: float) -> tuple[list[int], float]:
+    """(last storage id handled per watched event type, oldest event timestamp to alert on).
+
+    The cursor is ``"<check id>,<freshness id>,<floor>"``. A first tick (no cursor) sets the
+    floor to ``FIRST_TICK_LOOKBACK_SECONDS`` ago, for good: turning alerts on never replays the
+    older history, however many ticks reading it takes. A cursor of two ids (written before the
+    floor existed) has no floor."""
+    if not cursor:
+        return [0] * len(_WATCHED_EVENTS), now - FIRST_TICK_LOOKBACK_SECONDS
+    parts = cursor.split(",")
+    ids = [int(part) for part in parts[: len(_WATCHED_EVENTS)]]
+    floor = float(parts[len(_WATCHED_EVENTS)]) if len(parts) > len(_WATCHED_EVENTS) else 0.0
+    return ids, floor
+
+
+def new_event_records(
+    instance: dg.DagsterInstance, event_type: dg.DagsterEventType, after: int
+) -> list[dg.EventLogRecord]:
+    """Events of one type stored after the storage id ``after``, oldest first (a page).
+
+    Read from the cross-run index (``get_logs_for_all_runs_by_log_id``), whose ids grow across
+    runs on every storage: the default run-sharded SQLite of ``dagster dev`` (which refuses
+    ``get_event_records`` for check evaluations with a plain id cursor), consolidated SQLite and
+    PostgreSQL. Check evaluations and freshness changes are mirrored into that index."""
+    entries = instance.event_log_storage.get_logs_for_all_runs_by_log_id(
+        after_cursor=after, dagster_event_type=event_type, limit=EVENT_BATCH
+    )
+    return [
+        dg.EventLogRecord(storage_id=storage_id, event_log_entry=entry)
+        for storage_id, entry in sorted(entries.items())
+    ]
 
 
 @dg.sensor(
@@ -149,27 +185,24 @@ _WATCHED_EVENTS = (
 def check_and_freshness_alerts(
     context: dg.SensorEvaluationContext, alerts: AlertResource, warehouse: WarehouseResource
 ) -> dg.SkipReason:
-    cursors = dict(enumerate(int(c) for c in (context.cursor or "0,0").split(",")))
+    started = time.monotonic()
+    cursors, floor = parse_alert_cursor(context.cursor, time.time())
     batch: list[Alert] = []
     for index, (event_type, to_alert) in enumerate(_WATCHED_EVENTS):
-        # Until the first event of a type is seen, only the look-back window counts.
-        since = time.time() - FIRST_TICK_LOOKBACK_SECONDS if cursors[index] == 0 else None
-        records = context.instance.get_event_records(
-            dg.EventRecordsFilter(
-                event_type=event_type, after_cursor=cursors[index], after_timestamp=since
-            ),
-            limit=EVENT_BATCH,
-            ascending=True,
-        )
-        for record in records:
-            alert = to_alert(record, alerts.ui_url)
-            if alert is not None and alerts.wants(alert.severity):
-                batch.append(alert)
-            cursors[index] = record.storage_id
+        while len(batch) < EVENT_BATCH and time.monotonic() - started < READ_BUDGET_SECONDS:
+            records = new_event_records(context.instance, event_type, cursors[index])
+            for record in records:
+                if record.timestamp >= floor:
+                    alert = to_alert(record, alerts.ui_url)
+                    if alert is not None and alerts.wants(alert.severity):
+                        batch.append(alert)
+                cursors[index] = record.storage_id
+            if len(records) < EVENT_BATCH:
+                break
     retry = _deliver(context, alerts, warehouse, batch) if batch else None
     if retry:
         return retry  # the cursor stays: the audit table skips what was delivered
-    context.update_cursor(",".join(str(cursors[i]) for i in range(len(_WATCHED_EVENTS))))
+    context.update_cursor(",".join([*(str(c) for c in cursors), repr(floor)]))
     return dg.SkipReason(f"{len(batch)} failing check or freshness event(s) handled")
 
 

@@ -1,18 +1,17 @@
 """What starts runs by itself: automation sensors (split by kind), the partition freshness
 sensor and the nightly schedules."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
+from ticket_platform.automation.partition_freshness import build_partition_freshness_checks
 from ticket_platform.evaluation.assets import EVALUATION_JOB, RESPONSE_EVALUATIONS
 from ticket_platform.ingest.assets import RAW_TICKETS
 from ticket_platform.ingest.events_assets import RAW_TICKET_EVENTS
 from ticket_platform.settings import get_settings
 from ticket_platform.transform.assets import DBT_BUILD_JOB
 
-# Yesterday's partition must be loaded and judged by this time (UTC) or its freshness check fails.
-PARTITION_DEADLINE_CRON = "0 3 * * *"
 DAILY_EVALUATION_CRON = "0 2 * * *"
 NIGHTLY_DBT_CRON = "30 3 * * *"
 
@@ -49,15 +48,16 @@ def automation_sensors(interval_seconds: int) -> list[dg.AutomationConditionSens
     ]
 
 
-def partition_freshness() -> tuple[list[dg.AssetChecksDefinition], dg.SensorDefinition]:
-    """Each day's partition of the daily assets exists by the deadline after the day ends."""
-    checks = list(
-        dg.build_time_partition_freshness_checks(
-            assets=[RAW_TICKETS, RAW_TICKET_EVENTS, RESPONSE_EVALUATIONS],
-            deadline_cron=PARTITION_DEADLINE_CRON,
-            severity=dg.AssetCheckSeverity.ERROR,
+def partition_freshness(
+    first_day: date,
+) -> tuple[list[dg.AssetChecksDefinition], dg.SensorDefinition]:
+    """Each day's partition of the daily assets exists by 03:00 UTC after the day ends, and
+    Dagster's freshness-check sensor runs the checks when they can turn overdue."""
+    checks = [
+        build_partition_freshness_checks(
+            [RAW_TICKETS, RAW_TICKET_EVENTS, RESPONSE_EVALUATIONS], first_day=first_day
         )
-    )
+    ]
     sensor = dg.build_sensor_for_freshness_checks(
         freshness_checks=checks,
         name="partition_freshness_sensor",
@@ -96,7 +96,7 @@ nightly_dbt_build = dg.ScheduleDefinition(
 @dg.definitions
 def defs() -> dg.Definitions:
     settings = get_settings()
-    checks, freshness_sensor = partition_freshness()
+    checks, freshness_sensor = partition_freshness(date.fromisoformat(settings.partitions_start))
     return dg.Definitions(
         asset_checks=checks,
         sensors=[
