@@ -38,6 +38,8 @@ class Profile:
     # 7. routing model: training sizes (the default cap is 20,000) and tickets predicted
     routing_sizes: tuple[int, ...]
     routing_predict: int
+    # 8. Redshift write path: rows per partition (tickets, events, verdicts, routes)
+    redshift_write_rows: tuple[int, ...] = (300,)
 
     @property
     def dbt_args(self) -> tuple[str, ...]:
@@ -76,6 +78,7 @@ FULL = Profile(
     profile_files=20_000,
     routing_sizes=(3_000, 20_000, 50_000),
     routing_predict=20_000,
+    redshift_write_rows=(500, 5_000, 20_000),
 )
 
 # Every suite and every contender, at sizes that finish in well under 3 minutes. Its numbers are
@@ -106,6 +109,7 @@ QUICK = Profile(
     profile_files=300,
     routing_sizes=(300,),
     routing_predict=300,
+    redshift_write_rows=(300,),
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK)}

@@ -83,6 +83,12 @@ def targets(data: dict[str, dict]) -> list[dict]:
         add(f"sensor tick, {worst['landing']} {worst['files']:,} files",
             f"{worst['steady_tick_s']} s", f"< {SENSOR_TIMEOUT_S} s (Dagster's sensor timeout)",
             worst["steady_tick_s"] < SENSOR_TIMEOUT_S)  # fmt: skip
+    redshift = data.get("redshift_writes", {}).get("result")
+    if redshift:
+        runs = [m for size in redshift["sizes"] for m in size["paths"].values()]
+        extra = sum(m["copies"] + m["multi_row_inserts"] - m["batches"] for m in runs)
+        add("Redshift: statements beyond one per batch, every write path and size", extra, "0",
+            extra == 0)  # fmt: skip
     return found
 
 
@@ -258,6 +264,28 @@ def _routing(result: dict, out: Path) -> list[str]:
     return [*lines, _plot(out, "routing", draw), ""]
 
 
+def _redshift_writes(result: dict, _: Path) -> list[str]:
+    lines = [
+        "## 8. Redshift write path: statements per partition run (RedshiftSession, moto S3)",
+        "",
+        "What the production session sends for one partition run of each write path, recorded "
+        "(Redshift itself is not reachable): every batch is one statement, a COPY from the "
+        "staging prefix or, for a small batch, one multi-row INSERT. *before*: the same run "
+        f"under the old rule (only the ticket batch COPYed, every other batch paged INSERTs of "
+        f"{result['old_page_rows']} rows), computed from the batches filled.",
+        "",
+    ]
+    rows = []
+    for size in result["sizes"]:
+        for path, m in size["paths"].items():
+            rows.append([f"{path} ({_n(size['rows'])})", _n(m["rows"]), m["statements"], m["copies"],
+                         m["multi_row_inserts"], m["batches"], m["transactions"],
+                         m["s3_requests"], m["before"]])  # fmt: skip
+    header = ["write path (partition size)", "rows", "statements", "COPYs", "multi-row INSERTs", "batches",
+              "transactions", "S3 requests", "statements before"]  # fmt: skip
+    return lines + _table(header, rows)
+
+
 def _hot_path(result: dict, _: Path) -> list[str]:
     lines = [f"## Profile of the ingest hot path ({_n(result['files'])} files, cProfile, "
              f"{result['profiled_seconds']} s under the profiler)", ""]  # fmt: skip
@@ -277,6 +305,7 @@ SECTIONS = {
     "evaluation": _evaluation,
     "sensor": _sensor,
     "routing": _routing,
+    "redshift_writes": _redshift_writes,
     "hot_path": _hot_path,
 }
 

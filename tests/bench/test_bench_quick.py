@@ -87,12 +87,21 @@ def test_s3_incremental_and_evaluation_measure_what_they_say(quick_run):
     assert 0.5 < routing["reference_accuracy"] <= 1  # 12 teams: guessing gets 8 %
 
 
+def test_the_redshift_write_path_sends_one_statement_per_batch(quick_run):
+    _, out = quick_run
+    (size,) = _result(out, "redshift_writes")["sizes"]
+    assert size["rows"] == QUICK.redshift_write_rows[0]
+    for name, path in size["paths"].items():
+        assert path["copies"] + path["multi_row_inserts"] == path["batches"] >= 1, name
+        assert path["staged_objects_left"] == 0, name
+
+
 def test_the_report_has_every_section_its_targets_and_plots(quick_run):
     _, out = quick_run
     text = (out / "RESULTS.md").read_text()
     for heading in ("## Targets", "## 1. Ingest", "## 1b. Ingest from S3", "## 2. Incremental",
                     "## 3. ", "## 4. Evaluation", "## 6. Landing sensor", "## 7. Routing",
-                    "## Profile"):  # fmt: skip
+                    "## 8. Redshift write path", "## Profile"):  # fmt: skip
         assert heading in text
     assert "FAILED" not in text
     plots = sorted((out / "plots").glob("*.png"))

@@ -11,7 +11,7 @@ from ticket_platform.evaluation.report import agreement_table, pass_rate_chart
 from ticket_platform.evaluation.resource import JudgeResource
 from ticket_platform.evaluation.rubric import RUBRIC_VERSION, EvaluationItem
 from ticket_platform.evaluation.rules import RulesJudge, fact_check
-from ticket_platform.evaluation.runner import Budget, RunStats, evaluate
+from ticket_platform.evaluation.runner import Budget, EvaluationRun, RunStats, evaluate
 from ticket_platform.evaluation.store_sql import EVALUATIONS_TABLE, REFERENCE_EVALUATIONS_TABLE
 from ticket_platform.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
 from ticket_platform.ingest.sensor import LOAD_AND_JUDGE_JOB
@@ -49,7 +49,7 @@ def stats_metadata(stats: RunStats, prefix: str = "") -> dict[str, dg.MetadataVa
     return metadata
 
 
-def judge_and_store(
+def judge_items(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     judge: JudgeResource,
@@ -58,8 +58,8 @@ def judge_and_store(
     day: date,
     budget: Budget,
     table: str = EVALUATIONS_TABLE,
-) -> RunStats:
-    """Judge what the cache does not already hold, store the rows, log and return the counts.
+) -> EvaluationRun:
+    """Judge what the cache does not already hold; returns the rows to store and the counts.
 
     Production verdicts are cached per partition; reference-set verdicts across the whole table.
     """
@@ -89,14 +89,29 @@ def judge_and_store(
         budget=budget if current.calls_model else None,
         on_progress=progress,
     )
-    with warehouse.session() as session:
-        store.write_evaluations(session, run.rows, table=table)
     s = run.stats
     context.log.info(
         f"{day} {name}: {s.items:,} tickets, {s.cached:,} cached, {s.evaluated:,} evaluated, "
         f"{s.failed:,} failed, {s.deferred:,} deferred"
     )
-    return s
+    return run
+
+
+def judge_and_store(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    judge: JudgeResource,
+    current: Judge,
+    items: list[EvaluationItem],
+    day: date,
+    budget: Budget,
+    table: str = EVALUATIONS_TABLE,
+) -> RunStats:
+    """``judge_items``, then its rows stored (one replace transaction); returns the counts."""
+    run = judge_items(context, warehouse, judge, current, items, day, budget, table)
+    with warehouse.session() as session:
+        store.write_evaluations(session, run.rows, table=table)
+    return run.stats
 
 
 def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
@@ -149,9 +164,13 @@ def build_response_evaluations_asset(settings: Settings) -> dg.AssetsDefinition:
         for day in days:
             with warehouse.session() as session:
                 items = store.partition_items(session, day)
-            for current in judges:
-                stats = judge_and_store(context, warehouse, judge, current, items, day, budget)
-                totals[judge_id(current)].add(stats)
+            runs = [judge_items(context, warehouse, judge, j, items, day, budget) for j in judges]
+            # Every judge's rows of the partition in one write: on Redshift one COPY (or one
+            # multi-row INSERT) into the batch table, one delete and one insert.
+            with warehouse.session() as session:
+                store.write_evaluations(session, [row for run in runs for row in run.rows])
+            for current, run in zip(judges, runs, strict=True):
+                totals[judge_id(current)].add(run.stats)
         with warehouse.session() as session:
             statuses = store.partition_status_counts(session, days)
 
