@@ -129,9 +129,10 @@ def multi_row_insert(
 
 # A batch this small goes into the transaction as one multi-row INSERT; anything larger is
 # staged in S3 and COPYed. Either way a batch is ONE statement on Redshift, never paged INSERTs.
-# Redshift caps a statement at 16 MB and a single-row-per-VALUES insert is parsed by the leader
-# node, so the INSERT is kept to few rows and well under 1 MB of text; a COPY costs two S3 PUTs,
-# a DeleteObjects and the COPY's own start-up (about a second), worth it only beyond that.
+# Redshift caps a statement at 16 MB and its leader node parses every VALUES row, so the INSERT
+# is kept to few rows and well under 1 MB of text; a COPY costs two S3 PUTs, a DeleteObjects and
+# the COPY's own start-up, worth it only beyond that. Small and bounded in practice: a load's
+# ledger (one row per file), a clean load's quarantine, a tick's alert deliveries, a model version.
 INSERT_MAX_ROWS = 1_000
 INSERT_MAX_BYTES = 1_000_000
 
