@@ -153,9 +153,10 @@ def rollback_keeping_cause(session: WarehouseSession, cause: BaseException) -> N
 
 # PostgreSQL: serialization_failure (SERIALIZABLE) and deadlock_detected.
 _PG_RETRYABLE = frozenset({"40001", "40P01"})
-# Redshift reports its serializable isolation violation as error 1023 under SQLSTATE XX000:
-# "ERROR: 1023 DETAIL: Serializable isolation violation on table - <id>, transactions forming
-# the cycle are: ..." (https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html).
+# Redshift reports its serializable isolation violation as error 1023 under SQLSTATE XX000
+# (https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html; the code as users
+# report it, e.g. aws/aws-sdk-pandas#665): "ERROR: 1023 DETAIL: Serializable isolation violation
+# on table - <id>, transactions forming the cycle are: ...". The detail text is what is matched.
 _REDSHIFT_VIOLATION = "serializable isolation violation"
 # Whole-transaction attempts on a serialization failure, and the random exponential wait
 # between them (seconds): a concurrent writer's transaction usually commits within that time.
