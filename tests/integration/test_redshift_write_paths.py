@@ -8,6 +8,7 @@ import gzip
 from datetime import UTC, date, datetime
 
 import boto3
+import duckdb
 import orjson
 import pytest
 from helpers.recording_connection import RecordingConnection
@@ -176,6 +177,8 @@ def test_redshift_error_1023_is_a_serialization_failure_and_others_are_not():
     other.args = ("1216\nDETAIL: Missing data for not-null field",)
     assert not is_serialization_failure(other)
     assert not is_serialization_failure(ValueError("Serializable isolation violation"))
+    # DuckDB keeps its behaviour: a write-write conflict there is not retried by the session.
+    assert not is_serialization_failure(duckdb.TransactionException("Conflict on update"))
 
 
 def test_a_transaction_aborted_by_error_1023_at_commit_is_re_run_and_restaged(s3, monkeypatch):
