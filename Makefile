@@ -71,9 +71,11 @@ test: install
 docs: install
 	$(BIN)/ticket-platform docs --serve
 
-## ui: the Dagster UI on http://127.0.0.1:3000 with the runs of `make demo`
+## ui: the Dagster UI on http://127.0.0.1:3000 with the runs of `make demo` (stops on Ctrl-C or
+## SIGTERM: `exec` makes the launcher make's own child; ticket_platform/cli/ui.py says the rest)
 ui: install $(DAGSTER_HOME)/dagster.yaml
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	exec env PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m ticket_platform.cli.ui \
+		-w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## lint: ruff on the Python, sqlfluff on the dbt SQL in each dialect it runs on
 lint: install
