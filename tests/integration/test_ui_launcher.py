@@ -13,9 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import dagster as dg
 import pytest
+from helpers.dagster_instances import user_instance
 
-from ticket_platform.cli.ui import config_is_copied
+from ticket_platform.cli.ui import config_is_copied, start_run_retry_cursors
 
 REPO = Path(__file__).resolve().parents[2]
 DEV_ARGS = ["--empty-workspace", "-h", "127.0.0.1"]
@@ -48,6 +50,26 @@ def test_config_is_copied(tmp_path):
     assert config_is_copied(tmp_path, str(home))
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
     assert not config_is_copied(tmp_path, str(home)), "edited since: the warning is true"
+
+
+def test_the_run_retry_daemon_starts_after_the_newest_event(tmp_path):
+    """As the daemon itself does on a new instance (older runs are not retried), once."""
+    with user_instance(tmp_path / "home") as instance:
+        dg.materialize([_touched], instance=instance)
+        newest = instance.event_log_storage.get_maximum_record_id()
+        assert newest > 0
+        # The daemon's keys: RUN_FAILURE and RUN_SUCCESS under their legacy values.
+        keys = {f"EVENT_LOG_CONSUMER_CURSOR-PIPELINE_{end}" for end in ("FAILURE", "SUCCESS")}
+        assert start_run_retry_cursors(instance) == dict.fromkeys(keys, str(newest))
+        dg.materialize([_touched], instance=instance)
+        assert start_run_retry_cursors(instance) == {}, "an existing cursor is left alone"
+        stored = instance.daemon_cursor_storage.get_cursor_values(keys)
+        assert stored == dict.fromkeys(keys, str(newest))
+
+
+@dg.asset
+def _touched() -> None:
+    return None
 
 
 SERVER = """
@@ -126,13 +148,12 @@ def test_dagster_dev_starts_without_the_false_warnings_and_stops(tmp_path, sig):
             assert launcher.poll() is None, log.read_text()
             time.sleep(0.5)
         assert _listening(port), log.read_text()
-        time.sleep(3)  # the daemon's first iterations
+        time.sleep(8)  # the daemons' first iterations (the run-retry one: every 5 s)
         text = log.read_text()
-        assert "superseded" not in text
-        assert "Found a dagster instance configuration" not in text
-        # The only warning left: the run-retry daemon's first start on a new instance.
+        assert "Instance is configured with the following daemons" in text
+        assert "EventLogConsumerDaemon" in text, "the run-retry daemon runs"
         warnings = [line for line in text.splitlines() if "WARNING" in line or "Warning:" in line]
-        assert all("No cursor for event type" in line for line in warnings), warnings
+        assert warnings == [], "not `dg dev`, not the copied dagster.yaml, not the first start"
         children = subprocess.run(
             ["pgrep", "-P", str(launcher.pid)], capture_output=True, text=True
         ).stdout.split()

@@ -20,6 +20,10 @@ wrong here, and what this launcher does about it:
   shown when they differ (then it is true).
 - ``dagster dev`` is superseded by ``dg dev`` (package ``dagster-dg-cli``), which this project
   does not install; that one warning is filtered, no other.
+- On the first start on an instance (right after ``make demo``), the run-retry daemon warned "No
+  cursor for event type RUN_FAILURE/RUN_SUCCESS, ignoring older events" and then started from the
+  newest event. The launcher records that same starting point first, so the daemon behaves the
+  same without the warning.
 """
 
 from __future__ import annotations
@@ -33,11 +37,19 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the launcher process itself does not import dagster
+    import dagster as dg
 
 SERVE = "--serve"  # internal: this process is the one that runs `dagster dev`
 UNUSED_CONFIG_PREFIX = "Found a dagster instance configuration value"
 # The exact text of the runtime warning of `dagster dev` (a FutureWarning subclass).
 DEV_SUPERSEDED = r"Function `dev_command` is superseded .*Use 'dg dev' instead\."
+# The keys under which Dagster's run-retry daemon (EventLogConsumerDaemon) keeps its cursors:
+# this prefix and the event type's value (RUN_FAILURE's is the legacy "PIPELINE_FAILURE"). If a
+# Dagster release renames them, the daemon ignores these and warns again, nothing worse.
+RUN_RETRY_CURSOR_PREFIX = "EVENT_LOG_CONSUMER_CURSOR-"
 
 
 class _CopiedConfigFilter(logging.Filter):
@@ -55,12 +67,37 @@ def config_is_copied(cwd: Path, dagster_home: str | None) -> bool:
     return local.is_file() and used.is_file() and local.read_bytes() == used.read_bytes()
 
 
+def start_run_retry_cursors(instance: dg.DagsterInstance) -> dict[str, str]:
+    """Where the run-retry daemon starts on an instance it never ran on: after the newest event,
+    as it would itself (older runs are not retried). Returns the cursors it set."""
+    import dagster as dg
+
+    keys = [
+        RUN_RETRY_CURSOR_PREFIX + event_type.value
+        for event_type in (dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_SUCCESS)
+    ]
+    existing = instance.daemon_cursor_storage.get_cursor_values(set(keys))
+    missing = [key for key in keys if key not in existing]
+    if not missing:
+        return {}
+    newest = str(instance.event_log_storage.get_maximum_record_id() or 0)
+    cursors = dict.fromkeys(missing, newest)
+    instance.daemon_cursor_storage.set_cursor_values(cursors)
+    return cursors
+
+
 def serve(argv: Sequence[str]) -> None:
     """``dagster dev`` with ``argv`` in this process, set up as the module docstring says."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     warnings.filterwarnings("ignore", message=DEV_SUPERSEDED, category=FutureWarning)
-    if config_is_copied(Path.cwd(), os.environ.get("DAGSTER_HOME")):
+    dagster_home = os.environ.get("DAGSTER_HOME")
+    if config_is_copied(Path.cwd(), dagster_home):
         logging.getLogger("dagster").addFilter(_CopiedConfigFilter())
+    if dagster_home:
+        import dagster as dg
+
+        with dg.DagsterInstance.get() as instance:
+            start_run_retry_cursors(instance)
     sys.argv = ["dagster", "dev", *argv]
     runpy.run_module("dagster", run_name="__main__", alter_sys=True)
 
