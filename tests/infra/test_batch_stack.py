@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 from infra_synth import Synth, synthesize, violations
-from test_infra_lint import CFN_LINT_ACCEPTED_WARNINGS, cfn_lint, checkov
+from test_infra_lint import cfn_lint_problems, checkov, checkov_failures
 
 from infra_cdk.app import build_app
 from infra_cdk.components.batch_env import instance_env_vars, instance_secret_names
@@ -125,19 +125,8 @@ def test_cfn_lint_finds_no_error_and_checkov_no_unskipped_finding(
     batch: Synth, tmp_path: Path
 ) -> None:
     path = batch.outdir / f"{STACK}.template.json"
-    problems = [
-        f"{m['Rule']['Id']} {m['Message']}"
-        for m in cfn_lint([path])
-        if m["Level"] == "Error"
-        or (m["Level"] == "Warning" and m["Rule"]["Id"] not in CFN_LINT_ACCEPTED_WARNINGS)
-    ]
-    assert problems == []
-    failed = [
-        f"{check['check_id']} {check['resource']}"
-        for report in checkov([path])
-        for check in report["results"]["failed_checks"]
-    ]
-    assert failed == []
+    assert cfn_lint_problems([path]) == []
+    assert checkov_failures([path]) == []
     # Every skip still matches a finding (as test_infra_lint checks for the default synth).
     template = json.loads(path.read_text())
     declared = set()

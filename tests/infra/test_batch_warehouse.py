@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from infra_synth import Synth, synthesize
 from test_batch_stack import ALONE, BATCH, STACK, dagster_containers
-from test_infra_lint import CFN_LINT_ACCEPTED_WARNINGS, cfn_lint, checkov
+from test_infra_lint import CFN_LINT_ACCEPTED_WARNINGS, cfn_lint_problems, checkov_failures
 
 from infra_cdk.app import build_app
 from infra_cdk.config import ConfigError
@@ -147,19 +147,8 @@ def test_nag_cfn_lint_and_checkov_pass(serverless: Synth) -> None:
 
     assert serverless.error is None, "\n".join(violations(serverless.report))
     path = serverless.outdir / f"{STACK}.template.json"
-    problems = [
-        f"{m['Rule']['Id']} {m['Message']}"
-        for m in cfn_lint([path])
-        if m["Level"] == "Error"
-        or (m["Level"] == "Warning" and m["Rule"]["Id"] not in ACCEPTED_WARNINGS)
-    ]
-    assert problems == []
-    failed = [
-        f"{check['check_id']} {check['resource']}"
-        for report in checkov([path])
-        for check in report["results"]["failed_checks"]
-    ]
-    assert failed == []
+    assert cfn_lint_problems([path], ACCEPTED_WARNINGS) == []
+    assert checkov_failures([path]) == []
 
 
 def test_off_by_default_and_the_copy_role_still_reaches_the_tasks(tmp_path: Path) -> None:

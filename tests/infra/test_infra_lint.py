@@ -61,15 +61,28 @@ def checkov(paths: list[Path]) -> list[dict[str, Any]]:
     return report if isinstance(report, list) else [report]
 
 
-def test_cfn_lint_finds_no_error(synth: Synth) -> None:
-    matches = cfn_lint(templates(synth))
-    problems = [
+def cfn_lint_problems(
+    paths: list[Path], accepted: set[str] = CFN_LINT_ACCEPTED_WARNINGS
+) -> list[str]:
+    """cfn-lint's errors, and its warnings other than ``accepted``."""
+    return [
         f"{m['Rule']['Id']} {m['Level']} {m['Message']}"
-        for m in matches
-        if m["Level"] == "Error"
-        or (m["Level"] == "Warning" and m["Rule"]["Id"] not in CFN_LINT_ACCEPTED_WARNINGS)
+        for m in cfn_lint(paths)
+        if m["Level"] == "Error" or (m["Level"] == "Warning" and m["Rule"]["Id"] not in accepted)
     ]
-    assert problems == []
+
+
+def checkov_failures(paths: list[Path]) -> list[str]:
+    """checkov's failed checks (neither fixed nor skipped with a reason)."""
+    return [
+        f"{check['check_id']} {check['resource']}: {check['check_name']}"
+        for report in checkov(paths)
+        for check in report["results"]["failed_checks"]
+    ]
+
+
+def test_cfn_lint_finds_no_error(synth: Synth) -> None:
+    assert cfn_lint_problems(templates(synth)) == []
 
 
 def test_every_checkov_finding_is_fixed_or_skipped_with_a_reason(synth: Synth) -> None:
