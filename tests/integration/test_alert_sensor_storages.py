@@ -26,7 +26,7 @@ from ticket_platform.alerts.sensors import check_and_freshness_alerts
 from ticket_platform.warehouse.resource import DuckDBWarehouse
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def instance(request, tmp_path: Path):
     dsn = request.getfixturevalue("postgres_database") if request.param == "postgres" else None
     with user_instance(tmp_path / "dagster_home", dsn) as instance:
