@@ -34,6 +34,11 @@ def _alive(pgid: int) -> list[int]:
     return [int(pid) for pid in out.stdout.split()]
 
 
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(child) for child in out.stdout.split()]
+
+
 def _wait_gone(pids_of, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while pids_of() and time.monotonic() < deadline:
@@ -148,16 +153,13 @@ def test_dagster_dev_starts_without_the_false_warnings_and_stops(tmp_path, sig):
             assert launcher.poll() is None, log.read_text()
             time.sleep(0.5)
         assert _listening(port), log.read_text()
+        [server] = _children(launcher.pid)  # found first: the cleanup below stops it too
         time.sleep(8)  # the daemons' first iterations (the run-retry one: every 5 s)
         text = log.read_text()
         assert "Instance is configured with the following daemons" in text
         assert "EventLogConsumerDaemon" in text, "the run-retry daemon runs"
         warnings = [line for line in text.splitlines() if "WARNING" in line or "Warning:" in line]
         assert warnings == [], "not `dg dev`, not the copied dagster.yaml, not the first start"
-        children = subprocess.run(
-            ["pgrep", "-P", str(launcher.pid)], capture_output=True, text=True
-        ).stdout.split()
-        [server] = [int(pid) for pid in children]
         assert os.getsid(server) == server != os.getsid(launcher.pid), "a session of its own"
 
         os.killpg(launcher.pid, sig)
@@ -167,6 +169,6 @@ def test_dagster_dev_starts_without_the_false_warnings_and_stops(tmp_path, sig):
         assert not _listening(port)
         assert "Dagster services shut down." in log.read_text()
     finally:
-        for group in (launcher.pid, server):
+        for group in (server, *_children(launcher.pid), launcher.pid):
             if group and _alive(group):
                 os.killpg(group, signal.SIGKILL)
