@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -50,6 +51,9 @@ def serve(latency_ms: float) -> None:
     )
     from werkzeug.serving import make_server
 
+    # Stop on terminate() even when started by a process that ignores SIGTERM (Dagster maps
+    # SIGTERM to SIGINT's handler, which a background job inherits as ignored).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = Latency(DomainDispatcherApplication(create_backend_app), latency_ms / 1000)
     server = make_server(
@@ -143,7 +147,11 @@ def run(profile: Profile) -> dict:
         )  # fmt: skip
     finally:
         server.terminate()
-        server.wait()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return {
         "files": uploaded,
         "latency_ms": profile.s3_latency_ms,
