@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ticket_platform.cli.console import keep_sigterm_working
 from ticket_platform.contracts import ProcessedTicket
 from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.warehouse.duckdb_engine import duckdb_session
@@ -18,18 +18,11 @@ from ticket_platform.warehouse.session import WarehouseSession
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Run every test with the default SIGINT and SIGTERM, whatever the launcher left.
-
-    A shell starts a background job (``make test &``, ``nohup``, a CI step without job control)
-    with SIGINT ignored; Dagster, on each in-process run, maps SIGTERM to SIGINT's handler and
-    restores it afterwards, so the test process then ignores SIGTERM too, and so does every child
-    it starts: Dagster's compute-log ``tail`` processes, a benchmark's S3 server, never stop on
-    ``terminate()``, and the tests waiting for them hang.
-    """
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """Run every test with the default SIGINT and SIGTERM, whatever the launcher left: launched
+    as a background job, the test process (and every child: Dagster's compute-log ``tail``, a
+    benchmark's S3 server) would otherwise ignore SIGTERM after the first in-process Dagster run,
+    and the tests waiting for them to stop would hang (``keep_sigterm_working``)."""
+    keep_sigterm_working()
 
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,4 +1,5 @@
-"""The suite's processes stop on SIGTERM however the suite was launched (tests/conftest.py).
+"""The suite's processes, and ``ticket-platform run``, stop on SIGTERM however they were launched
+(``ticket_platform.cli.console.keep_sigterm_working``, called by tests/conftest.py and ``run``).
 
 A background job (``make test &``, ``nohup``, a CI step without job control) starts with SIGINT
 ignored; after an in-process Dagster run its process ignored SIGTERM too (Dagster maps SIGTERM to
@@ -49,3 +50,34 @@ def test_the_same_under_a_launcher_that_ignores_sigint() -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_ticket_platform_run_keeps_sigterm_when_started_in_the_background() -> None:
+    """What ``run`` does first, in a process started with SIGINT ignored: after an in-process
+    Dagster run, SIGTERM still stops the process itself."""
+    script = (
+        "import os, signal, dagster as dg\n"
+        "from ticket_platform.cli.console import keep_sigterm_working\n"
+        "keep_sigterm_working()\n"
+        "@dg.op\n"
+        "def one(): return 1\n"
+        "@dg.job\n"
+        "def j(): one()\n"
+        "assert j.execute_in_process().success\n"
+        "print('ready', flush=True)\n"
+        "signal.pause()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        process.terminate()
+        assert process.wait(timeout=20) != 0  # stopped by SIGTERM (KeyboardInterrupt or signal)
+    finally:
+        if process.poll() is None:
+            process.kill()

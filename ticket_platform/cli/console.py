@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import typer
 from rich.console import Console
@@ -11,6 +12,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from ticket_platform.settings import Settings, SettingsError, get_settings
 
 err = Console(stderr=True)
+
+
+def keep_sigterm_working() -> None:
+    """Let SIGTERM stop this process and its children however it was started.
+
+    A shell starts a background job (``nohup ticket-platform run &``, cron, a CI step without job
+    control) with SIGINT ignored. Dagster maps SIGTERM to SIGINT's handler for each in-process run
+    and restores it afterwards, so the process, and every child it starts after (dbt, the
+    compute-log ``tail``), would then ignore SIGTERM and ``kill <pid>`` would do nothing. The
+    terminal's Ctrl-C reaches only the foreground group, so restoring the default here changes
+    nothing for a background job but that.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def progress_bar(console: Console) -> Progress:

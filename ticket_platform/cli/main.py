@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from ticket_platform.cli.console import err, settings_or_exit
+from ticket_platform.cli.console import err, keep_sigterm_working, settings_or_exit
 from ticket_platform.cli.summary import print_calibration, print_summary
 from ticket_platform.settings import PROJECT_ROOT, SettingsError
 
@@ -102,6 +102,7 @@ def run(
     from ticket_platform.cli.headless import start_headless_run
     from ticket_platform.cli.runner import run_everything
 
+    keep_sigterm_working()
     settings = settings_or_exit()
     home = _ensure_dagster_home(settings)
     # No daemon runs beside us: recover runs killed mid-flight (their pool slots) ourselves.
