@@ -19,15 +19,9 @@ from ticket_platform.ingest.landing import parse_landing_uri
 from ticket_platform.pools import writer_pool
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.transform.assets import DBT_DOCS
+from ticket_platform.transform.docs_server import SITE_FILES
 from ticket_platform.transform.project import dbt_environment, prepare_manifest
 from ticket_platform.transform.translator import TicketDbtTranslator
-
-SITE_FILES = {
-    "index.html": "text/html",
-    "static_index.html": "text/html",
-    "manifest.json": "application/json",
-    "catalog.json": "application/json",
-}
 
 
 @dataclass(frozen=True)

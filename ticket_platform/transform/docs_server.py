@@ -22,8 +22,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ticket_platform.ingest.landing import parse_landing_uri
-from ticket_platform.transform.docs import SITE_FILES
 
+# The files of the site `dbt docs generate --static` writes, which transform/docs.py publishes
+# and this server serves (here, so the server starts without importing Dagster or dbt).
+SITE_FILES = {
+    "index.html": "text/html",
+    "static_index.html": "text/html",
+    "manifest.json": "application/json",
+    "catalog.json": "application/json",
+}
 log = logging.getLogger(__name__)
 HEALTH_PATH = "/health"
 NOT_PUBLISHED = (
