@@ -72,11 +72,12 @@ def docs_service(
         "TICKET_DOCS_URI names the bucket and prefix the server reads; it is no secret (the "
         "task role can read only that prefix).",
     )
-    # Its own group: the docs server reaches S3 and nothing of the Dagster tasks (gRPC, RDS).
+    # Its own group: the docs server reaches S3 and nothing of the Dagster tasks (gRPC, RDS). The
+    # load balancer's rule to it (and back) is added by CDK when the target group joins the
+    # listener.
     security_group = ec2.SecurityGroup(
         stack, "DocsSecurityGroup", vpc=cluster.vpc, description="dbt docs server"
     )
-    login.allow_to(security_group, DOCS_PORT, "load balancer to the docs server")
     service = ecs.FargateService(
         stack,
         "DocsServerService",

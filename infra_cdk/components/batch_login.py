@@ -145,11 +145,6 @@ class Login:
             action=self._authenticated(target),
         )
 
-    def allow_to(self, targets: ec2.ISecurityGroup, port: int, description: str) -> None:
-        """Let the load balancer reach ``targets`` on ``port`` (and nothing else)."""
-        targets.add_ingress_rule(self.security_group, ec2.Port.tcp(port), description)
-        self.security_group.add_egress_rule(targets, ec2.Port.tcp(port), description)
-
     def _authenticated(self, target: elbv2.IApplicationTargetGroup) -> elbv2.ListenerAction:
         return elb_actions.AuthenticateCognitoAction(
             user_pool=self.user_pool,

@@ -318,7 +318,6 @@ class TicketBatchStack(Stack):
             deregistration_delay=Duration.seconds(30),
         )
         self.login = Login(self, vpc=self.vpc, config=config, removal=removal, default=web_targets)
-        self.login.allow_to(self.tasks_sg, WEBSERVER_PORT, "load balancer to the webserver")
         self.docs_service = docs_service(
             self,
             image=image,
