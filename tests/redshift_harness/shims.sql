@@ -233,3 +233,12 @@ where
     c.relkind in ('r', 'p')
     and n.nspname not in ('pg_catalog', 'information_schema', 'redshift_shim')
     and n.nspname not like 'pg_toast%';
+
+-- JSON_EXTRACT_PATH_TEXT(json_string, path_elem): the text of a key of a JSON object given as
+-- VARCHAR, NULL when the key is absent (PostgreSQL's own takes json, not text).
+-- https://docs.aws.amazon.com/redshift/latest/dg/JSON_EXTRACT_PATH_TEXT.html
+create or replace function redshift_shim.json_extract_path_text(json_string text, path_elem text)
+returns text
+language sql immutable strict as $$
+    select json_string::json ->> path_elem
+$$;

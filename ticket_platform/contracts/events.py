@@ -6,8 +6,15 @@ Every event on the Kinesis stream is camelCase JSON with ``eventName`` and ``tic
 * workflow milestones the Step Functions workflow puts on the stream as it goes
   (``SentimentScored``, ``ResponseGenerated``, ``TicketStored``, ``TicketEscalated``,
   ``TicketProcessingFailed``), and
-* the help desk's own events (``TicketAssigned``, ``TicketResolved``, ``TicketReopened``,
-  ``SatisfactionRated``).
+* the help desk's own events: an agent takes the ticket (``TicketAssigned``) or hands it to another
+  team (``TicketReassigned``), replies to the requester (``AgentReplied``) or writes an internal
+  note (``InternalNoteAdded``), the requester replies (``RequesterReplied``), the ticket waits on
+  the requester or a third party (``TicketStatusChanged`` to ``pending`` or ``on_hold``, and back
+  to ``open``), is solved (``TicketResolved``) and reopened (``TicketReopened``), and the customer
+  rates the support (``SatisfactionRated``).
+
+The AI draft (``ResponseGenerated``) is the first response a customer gets; ``AgentReplied`` is a
+person's public reply, so the first *human* reply is measured apart from the draft.
 
 All of them share ``LifecycleEvent``; ``data`` is checked against the model of its event name.
 ``eventId`` is stable across redeliveries, so a consumer can drop duplicates by it.
@@ -17,7 +24,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, Field, StringConstraints, model_validator
@@ -42,6 +49,11 @@ class EventName(StrEnum):
     TICKET_ESCALATED = "TicketEscalated"
     TICKET_PROCESSING_FAILED = "TicketProcessingFailed"
     TICKET_ASSIGNED = "TicketAssigned"
+    TICKET_REASSIGNED = "TicketReassigned"
+    AGENT_REPLIED = "AgentReplied"
+    INTERNAL_NOTE_ADDED = "InternalNoteAdded"
+    REQUESTER_REPLIED = "RequesterReplied"
+    TICKET_STATUS_CHANGED = "TicketStatusChanged"
     TICKET_RESOLVED = "TicketResolved"
     TICKET_REOPENED = "TicketReopened"
     SATISFACTION_RATED = "SatisfactionRated"
@@ -57,6 +69,11 @@ class Milestone(StrEnum):
     ESCALATED = "ESCALATED"
     PROCESSING_FAILED = "PROCESSING_FAILED"
     ASSIGNED = "ASSIGNED"
+    REASSIGNED = "REASSIGNED"
+    AGENT_REPLIED = "AGENT_REPLIED"
+    INTERNAL_NOTE = "INTERNAL_NOTE"
+    REQUESTER_REPLIED = "REQUESTER_REPLIED"
+    STATUS_CHANGED = "STATUS_CHANGED"
     RESOLVED = "RESOLVED"
     REOPENED = "REOPENED"
     SATISFACTION_RATED = "SATISFACTION_RATED"
@@ -70,6 +87,11 @@ MILESTONE_OF_EVENT: dict[str, Milestone] = {
     EventName.TICKET_ESCALATED: Milestone.ESCALATED,
     EventName.TICKET_PROCESSING_FAILED: Milestone.PROCESSING_FAILED,
     EventName.TICKET_ASSIGNED: Milestone.ASSIGNED,
+    EventName.TICKET_REASSIGNED: Milestone.REASSIGNED,
+    EventName.AGENT_REPLIED: Milestone.AGENT_REPLIED,
+    EventName.INTERNAL_NOTE_ADDED: Milestone.INTERNAL_NOTE,
+    EventName.REQUESTER_REPLIED: Milestone.REQUESTER_REPLIED,
+    EventName.TICKET_STATUS_CHANGED: Milestone.STATUS_CHANGED,
     EventName.TICKET_RESOLVED: Milestone.RESOLVED,
     EventName.TICKET_REOPENED: Milestone.REOPENED,
     EventName.SATISFACTION_RATED: Milestone.SATISFACTION_RATED,
@@ -119,6 +141,49 @@ class TicketAssignedData(ContractModel):
     team: Name
 
 
+class TicketReassignedData(ContractModel):
+    """The ticket moved to another team (and one of its agents)."""
+
+    agent: Name
+    team: Name
+    from_team: Name
+    reason: ShortText = ""
+
+
+class AgentRepliedData(ContractModel):
+    """A public reply by a person, which the requester sees (not the AI draft)."""
+
+    agent: Name
+    team: Name
+
+
+class InternalNoteAddedData(ContractModel):
+    """A private note between agents; the requester does not see it."""
+
+    agent: Name
+    team: Name
+
+
+class RequesterRepliedData(ContractModel):
+    """The requester wrote back (by email or in the help center)."""
+
+    channel: Literal["email", "web"] = "email"
+
+
+class HelpdeskStatus(StrEnum):
+    """Who the ticket waits on between assignment and solve (Zendesk's open / pending / hold)."""
+
+    OPEN = "open"  # on the support team
+    PENDING = "pending"  # on the requester, after a question to them
+    ON_HOLD = "on_hold"  # on a third party (an internal team, an AWS service team)
+
+
+class TicketStatusChangedData(ContractModel):
+    status: HelpdeskStatus
+    agent: Name | None = None  # None: a help-desk rule (a requester reply re-opens a pending ticket)
+    reason: ShortText = ""
+
+
 class TicketResolvedData(ContractModel):
     agent: Name
     resolution: ShortText = ""
@@ -140,6 +205,11 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     EventName.TICKET_ESCALATED: TicketEscalatedData,
     EventName.TICKET_PROCESSING_FAILED: TicketProcessingFailedData,
     EventName.TICKET_ASSIGNED: TicketAssignedData,
+    EventName.TICKET_REASSIGNED: TicketReassignedData,
+    EventName.AGENT_REPLIED: AgentRepliedData,
+    EventName.INTERNAL_NOTE_ADDED: InternalNoteAddedData,
+    EventName.REQUESTER_REPLIED: RequesterRepliedData,
+    EventName.TICKET_STATUS_CHANGED: TicketStatusChangedData,
     EventName.TICKET_RESOLVED: TicketResolvedData,
     EventName.TICKET_REOPENED: TicketReopenedData,
     EventName.SATISFACTION_RATED: SatisfactionRatedData,
@@ -234,6 +304,7 @@ __all__ = [
     "WORKFLOW_EVENTS",
     "EventName",
     "EventSource",
+    "HelpdeskStatus",
     "LifecycleEvent",
     "Milestone",
     "StreamEvent",

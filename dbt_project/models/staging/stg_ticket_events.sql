@@ -40,6 +40,8 @@ renamed as (
         upper(trim(priority)) as priority,
         upper(trim(sentiment)) as sentiment,
         rating,
+        lower(trim({{ json_text('data', 'status') }})) as helpdesk_status,
+        trim({{ json_text('data', 'from_team') }}) as from_team,
         data as event_data,
 
         ----------  provenance
