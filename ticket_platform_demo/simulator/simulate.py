@@ -14,8 +14,10 @@ DynamoDB / SNS / SQS        ``SqliteTicketTable`` (``lifecycle.sqlite`` beside t
 Kinesis PutRecord           the same local stream (milestones reach the recorder and lake)
 ==========================  =============================================================
 
-Afterwards the help desk model adds each ticket's later events (assignment, resolution,
-reopens, ratings) to the stream. Records say what made them: tickets carry
+Afterwards the help desk model (``helpdesk.py``) adds each ticket's later events to the stream:
+assignment and reassignment, the agents' and the requester's replies, internal notes, status
+changes (pending, on hold, open), solves, reopens and ratings, with delays that grow with the
+team's load (its open tickets among those simulated so far). Records say what made them: tickets carry
 ``record_source = "simulated"`` and the responder's ``model_id``; milestones name the backends.
 Everything runs in simulated time, so the output is deterministic for a seed.
 """
@@ -42,7 +44,7 @@ from ticket_platform.contracts import RecordSource
 from ticket_platform.ingest.landing import Landing
 from ticket_platform_demo.simulator.asl import ExecutionResult, LocalStateMachine
 from ticket_platform_demo.simulator.event_lake import EventLakeWriter, encode_record
-from ticket_platform_demo.simulator.helpdesk import helpdesk_events
+from ticket_platform_demo.simulator.helpdesk import HelpDesk
 from ticket_platform_demo.simulator.local_aws import (
     LandingTicketStore,
     LocalStepFunctions,
@@ -130,6 +132,7 @@ class Simulator:
             }
         )
         self.step_functions = LocalStepFunctions(self._execute)
+        self.helpdesk = HelpDesk(seed=seed, now=now)
         self._sequence = 0
         self._clock: SimulatedClock | None = None
 
@@ -173,7 +176,7 @@ class Simulator:
             "submitted_at": submitted_at,
             "processed_at": datetime.fromisoformat(result.start_time),
         }
-        for later in helpdesk_events(ticket, seed=self.seed, now=self.now):
+        for later in self.helpdesk.events(ticket):
             self.put_record(encode_record(later), later["occurredAt"])
         return result
 
