@@ -1,11 +1,21 @@
-"""The offline stand-in for Bedrock: a rule-based, templated responder.
+"""The offline stand-in for Bedrock: a rule-based, templated responder with measured flaws.
 
 ``TemplateResponder`` implements the response generator's ``Responder`` protocol, so the offline
 simulator runs the real ``generate_response`` with it. It is honest about what it is: its records
-carry ``model_id = "offline-template-responder"`` and ``prompt_version = "template-v1"``, its
-priority comes from explicit rules (the reasoning names the rule that fired), and its wording is
-drawn from a small library of troubleshooting steps per product family (``responder_steps``). The same ticket always
-gets the same response (choices are seeded by the ticket id).
+carry ``model_id = "offline-template-responder"`` and ``prompt_version = "template-v2-flawed"``,
+its priority comes from explicit rules (the reasoning names the rule that fired), and its wording
+is drawn from a small library of troubleshooting steps per product family (``responder_steps``,
+``responder_reply``). The same ticket always gets the same response (choices are seeded by the
+ticket id).
+
+Real generated replies are not perfect, so neither are these: ``responder_flaws`` spoils the
+template reply at the rates measured on the seed system's 100 real replies (Nova Pro,
+``/work/shared/fixtures/seed_system/processed_tickets.jsonl``) by ``flaw_rates`` and stored in
+``vocabulary/reply_flaws.json`` — vague steps instead of specific ones, a reply about another
+product, a console page or command of another service, by priority. Contractions and
+exclamation marks (67 % and 11 % of the seed's replies) are not delivered: the platform's
+house-style guard refuses them, so the offline rules judge passes professional tone on these
+replies where it passed 33 % of the seed's.
 
 Priority rules, first match wins (distress = Comprehend's negative + mixed scores):
 
@@ -20,18 +30,18 @@ Priority rules, first match wins (distress = Comprehend's negative + mixed score
 6. ``routine`` — anything else: NORMAL.
 """
 
-import hashlib
-import random
 import re
 from dataclasses import dataclass
 
 from lambdas.response_generator.models import GeneratedResponse
 from ticket_platform.contracts import Priority, SentimentResult, TicketSubmittedEvent
-from ticket_platform.evaluation.text_checks.products import short_product
-from ticket_platform_demo.simulator.responder_steps import family_of
+from ticket_platform_demo.simulator.responder_flaws import flawed_reply
+from ticket_platform_demo.simulator.responder_reply import compose_response
+
+__all__ = ["MODEL_ID", "PROMPT_VERSION", "TemplateResponder", "compose_response", "decide_priority"]
 
 MODEL_ID = "offline-template-responder"
-PROMPT_VERSION = "template-v1"
+PROMPT_VERSION = "template-v2-flawed"
 
 STRONG_DISTRESS = 0.60
 MODERATE_DISTRESS = 0.30
@@ -137,59 +147,9 @@ def _words(labels: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-# -- the response -----------------------------------------------------------------------------
-_ACKNOWLEDGEMENTS = {
-    Priority.HIGH: (
-        "We understand the impact this has on your business, and we have given this case high "
-        "priority.",
-        "We have given this case high priority, as it affects your business.",
-    ),
-    Priority.MEDIUM: (
-        "We understand that this is disrupting your work, and we will help you resolve it quickly.",
-        "We understand that this is slowing your team down, and we are here to help.",
-    ),
-    Priority.NORMAL: (
-        "We are glad to help you with this.",
-        "We will be happy to help you with this.",
-    ),
-}
-_STEP_INTROS = (
-    "Please work through the following steps:",
-    "To narrow down the cause, please go through these steps:",
-)
-
-
-def _rng(ticket_id: str) -> random.Random:
-    return random.Random(int.from_bytes(hashlib.sha256(ticket_id.encode()).digest()[:8], "big"))
-
-
-def compose_response(ticket: TicketSubmittedEvent, priority: Priority) -> str:
-    """The customer reply: greeting, acknowledgement, 2-3 numbered steps, what to send back."""
-    rng = _rng(ticket.ticketId)
-    issue = ticket.data.product_issue_information
-    first_name = ticket.data.customer_contact_information.first_name.strip()
-    family = family_of(issue.product)
-    count = 2 if priority == Priority.NORMAL else 3
-    picked = sorted(rng.sample(range(len(family.steps)), count))
-    product = short_product(issue.product)
-    steps = "\n".join(
-        f"{number}. {family.steps[index].format(product=product)}"
-        for number, index in enumerate(picked, start=1)
-    )
-    greeting = f"Hello {first_name}," if first_name else "Hello,"
-    return (
-        f"{greeting}\n\n"
-        f"Thank you for contacting AWS Support about {issue.issue_type} on {issue.product}, "
-        f"recorded as ticket {ticket.ticketId}. {rng.choice(_ACKNOWLEDGEMENTS[priority])}\n\n"
-        f"{rng.choice(_STEP_INTROS)}\n{steps}\n\n"
-        f"If the issue continues, please reply with {family.asks}, together with any error "
-        f"message exactly as shown.\n\n"
-        f"Best regards,\nAWS Support"
-    )
-
-
 class TemplateResponder:
-    """``Responder`` without a model: rule-based priority, templated reply (see module doc)."""
+    """``Responder`` without a model: rule-based priority, templated reply with measured flaws
+    (see module doc)."""
 
     model_id = MODEL_ID
     prompt_version = PROMPT_VERSION
@@ -200,7 +160,7 @@ class TemplateResponder:
         """The deterministic response of ``ticket``."""
         decision = decide_priority(ticket, sentiment)
         return GeneratedResponse(
-            response_text=compose_response(ticket, decision.priority),
+            response_text=flawed_reply(ticket, decision.priority).text,
             priority=decision.priority,
             priority_reasoning=decision.reasoning,
             model_id=self.model_id,
