@@ -7,6 +7,13 @@ can call ``next_state`` directly.
 Ordering: an event applies to the state when it is newer than the last applied one — its
 ``occurredAt`` is later, or equal with a different event id. An older event is kept in the history
 but leaves the state alone; re-applying the very same event is a no-op.
+
+Help-desk events: ``TicketAssigned`` and ``TicketReassigned`` set ``assigned_team``;
+``TicketStatusChanged`` sets ``status`` to its own (``open``, ``pending``, ``on_hold``); the first
+``AgentReplied`` applied sets ``first_agent_reply_at``, which later replies leave alone
+(``SET_IF_ABSENT``; a reply delivered after a newer event does not apply at all, so a late
+redelivery of the first reply cannot fix it: the warehouse, which sees every event, is the
+reference for reply times). Replies, notes and the requester's replies keep the status.
 """
 
 from collections.abc import Mapping
@@ -39,8 +46,11 @@ STATUS_OF_MILESTONE: dict[Milestone, str] = {
     Milestone.RESOLVED: "resolved",
     Milestone.REOPENED: "reopened",
     Milestone.PROCESSING_FAILED: "failed",
-    # SATISFACTION_RATED keeps the status: it only sets satisfaction_rating.
+    # STATUS_CHANGED sets the status its event names (state_changes). REASSIGNED,
+    # AGENT_REPLIED, INTERNAL_NOTE, REQUESTER_REPLIED and SATISFACTION_RATED keep the status.
 }
+# Attributes an event sets only while the state has none (DynamoDB: if_not_exists).
+SET_IF_ABSENT = frozenset({"first_agent_reply_at"})
 
 
 def iso_utc(moment: datetime) -> str:
@@ -84,8 +94,12 @@ def state_changes(event: StreamEvent, updated_at: datetime) -> dict[str, Any]:
     data = {} if isinstance(event, TicketSubmittedEvent) else event.data
     if milestone in (Milestone.RESPONSE_GENERATED, Milestone.ESCALATED):
         changes["priority"] = data["priority"]
-    elif milestone == Milestone.ASSIGNED:
+    elif milestone in (Milestone.ASSIGNED, Milestone.REASSIGNED):
         changes["assigned_team"] = data["team"]
+    elif milestone == Milestone.STATUS_CHANGED:
+        changes["status"] = data["status"]
+    elif milestone == Milestone.AGENT_REPLIED:
+        changes["first_agent_reply_at"] = iso_utc(occurred_at_of(event))
     elif milestone == Milestone.SATISFACTION_RATED:
         changes["satisfaction_rating"] = data["rating"]
     return changes
@@ -111,4 +125,9 @@ def next_state(
     very event already applied): then the current state stands."""
     if not applies_to(current, event):
         return None
-    return {**(current or {}), **state_changes(event, updated_at or now_utc())}
+    current = current or {}
+    changes = state_changes(event, updated_at or now_utc())
+    return {
+        **current,
+        **{k: v for k, v in changes.items() if k not in SET_IF_ABSENT or k not in current},
+    }

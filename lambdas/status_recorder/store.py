@@ -1,7 +1,8 @@
 """Lifecycle stores: the DynamoDB table of the real-time path, and an in-memory twin.
 
 Both follow ``state.py``: the history item is written only if its key is new, and the state only
-when the event is newer than the last one applied. A retried event whose history item exists
+when the event is newer than the last one applied; an attribute of ``SET_IF_ABSENT`` is written
+only when the state has none (``if_not_exists``). A retried event whose history item exists
 still gets the state check, so a batch that failed between the two writes heals on redelivery.
 """
 
@@ -13,6 +14,7 @@ from typing import Any, Protocol
 from botocore.exceptions import ClientError
 
 from lambdas.status_recorder.state import (
+    SET_IF_ABSENT,
     STATE_SK,
     history_item,
     iso_utc,
@@ -65,7 +67,10 @@ class DynamoLifecycleStore:
         values = {f":v{i}": value for i, value in enumerate(changes.values())}
         values[":occurred_at"] = iso_utc(occurred_at_of(event))
         values[":event_id"] = event_id_of(event)
-        assignments = ", ".join(f"#a{i} = :v{i}" for i in range(len(changes)))
+        assignments = ", ".join(
+            f"#a{i} = if_not_exists(#a{i}, :v{i})" if name in SET_IF_ABSENT else f"#a{i} = :v{i}"
+            for i, name in enumerate(changes)
+        )
         try:
             self.table.update_item(
                 Key={"ticket_id": event.ticketId, "sk": STATE_SK},

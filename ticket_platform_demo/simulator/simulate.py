@@ -17,8 +17,9 @@ Kinesis PutRecord           the same local stream (milestones reach the recorder
 Afterwards the help desk model (``helpdesk.py``) adds each ticket's later events to the stream:
 assignment and reassignment, the agents' and the requester's replies, internal notes, status
 changes (pending, on hold, open), solves, reopens and ratings, with delays that grow with the
-team's load (its open tickets among those simulated so far). Records say what made them: tickets carry
-``record_source = "simulated"`` and the responder's ``model_id``; milestones name the backends.
+team's load (its open tickets among those simulated so far). Records say what made them:
+tickets carry ``record_source = "simulated"`` and the responder's ``model_id``; milestones name
+the backends.
 Everything runs in simulated time, so the output is deterministic for a seed.
 """
 

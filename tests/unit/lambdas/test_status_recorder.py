@@ -55,6 +55,49 @@ REOPENED = lifecycle_event("TicketReopened", "2025-08-09T10:00:00Z", {"reason": 
 RATED = lifecycle_event("SatisfactionRated", "2025-08-09T11:00:00Z", {"rating": 4, "comment": ""})
 LIFECYCLE = [SUBMITTED, SCORED, RESPONDED, STORED, ESCALATED, ASSIGNED, RESOLVED, REOPENED, RATED]
 
+# The help desk's conversation between ASSIGNED and RESOLVED (Zendesk-like statuses).
+REASSIGNED = lifecycle_event(
+    "TicketReassigned",
+    "2025-08-08T21:40:00Z",
+    {"agent": "Bo", "team": "networking", "from_team": "compute", "reason": "VPC issue"},
+)
+NOTE = lifecycle_event(
+    "InternalNoteAdded", "2025-08-08T21:45:00Z", {"agent": "Bo", "team": "networking"}
+)
+FIRST_REPLY = lifecycle_event(
+    "AgentReplied", "2025-08-08T22:00:00Z", {"agent": "Bo", "team": "networking"}
+)
+PENDING = lifecycle_event(
+    "TicketStatusChanged", "2025-08-08T22:00:00Z", {"status": "pending", "agent": "Bo"}
+)
+REQUESTER = lifecycle_event("RequesterReplied", "2025-08-08T23:30:00Z", {"channel": "email"})
+REOPENED_BY_REPLY = lifecycle_event(
+    "TicketStatusChanged", "2025-08-08T23:30:00Z", {"status": "open", "agent": None}
+)
+ON_HOLD = lifecycle_event(
+    "TicketStatusChanged",
+    "2025-08-09T01:00:00Z",
+    {"status": "on_hold", "agent": "Bo", "reason": "waiting on the Amazon VPC service team"},
+)
+BACK_OPEN = lifecycle_event(
+    "TicketStatusChanged", "2025-08-09T06:00:00Z", {"status": "open", "agent": "Bo"}
+)
+SECOND_REPLY = lifecycle_event(
+    "AgentReplied", "2025-08-09T08:00:00Z", {"agent": "Bo", "team": "networking"}
+)
+CONVERSATION = [
+    REASSIGNED,
+    NOTE,
+    FIRST_REPLY,
+    PENDING,
+    REQUESTER,
+    REOPENED_BY_REPLY,
+    ON_HOLD,
+    BACK_OPEN,
+    SECOND_REPLY,
+]
+WHOLE_LIFE = LIFECYCLE[:6] + CONVERSATION + LIFECYCLE[6:]
+
 
 @pytest.fixture
 def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
@@ -140,6 +183,13 @@ def test_a_whole_lifecycle_is_recorded_and_sets_the_state(table):
         ([SUBMITTED, RESOLVED], "resolved"),
         ([SUBMITTED, RESOLVED, REOPENED], "reopened"),
         ([SUBMITTED, RESOLVED, RATED], "resolved"),
+        ([SUBMITTED, ASSIGNED, REASSIGNED, NOTE, FIRST_REPLY], "assigned"),
+        ([SUBMITTED, ASSIGNED, FIRST_REPLY, PENDING], "pending"),
+        ([SUBMITTED, ASSIGNED, FIRST_REPLY, PENDING, REQUESTER], "pending"),
+        ([SUBMITTED, ASSIGNED, PENDING, REQUESTER, REOPENED_BY_REPLY], "open"),
+        ([SUBMITTED, ASSIGNED, ON_HOLD], "on_hold"),
+        ([SUBMITTED, ASSIGNED, ON_HOLD, BACK_OPEN, SECOND_REPLY], "open"),
+        (WHOLE_LIFE[:-2], "resolved"),
         (
             [
                 SUBMITTED,
@@ -156,6 +206,27 @@ def test_a_whole_lifecycle_is_recorded_and_sets_the_state(table):
 def test_status_after_each_milestone(table, events, status):
     record(table, *events)
     assert state(table)["status"] == status
+
+
+def test_a_conversation_moves_the_team_the_status_and_the_first_reply_time(table):
+    record(table, *WHOLE_LIFE[:-2])
+    current = state(table)
+    assert current["assigned_team"] == "networking"  # the reassignment's team
+    assert current["first_agent_reply_at"] == "2025-08-08T22:00:00.000000Z"  # not the second
+    assert current["status"] == "resolved"
+    assert len(history(table)) == len(WHOLE_LIFE) - 2
+
+
+def test_the_first_reply_time_is_set_once_in_the_pure_rules_too():
+    first = next_state(None, parse_stream_event(FIRST_REPLY), NOW)
+    second = next_state(first, parse_stream_event(SECOND_REPLY), NOW)
+    assert (
+        first["first_agent_reply_at"]
+        == second["first_agent_reply_at"]
+        == iso_utc(datetime(2025, 8, 8, 22, 0, tzinfo=UTC))
+    )
+    assert second["last_event_id"] == SECOND_REPLY["eventId"]
+    assert "status" not in second  # a reply keeps the status (none yet here)
 
 
 def test_a_failure_with_a_long_cause_is_recorded_truncated_not_dropped(table):
@@ -232,9 +303,10 @@ def test_events_in_any_order_end_in_the_same_state(table):
         assert state(table)[name] == expected[name], name
 
 
-def test_the_memory_store_follows_the_same_rules_as_dynamodb(table):
+@pytest.mark.parametrize("events", [LIFECYCLE, WHOLE_LIFE], ids=["workflow", "conversation"])
+def test_the_memory_store_follows_the_same_rules_as_dynamodb(table, events):
     rng = random.Random(11)
-    deliveries = LIFECYCLE + rng.sample(LIFECYCLE, 4)  # with redeliveries
+    deliveries = events + rng.sample(events, 4)  # with redeliveries
     rng.shuffle(deliveries)
     memory = MemoryLifecycleStore()
     dynamo = DynamoLifecycleStore(table)
