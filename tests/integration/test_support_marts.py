@@ -18,24 +18,27 @@ from __future__ import annotations
 
 import random
 import statistics
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from helpers.business_time import business_minutes, calendar_minutes, seed_holidays
 from helpers.dbt_warehouse import DbtWarehouse
-
-from ticket_platform.contracts.events import MILESTONE_OF_EVENT, WORKFLOW_EVENTS
-from ticket_platform.ingest.events_sql import EVENT_STAGING_COLUMNS, EVENTS_TABLE
-from ticket_platform.ingest.tickets_sql import STAGING_COLUMNS, TICKETS_TABLE
+from helpers.support_rows import (  # noqa: F401  (the Redshift harness test reads them here)
+    EVENT_STAGING_COLUMNS,
+    EVENTS_TABLE,
+    STAGING_COLUMNS,
+    TICKETS_TABLE,
+    Ticket,
+    event_rows,
+    load_tickets,
+    ticket_row,
+)
 
 TIMEZONE = "America/New_York"
 AS_OF = datetime(2025, 8, 19, 12, 0)  # Tuesday 08:00 in New York, before opening
 VARIABLES = {"business_timezone": TIMEZONE, "as_of": AS_OF.isoformat(sep=" ")}
 SELECTION = "+path:models/marts/lifecycle +path:models/marts/support"
-LOADED_AT = datetime(2025, 8, 19, 11, 0)
-EVENT_OF_MILESTONE = {str(m): str(e) for e, m in MILESTONE_OF_EVENT.items()}
 TARGETS = {  # seeds/sla_policies.csv: (priority, metric) -> (minutes, clock)
     ("HIGH", "first_response"): (15, "calendar"),
     ("HIGH", "resolution"): (240, "calendar"),
@@ -44,38 +47,6 @@ TARGETS = {  # seeds/sla_policies.csv: (priority, metric) -> (minutes, clock)
     ("NORMAL", "first_response"): (240, "business"),
     ("NORMAL", "resolution"): (1440, "business"),
 }
-
-
-@dataclass
-class Ticket:
-    ticket_id: str
-    priority: str
-    submitted_at: datetime
-    events: list[tuple[str, datetime, dict[str, Any]]] = field(default_factory=list)
-    product: str = "Amazon EC2"
-    sentiment: str = "NEUTRAL"
-
-    @property
-    def processed_at(self) -> datetime:
-        return self.submitted_at + timedelta(seconds=4)
-
-    def at(self, milestone: str, minutes: float, **data: Any) -> Ticket:
-        self.events.append((milestone, self.submitted_at + timedelta(minutes=minutes), data))
-        return self
-
-    def answered(self) -> Ticket:
-        """The workflow's milestones, seconds after submission."""
-        return (
-            self.at("SUBMITTED", 0)
-            .at("SENTIMENT_SCORED", 0.05)
-            .at("RESPONSE_GENERATED", 0.1)
-            .at("STORED", 0.15)
-        )
-
-    def resolved_at(self, when: datetime) -> Ticket:
-        """Answered, assigned a minute later and resolved at ``when``."""
-        minutes = (when - self.submitted_at).total_seconds() / 60
-        return self.answered().at("ASSIGNED", 1, team="compute").at("RESOLVED", minutes)
 
 
 def _utc(text: str) -> datetime:
@@ -170,66 +141,9 @@ def all_tickets() -> dict[str, Ticket]:
     return lifecycle_tickets() | sla_tickets()
 
 
-# --------------------------------------------------------------------------------------------
-# Raw rows
-# --------------------------------------------------------------------------------------------
-def ticket_row(ticket: Ticket) -> dict[str, Any]:
-    row = dict.fromkeys(STAGING_COLUMNS)
-    row.update(
-        ticket_id=ticket.ticket_id,
-        submitted_at=ticket.submitted_at,
-        processed_at=ticket.processed_at,
-        product=ticket.product,
-        issue_type="Instance Connectivity",
-        subject=f"Subject of {ticket.ticket_id}",
-        customer_email=f"{ticket.ticket_id.lower()}@example.com",
-        sentiment=ticket.sentiment,
-        priority=ticket.priority,
-        schema_version=2,
-        record_source="synthetic",
-        _source_key=f"tickets/{ticket.submitted_at:%Y/%m/%d}/ticket_{ticket.ticket_id}.json",
-        _source_etag="etag",
-        _partition_date=ticket.submitted_at.date(),
-        _loaded_at=LOADED_AT,
-        _run_id="pytest",
-    )
-    return row
-
-
-def event_rows(ticket: Ticket) -> list[dict[str, Any]]:
-    rows = []
-    for number, (milestone, at, data) in enumerate(ticket.events, start=1):
-        name = EVENT_OF_MILESTONE[milestone]
-        row = dict.fromkeys(EVENT_STAGING_COLUMNS)
-        row.update(
-            event_id=f"{ticket.ticket_id}:{milestone}:{number}",
-            ticket_id=ticket.ticket_id,
-            event_name=name,
-            milestone=milestone,
-            source="workflow" if name in WORKFLOW_EVENTS else "helpdesk",
-            occurred_at=at,
-            team=data.get("team"),
-            rating=data.get("rating"),
-            data="{}",
-            _content_hash=f"{number:032d}",
-            _source_key=f"events/{at:%Y/%m/%d}/pytest.jsonl.gz",
-            _source_etag="etag",
-            _line_number=number,
-            _partition_date=at.date(),
-            _loaded_at=LOADED_AT,
-            _run_id="pytest",
-        )
-        rows.append(row)
-    return rows
-
-
 @pytest.fixture
 def built(dbt_warehouse: DbtWarehouse) -> DbtWarehouse:
-    tickets = all_tickets()
-    dbt_warehouse.create_sources()
-    dbt_warehouse.insert(TICKETS_TABLE, STAGING_COLUMNS, [ticket_row(t) for t in tickets.values()])
-    events = [row for ticket in tickets.values() for row in event_rows(ticket)]
-    dbt_warehouse.insert(EVENTS_TABLE, EVENT_STAGING_COLUMNS, events)
+    load_tickets(dbt_warehouse, all_tickets().values())
     dbt_warehouse.dbt(
         "build", "--select", SELECTION, "--indirect-selection", "cautious", variables=VARIABLES
     )
