@@ -1,6 +1,7 @@
 """The offline TemplateResponder: deterministic, rule-based priority, replies with the flaws of
 real generated replies at the rates measured on the seed system."""
 
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -321,21 +322,18 @@ def test_flawed_replies_are_deterministic_by_ticket_id():
     assert sum(r.response_text != clean for r in replies) > 50  # ids vary steps and flaws
 
 
-def forced(flaws: tuple[str, ...], priority: Priority = Priority.MEDIUM) -> dict[str, Any]:
-    event = ticket(
-        "Instances fail status checks",
-        "Two instances fail their status checks after a reboot.",
-        issue_type="Instance Status Checks",
-    )
-    parts, applied = apply_flaws(event, priority, flaws)
-    row = {"ticket_id": event.ticketId, "subject": event.data.subject, "response_text": ""}
-    row |= {"description": event.data.description, "product": "Amazon EC2"}
-    row |= {"issue_type": "Instance Status Checks", "response_text": parts.render()}
-    return {
-        "applied": applied,
-        "text": row["response_text"],
-        **flaw_rates.classify(flaw_rates.evaluation_item(row)),
-    }
+def judged(event: TicketSubmittedEvent, text: str) -> dict[str, Any]:
+    """``flaw_rates.classify`` of ``text`` as the reply to ``event``."""
+    data, issue = event.data, event.data.product_issue_information
+    row = {"ticket_id": event.ticketId, "subject": data.subject, "description": data.description}
+    row |= {"product": issue.product, "issue_type": issue.issue_type, "response_text": text}
+    return flaw_rates.classify(flaw_rates.evaluation_item(row))
+
+
+def forced(flaws: tuple[str, ...]) -> dict[str, Any]:
+    event = ticket("Instances fail status checks", "Two instances fail their status checks.")
+    parts, applied = apply_flaws(event, Priority.MEDIUM, flaws)
+    return {"applied": applied, "text": parts.render(), **judged(event, parts.render())}
 
 
 @pytest.mark.parametrize(
@@ -369,11 +367,12 @@ def test_tone_flaws_fail_the_judge_and_are_refused_by_the_house_style_guard():
     text = compose_response(ticket(), Priority.NORMAL)
     for contraction, exclamation in ((True, False), (False, True)):
         flawed = add_tone_flaws(text, contraction=contraction, exclamation=exclamation)
-        row = {"ticket_id": "TKT-1", "product": "Amazon EC2", "response_text": flawed}
-        result = flaw_rates.classify(flaw_rates.evaluation_item(row))
+        result = judged(ticket(), flawed)
         assert not result["passed"]["professional_tone"]
-        assert result["flaws"]["contraction"] is contraction
-        assert result["flaws"]["exclamation"] is exclamation
+        assert (result["flaws"]["contraction"], result["flaws"]["exclamation"]) == (
+            contraction,
+            exclamation,
+        )
         with pytest.raises(ValidationError, match="house style"):
             GeneratedResponse(
                 response_text=flawed,
@@ -389,15 +388,9 @@ def test_the_stored_rates_are_those_measured_on_the_seed_file():
         pytest.skip(f"the seed system's files are not here ({SEED_REPLIES.parent})")
     stored, fresh = measured(), flaw_rates.measure_seed()
     for key in ("overall", "by_priority", "by_family", "generic_specific_steps", "model_judge"):
-        assert json_equal(stored[key], fresh[key]), key
+        assert json.loads(json.dumps(fresh[key])) == stored[key], key
     assert stored["source"] == str(SEED_REPLIES)
     assert stored["overall"]["all_four"] == 0.32  # the seed's all-four pass rate under rules-v1
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    import json
-
-    return json.loads(json.dumps(a)) == json.loads(json.dumps(b))
 
 
 def test_generated_flaw_rates_match_the_measured_rates_by_priority():

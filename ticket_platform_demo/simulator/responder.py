@@ -12,10 +12,11 @@ Real generated replies are not perfect, so neither are these: ``responder_flaws`
 template reply at the rates measured on the seed system's 100 real replies (Nova Pro,
 ``/work/shared/fixtures/seed_system/processed_tickets.jsonl``) by ``flaw_rates`` and stored in
 ``vocabulary/reply_flaws.json`` — vague steps instead of specific ones, a reply about another
-product, a console page or command of another service, by priority. Contractions and
-exclamation marks (67 % and 11 % of the seed's replies) are not delivered: the platform's
-house-style guard refuses them, so the offline rules judge passes professional tone on these
-replies where it passed 33 % of the seed's.
+product, a console page or command of another service, by priority (missing steps, requests
+for information instead of steps and unsafe advice are written too, at their measured 0 %).
+Contractions and exclamation marks (67 % and 11 % of the seed's replies) are not delivered: the
+platform's house-style guard refuses them, so the rules judge passes professional tone on every
+reply here, where it passed 33 % of the seed's.
 
 Priority rules, first match wins (distress = Comprehend's negative + mixed scores):
 
