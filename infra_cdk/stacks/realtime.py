@@ -1,5 +1,6 @@
 """The real-time path in one stack: stream → trigger → workflow → S3/DynamoDB/SNS, the raw-event
-archive, alarms, and the warehouse's access to the bucket."""
+archive, the schema registry of the stream's events, alarms, and the warehouse's access to the
+bucket."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from infra_cdk.components import handlers
 from infra_cdk.components.alarms import Alarms
 from infra_cdk.components.alerts import alert_topic
 from infra_cdk.components.archive import EventArchive
+from infra_cdk.components.event_schemas import EventSchemas
 from infra_cdk.components.functions import ARCHITECTURE, RUNTIME, FunctionDefaults
 from infra_cdk.components.keys import alert_key
 from infra_cdk.components.log_groups import log_group
@@ -74,6 +76,9 @@ class TicketRealtimeStack(Stack):
             "TicketStream",
             retention_hours=config.stream_retention_hours,
             removal_policy=removal,
+        )
+        schemas = EventSchemas(
+            self, "EventSchemas", registry_name=f"ticket-platform-{config.env_name}-events"
         )
         archive_logs = log_group(
             self, "ArchiveLogs", days=config.log_retention_days, removal_policy=removal
@@ -186,6 +191,10 @@ class TicketRealtimeStack(Stack):
                 "TICKET_REDSHIFT_STAGING_URI of the batch platform",
             ),
             StreamName=(stream.stream_name, "Kinesis stream of ticket events"),
+            EventSchemaRegistryName=(
+                schemas.registry.attr_registry_name,
+                "EventBridge Schemas registry of the stream's events",
+            ),
             StateMachineArn=(workflow.state_machine.state_machine_arn, "ticket workflow"),
             TableName=(storage.table.table_name, "DynamoDB ticket metadata and lifecycle"),
             AlertTopicArn=(topic.topic_arn, "SNS alert topic"),
