@@ -36,7 +36,9 @@ passes in submission order. Delays scale by ``1 + load_slowdown * load / capacit
 The knobs (``HelpdeskModel``): assignment median 12 / 75 / 180 minutes (HIGH / MEDIUM / NORMAL),
 first human reply median 25 / 100 / 240 minutes after assignment, next reply median 1.5 / 5 / 10
 hours, requester reply median 3 hours, on-hold median 16 hours, a thanks 50 minutes after the
-answer, a solve 30 minutes after it; log-normal spread 0.85. Draft accepted 6 % / 16 % / 26 %
+answer, a solve 30 minutes after it, a reassignment 45 minutes after the assignment; log-normal
+spread 0.85. A resolution slower than 8 / 36 / 72 hours lowers the rating. Requesters reply by
+email 70 % of the time (else on the web). Draft accepted 6 % / 16 % / 26 %
 (halved for NEGATIVE); touches 1: 50 %, 2: 26 %, 3: 13 %, 4: 7 %, 5: 4 %; a non-final reply is a
 question 60 %, an on-hold hand-off 15 % (once per ticket), an update 25 % (answered half the
 time); final reply waits for a confirmation 30 %; 5 % of questions go unanswered (solved after 4
@@ -178,11 +180,6 @@ class HelpdeskModel:
         """A stable agent name within a team (``pick`` chooses among its agents)."""
         base = sum(team.encode()) * 7919 + (pick % self.agents_per_team) * 104_729
         return f"{FIRST_NAMES[base % len(FIRST_NAMES)]} {LAST_NAMES[(base // 7) % len(LAST_NAMES)]}"
-
-
-def agent_of(team: str, pick: int, model: HelpdeskModel) -> str:
-    """A stable agent name within a team (``pick`` chooses among its agents)."""
-    return model.agent(team, pick)
 
 
 def ticket_life(
