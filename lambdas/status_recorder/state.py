@@ -40,7 +40,8 @@ STATUS_OF_MILESTONE: dict[Milestone, str] = {
     Milestone.SUBMITTED: "processing",
     Milestone.SENTIMENT_SCORED: "processing",
     Milestone.RESPONSE_GENERATED: "processing",
-    Milestone.STORED: "open",
+    # "new" as in Zendesk: answered by the AI draft, no agent yet ("open" is an agent's ticket)
+    Milestone.STORED: "new",
     Milestone.ESCALATED: "escalated",
     Milestone.ASSIGNED: "assigned",
     Milestone.RESOLVED: "resolved",

@@ -177,7 +177,7 @@ def test_a_whole_lifecycle_is_recorded_and_sets_the_state(table):
         ([SUBMITTED], "processing"),
         ([SUBMITTED, SCORED], "processing"),
         ([SUBMITTED, SCORED, RESPONDED], "processing"),
-        ([SUBMITTED, SCORED, RESPONDED, STORED], "open"),
+        ([SUBMITTED, SCORED, RESPONDED, STORED], "new"),
         ([SUBMITTED, ESCALATED], "escalated"),
         ([SUBMITTED, ASSIGNED], "assigned"),
         ([SUBMITTED, RESOLVED], "resolved"),
@@ -322,7 +322,7 @@ def test_a_write_left_half_done_is_repaired_on_redelivery(table):
     table.put_item(Item=history_item(event, NOW))  # the state update never happened
     counts = record(table, STORED)
     assert counts["duplicate"] == 1 and counts["state_repaired"] == 1
-    assert state(table)["status"] == "open"
+    assert state(table)["status"] == "new"
 
 
 def test_unknown_and_invalid_records_are_counted_not_retried(table, caplog):
