@@ -12,6 +12,12 @@
       * csat: ratings of 4 or 5 / ratings (the usual CSAT definition).
       * escalation_rate: escalated / all tickets.
       * judge_pass_rate: tickets whose response passed every judge / tickets judged.
+      * one_touch_resolution_rate, ai_draft_accepted_rate: tickets solved with exactly one
+        public agent reply / with none (the AI draft answered) over tickets whose help-desk
+        status is solved (helpdesk_solved_count, ticket_conversation_metrics.is_solved).
+    The conversation medians (ticket_conversation_metrics via ticket_metrics) are over the
+    tickets that have the value: first agent reply over answered tickets, full resolution over
+    solved tickets, requester wait over solved tickets only (an open ticket's wait still grows).
 #}
 {% macro support_kpis() -%}
     cast(count(ticket_id) as {{ dbt.type_bigint() }}) as ticket_count,
@@ -51,7 +57,24 @@
     {{ kpi_rate(
         'case when lifecycle_anomaly_count > 0 then 1 else 0 end',
         'case when ticket_id is not null then 1 else 0 end'
-    ) }} as lifecycle_anomaly_rate
+    ) }} as lifecycle_anomaly_rate,
+    {{ kpi_median('first_agent_reply_calendar_minutes') }} as median_first_agent_reply_minutes,
+    {{ kpi_median('first_agent_reply_business_minutes') }} as median_first_agent_reply_business_minutes,
+    {{ kpi_median('full_resolution_calendar_minutes') }} as median_full_resolution_minutes,
+    {{ kpi_median('full_resolution_business_minutes') }} as median_full_resolution_business_minutes,
+    {{ kpi_median('solved_requester_wait_calendar_minutes') }} as median_requester_wait_minutes,
+    {{ kpi_median('solved_requester_wait_business_minutes') }} as median_requester_wait_business_minutes,
+    cast(
+        coalesce(sum(case when helpdesk_status = 'solved' then 1 else 0 end), 0) as {{ dbt.type_bigint() }}
+    ) as helpdesk_solved_count,
+    {{ kpi_rate(
+        'case when is_one_touch_resolution then 1 else 0 end',
+        "case when helpdesk_status = 'solved' then 1 else 0 end"
+    ) }} as one_touch_resolution_rate,
+    {{ kpi_rate(
+        'case when is_ai_draft_accepted_resolution then 1 else 0 end',
+        "case when helpdesk_status = 'solved' then 1 else 0 end"
+    ) }} as ai_draft_accepted_rate
 {%- endmacro %}
 
 {#- kpi_rate(numerator, denominator): sum(numerator) / sum(denominator) as a double, null when 0. -#}
@@ -60,49 +83,82 @@
 {%- endmacro %}
 
 {#-
-    The four duration medians of support_kpis(), and the rows they are computed from.
+    The duration medians of support_kpis(), and the rows they are computed from.
     Redshift refuses several MEDIAN aggregates over different columns in one statement ("within
     group ORDER BY clauses for aggregate functions must be the same",
-    https://docs.aws.amazon.com/redshift/latest/dg/r_MEDIAN.html). On Redshift, support_kpi_rows()
+    https://docs.aws.amazon.com/redshift/latest/dg/r_MEDIAN.html). On Redshift, median_rows()
     therefore adds each median as a MEDIAN window function partitioned by the group
     (https://docs.aws.amazon.com/redshift/latest/dg/r_WF_MEDIAN.html, which allows only
-    PARTITION BY in OVER), and kpi_median() takes that per-group value with max(). Elsewhere
-    support_kpi_rows() passes the rows through and kpi_median() is the median aggregate, so DuckDB
-    and PostgreSQL compute exactly what they did before.
+    PARTITION BY in OVER), and group_median() takes that per-group value with max(). Elsewhere
+    median_rows() passes the rows through and group_median() is the median aggregate.
+    support_kpi_rows() / kpi_median() are these two for the KPI columns (kpi_median_columns()).
 -#}
+{#- kpi_median_columns(): what support_kpis() reports the median of: ticket_metrics columns, or
+    [name, expression] pairs (the requester wait counts solved tickets only). -#}
+{% macro kpi_median_columns() -%}
+    {{ return([
+        'first_response_calendar_minutes',
+        'first_response_business_minutes',
+        'resolution_calendar_minutes',
+        'resolution_business_minutes',
+        'first_agent_reply_calendar_minutes',
+        'first_agent_reply_business_minutes',
+        'full_resolution_calendar_minutes',
+        'full_resolution_business_minutes',
+        ['solved_requester_wait_calendar_minutes', "case when helpdesk_status = 'solved' then requester_wait_calendar_minutes end"],
+        ['solved_requester_wait_business_minutes', "case when helpdesk_status = 'solved' then requester_wait_business_minutes end"],
+    ]) }}
+{%- endmacro %}
+
 {#- support_kpi_rows(relation, partition_by): a select of the rows of `relation` to aggregate
     with support_kpis(), grouped by the comma-separated columns `partition_by`. -#}
 {% macro support_kpi_rows(relation, partition_by) -%}
-    {{ return(adapter.dispatch('support_kpi_rows', 'ticket_platform')(relation, partition_by)) }}
+    {{ median_rows(relation, partition_by, kpi_median_columns()) }}
 {%- endmacro %}
 
-{% macro default__support_kpi_rows(relation, partition_by) -%}
+{#- kpi_median(column): the median of `column` (a name of kpi_median_columns()) over the group,
+    on rows of support_kpi_rows(). -#}
+{% macro kpi_median(column) -%}
+    {%- set expression = namespace(value=column) -%}
+    {%- for entry in kpi_median_columns() if entry is not string and entry[0] == column -%}
+        {%- set expression.value = entry[1] -%}
+    {%- endfor -%}
+    {{ group_median(column, expression.value) }}
+{%- endmacro %}
+
+{#- median_rows(relation, partition_by, columns): a select of the rows of `relation` to
+    aggregate with group_median() of each of `columns` (column names, or [name, expression]
+    pairs), grouped by `partition_by`. -#}
+{% macro median_rows(relation, partition_by, columns) -%}
+    {{ return(adapter.dispatch('median_rows', 'ticket_platform')(relation, partition_by, columns)) }}
+{%- endmacro %}
+
+{% macro default__median_rows(relation, partition_by, columns) -%}
     select * from {{ relation }}
 {%- endmacro %}
 
-{% macro redshift__support_kpi_rows(relation, partition_by) -%}
-    select
-        {{ relation }}.*,
-        median(first_response_calendar_minutes) over (partition by {{ partition_by }})
-        as kpi_median__first_response_calendar_minutes,
-        median(first_response_business_minutes) over (partition by {{ partition_by }})
-        as kpi_median__first_response_business_minutes,
-        median(resolution_calendar_minutes) over (partition by {{ partition_by }})
-        as kpi_median__resolution_calendar_minutes,
-        median(resolution_business_minutes) over (partition by {{ partition_by }})
-        as kpi_median__resolution_business_minutes
-    from {{ relation }}
+{% macro redshift__median_rows(relation, partition_by, columns) -%}
+    {%- set medians = [] -%}
+    {%- for column in columns -%}
+        {%- set name = column if column is string else column[0] -%}
+        {%- set expression = column if column is string else column[1] -%}
+        {%- do medians.append(
+            'median(' ~ expression ~ ') over (partition by ' ~ partition_by ~ ') as group_median__' ~ name
+        ) -%}
+    {%- endfor -%}
+    select {{ relation }}.*, {{ medians | join(', ') }} from {{ relation }}
 {%- endmacro %}
 
-{#- kpi_median(column): the median of `column` over the group, on rows of support_kpi_rows(). -#}
-{% macro kpi_median(column) -%}
-    {{ return(adapter.dispatch('kpi_median', 'ticket_platform')(column)) }}
+{#- group_median(column, expression): the median of `expression` (default: the column
+    `column`) over the group, on rows of median_rows() given `column` (or [column, expression]). -#}
+{% macro group_median(column, expression=none) -%}
+    {{ return(adapter.dispatch('group_median', 'ticket_platform')(column, expression or column)) }}
 {%- endmacro %}
 
-{% macro default__kpi_median(column) -%}
-    {{ median(column) }}
+{% macro default__group_median(column, expression) -%}
+    {{ median(expression) }}
 {%- endmacro %}
 
-{% macro redshift__kpi_median(column) -%}
-    max(kpi_median__{{ column }})
+{% macro redshift__group_median(column, expression) -%}
+    max(group_median__{{ column }})
 {%- endmacro %}

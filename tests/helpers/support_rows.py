@@ -168,3 +168,91 @@ def status_intervals(ticket: Ticket, as_of: datetime) -> list[StatusInterval]:
         until = ended if ended is not None else max(as_of, started)
         intervals.append(StatusInterval(status, started, ended, until))
     return intervals
+
+
+@dataclass(frozen=True)
+class ReplyWait:
+    reply_number: int
+    message_at: datetime
+    follow_ups: int
+    replied_at: datetime | None  # None: unanswered
+
+
+def reply_waits(ticket: Ticket) -> list[ReplyWait]:
+    """Waits for a person's reply: the submission and each requester message after an agent's
+    reply open one; later requester messages join it; the next AgentReplied answers it."""
+    waits: list[ReplyWait] = []
+    open_wait: ReplyWait | None = None
+    submitted = False
+    for milestone, at, _ in ordered_events(ticket):
+        if milestone == "SUBMITTED" and submitted:
+            continue  # a repeated submission is not a message
+        submitted = submitted or milestone == "SUBMITTED"
+        if milestone in ("SUBMITTED", "REQUESTER_REPLIED"):
+            if open_wait is None:
+                open_wait = ReplyWait(len(waits) + 1, at, 0, None)
+            else:
+                open_wait = ReplyWait(
+                    open_wait.reply_number, open_wait.message_at, open_wait.follow_ups + 1, None
+                )
+        elif milestone == "AGENT_REPLIED" and open_wait is not None:
+            waits.append(
+                ReplyWait(open_wait.reply_number, open_wait.message_at, open_wait.follow_ups, at)
+            )
+            open_wait = None
+    return waits + ([open_wait] if open_wait is not None else [])
+
+
+def conversation_reference(ticket: Ticket, as_of: datetime, business: Any) -> dict[str, Any]:
+    """The expected ticket_conversation_metrics row of ``ticket``; ``business(start, end)``
+    gives business minutes (helpers.business_time with the scenario's time zone)."""
+    events = ordered_events(ticket)
+    times = {m: [at for milestone, at, _ in events if milestone == m] for m, _, _ in events}
+    count = {m: len(v) for m, v in times.items()}
+    intervals = status_intervals(ticket, as_of)
+    solved = intervals[-1].status == "solved"
+    submitted = times["SUBMITTED"][0]
+
+    def between(end: datetime | None) -> tuple[float | None, float | None]:
+        if end is None:
+            return None, None
+        return (end - submitted).total_seconds() / 60, business(submitted, end)
+
+    def wait(statuses: set[str]) -> tuple[float, float]:
+        chosen = [i for i in intervals if i.status in statuses]
+        return (
+            sum((i.measured_until - i.started_at).total_seconds() / 60 for i in chosen),
+            sum(business(i.started_at, i.measured_until) for i in chosen),
+        )
+
+    waits = reply_waits(ticket)
+    first = waits[0] if waits and waits[0].replied_at else None
+    next_replies = [w for w in waits[1:] if w.replied_at]
+    replies = count.get("AGENT_REPLIED", 0)
+    solves = times.get("RESOLVED", [])
+    return {
+        "is_solved": solved,
+        "ai_draft": between(min(times.get("RESPONSE_GENERATED", []), default=None)),
+        "first_agent_reply": between(first.replied_at) if first else (None, None),
+        "next_replies": [
+            (
+                (w.replied_at - w.message_at).total_seconds() / 60,
+                business(w.message_at, w.replied_at),
+            )
+            for w in next_replies
+        ],
+        "agent_reply_count": replies,
+        "internal_note_count": count.get("INTERNAL_NOTE", 0),
+        "requester_reply_count": count.get("REQUESTER_REPLIED", 0),
+        "agent_touch_count": replies + count.get("INTERNAL_NOTE", 0),
+        "reassignment_count": count.get("REASSIGNED", 0),
+        "requester_wait": wait({"new", "open", "on_hold"}),
+        "agent_wait": wait({"pending"}),
+        "on_hold": wait({"on_hold"}),
+        "first_resolution": between(min(solves, default=None)),
+        "full_resolution": between(max(solves) if solved else None),
+        "touches": replies if solved else None,
+        "is_ai_draft_accepted_resolution": solved
+        and replies == 0
+        and "RESPONSE_GENERATED" in times,
+    }

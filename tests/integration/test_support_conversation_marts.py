@@ -11,12 +11,20 @@ a pinned ``as_of``. ``int_ticket_status_intervals``, ``ticket_reply_times``,
 
 from __future__ import annotations
 
+import statistics
 from datetime import datetime
+from typing import Any
 
 import pytest
 from helpers.business_time import business_minutes, calendar_minutes, seed_holidays
 from helpers.dbt_warehouse import DbtWarehouse
-from helpers.support_rows import Ticket, load_tickets, status_intervals
+from helpers.support_rows import (
+    Ticket,
+    conversation_reference,
+    load_tickets,
+    reply_waits,
+    status_intervals,
+)
 
 TIMEZONE = "America/New_York"
 AS_OF = datetime(2025, 8, 19, 12, 0)  # Tuesday 08:00 in New York, before opening
@@ -24,7 +32,10 @@ VARIABLES = {"business_timezone": TIMEZONE, "as_of": AS_OF.isoformat(sep=" ")}
 SELECTION = "+path:models/marts/support +int_ticket_status_intervals"
 # Data tests run on these models only: the scenario is about them (other models' tests belong
 # to their own scenarios, e.g. test_support_marts.py).
-TESTED = "int_ticket_status_intervals ticket_reply_times ticket_conversation_metrics"
+TESTED = (
+    "int_ticket_status_intervals ticket_reply_times ticket_conversation_metrics"
+    " ticket_metrics ticket_summary ticket_breakdowns"
+)
 TUESDAY = datetime(2025, 8, 12, 14, 0)  # 10:00 in New York
 FRIDAY_LATE = datetime(2025, 8, 15, 20, 30)  # 16:30 in New York, half an hour before closing
 WEDNESDAY_LATE = datetime(2025, 8, 13, 20, 0)  # 16:00 in New York
@@ -127,6 +138,15 @@ def built(dbt_warehouse: DbtWarehouse) -> DbtWarehouse:
 def test_conversation_marts_match_the_reference(built: DbtWarehouse) -> None:
     tickets = conversation_tickets()
     check_status_intervals(built, tickets)
+    check_reply_times(built, tickets)
+    expected = {
+        ticket_id: conversation_reference(ticket, AS_OF, _business)
+        for ticket_id, ticket in tickets.items()
+        if ticket.events
+    }
+    check_conversation_metrics(built, expected)
+    check_ticket_metrics(built, expected)
+    check_summary(built, expected)
 
 
 def check_status_intervals(warehouse: DbtWarehouse, tickets: dict[str, Ticket]) -> None:
@@ -166,3 +186,146 @@ def check_status_intervals(warehouse: DbtWarehouse, tickets: dict[str, Ticket]) 
         ("open", "compute"),
         ("solved", "storage"),
     ]
+
+
+def check_reply_times(warehouse: DbtWarehouse, tickets: dict[str, Ticket]) -> None:
+    rows = {
+        (r["ticket_id"], r["reply_number"]): r
+        for r in warehouse.records("marts.ticket_reply_times")
+    }
+    expected = {
+        (t, w.reply_number): w for t, ticket in tickets.items() for w in reply_waits(ticket)
+    }
+    assert rows.keys() == expected.keys()
+    for key, wait in expected.items():
+        row, until = rows[key], wait.replied_at or AS_OF
+        assert row["requester_message_at"] == wait.message_at, key
+        assert row["agent_replied_at"] == wait.replied_at, key
+        assert row["is_answered"] == (wait.replied_at is not None), key
+        assert row["follow_up_message_count"] == wait.follow_ups, key
+        assert row["elapsed_calendar_minutes"] == pytest.approx(
+            calendar_minutes(wait.message_at, until), abs=1e-3
+        ), key
+        assert row["elapsed_business_minutes"] == pytest.approx(
+            _business(wait.message_at, until), abs=1e-3
+        ), key
+    # by hand: Friday 16:30 -> Monday 10:00 in New York is 30 + 60 business minutes
+    weekend = rows[("C-WEEKEND", 1)]
+    assert (weekend["reply_calendar_minutes"], weekend["reply_business_minutes"]) == pytest.approx(
+        (3930, 90)
+    )
+    # two requester messages, one wait of 60 minutes (13:20 -> 14:20 in New York)
+    pending = rows[("C-PENDING-REPLY", 2)]
+    assert (pending["follow_up_message_count"], pending["reply_business_minutes"]) == (1, 60)
+    assert pending["requester_message_kind"] == "requester_reply"
+    # the requester's answer of Thursday 13:40 waits until as_of: 200 + 480 + 480 minutes
+    unanswered = rows[("C-OVERNIGHT", 2)]
+    assert not unanswered["is_answered"] and unanswered["reply_business_minutes"] is None
+    assert unanswered["elapsed_business_minutes"] == pytest.approx(1160, abs=1e-3)
+    assert not rows[("C-NEW", 1)]["is_answered"] and ("C-AI-ACCEPTED", 1) in rows
+
+
+def _pair(row: dict[str, Any], prefix: str) -> tuple[Any, Any]:
+    return row[f"{prefix}_calendar_minutes"], row[f"{prefix}_business_minutes"]
+
+
+def _approx(value: Any) -> Any:
+    return pytest.approx(value, abs=1e-3) if value is not None else None
+
+
+def check_conversation_metrics(warehouse: DbtWarehouse, expected: dict[str, dict]) -> None:
+    rows = {r["ticket_id"]: r for r in warehouse.records("marts.ticket_conversation_metrics")}
+    assert rows.keys() == expected.keys()
+    for ticket_id, want in expected.items():
+        row = rows[ticket_id]
+        for prefix in ("ai_draft", "first_agent_reply", "first_resolution", "full_resolution"):
+            assert _pair(row, prefix) == tuple(map(_approx, want[prefix])), (ticket_id, prefix)
+        for prefix in ("requester_wait", "agent_wait", "on_hold"):
+            assert _pair(row, prefix) == tuple(map(_approx, want[prefix])), (ticket_id, prefix)
+        for column in (
+            "agent_reply_count",
+            "internal_note_count",
+            "requester_reply_count",
+            "agent_touch_count",
+            "reassignment_count",
+            "is_solved",
+            "is_ai_draft_accepted_resolution",
+        ):
+            assert row[column] == want[column], (ticket_id, column)
+        assert row["has_open_wait_clock"] == (not want["is_solved"]), ticket_id
+        touches = want["touches"]
+        assert row["is_one_touch_resolution"] == (touches == 1), ticket_id
+        assert row["is_two_touch_resolution"] == (touches == 2), ticket_id
+        assert row["is_multi_touch_resolution"] == (touches is not None and touches > 2), ticket_id
+        nexts = want["next_replies"]
+        for unit, index in (("calendar", 0), ("business", 1)):
+            values = [pair[index] for pair in nexts]
+            median = statistics.median(values) if values else None
+            largest = max(values) if values else None
+            assert row[f"median_next_reply_{unit}_minutes"] == _approx(median), ticket_id
+            assert row[f"max_next_reply_{unit}_minutes"] == _approx(largest), ticket_id
+    # by hand
+    assert _pair(rows["C-ON-HOLD"], "on_hold") == pytest.approx((589, 409))
+    assert _pair(rows["C-ON-HOLD"], "requester_wait") == pytest.approx((620, 420))
+    assert _pair(rows["C-TWO-TOUCH"], "agent_wait") == pytest.approx((60, 60))
+    reopen = rows["C-REOPEN"]
+    assert _pair(reopen, "first_resolution")[0] == pytest.approx(25)
+    assert _pair(reopen, "full_resolution")[0] == pytest.approx(1200)
+    assert rows["C-STILL-PENDING"]["agent_wait_business_minutes"] == pytest.approx(490)
+    assert rows["C-STILL-PENDING"]["helpdesk_status"] == "pending"
+    names = ("is_one_touch_resolution", "is_two_touch_resolution", "is_multi_touch_resolution")
+    flags = {
+        name: sorted(t for t, r in rows.items() if r[name])
+        for name in (*names, "is_ai_draft_accepted_resolution")
+    }
+    assert flags == {
+        "is_one_touch_resolution": ["C-ONE-TOUCH", "C-REASSIGNED", "C-WEEKEND"],
+        "is_two_touch_resolution": ["C-ON-HOLD", "C-REOPEN", "C-TWO-TOUCH"],
+        "is_multi_touch_resolution": ["C-PENDING-REPLY"],
+        "is_ai_draft_accepted_resolution": ["C-AI-ACCEPTED"],
+    }
+
+
+def check_ticket_metrics(warehouse: DbtWarehouse, expected: dict[str, dict]) -> None:
+    rows = {r["ticket_id"]: r for r in warehouse.records("marts.ticket_metrics")}
+    for ticket_id, want in expected.items():
+        row = rows[ticket_id]
+        assert _pair(row, "first_agent_reply") == tuple(map(_approx, want["first_agent_reply"]))
+        assert _pair(row, "requester_wait") == tuple(map(_approx, want["requester_wait"]))
+        assert _pair(row, "full_resolution") == tuple(map(_approx, want["full_resolution"]))
+        assert row["agent_touch_count"] == want["agent_touch_count"], ticket_id
+        assert row["has_open_wait_clock"] == (not want["is_solved"]), ticket_id
+    silent = rows["C-NO-EVENTS"]
+    assert silent["helpdesk_status"] is None and silent["agent_reply_count"] == 0
+    assert not silent["is_one_touch_resolution"] and not silent["has_open_wait_clock"]
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def check_summary(warehouse: DbtWarehouse, expected: dict[str, dict]) -> None:
+    (summary,) = [r for r in warehouse.records("marts.ticket_summary") if r["period_order"] == 1]
+    solved = [w for w in expected.values() if w["is_solved"]]
+    replied = [w["first_agent_reply"] for w in expected.values() if w["first_agent_reply"][0]]
+    for unit, index in (("", 0), ("_business", 1)):
+        assert summary[f"median_first_agent_reply{unit}_minutes"] == _approx(
+            _median([pair[index] for pair in replied])
+        )
+        assert summary[f"median_full_resolution{unit}_minutes"] == _approx(
+            _median([w["full_resolution"][index] for w in solved])
+        )
+        assert summary[f"median_requester_wait{unit}_minutes"] == _approx(
+            _median([w["requester_wait"][index] for w in solved])
+        )
+    assert summary["helpdesk_solved_count"] == len(solved) == 8
+    assert summary["one_touch_resolution_rate"] == pytest.approx(3 / 8)
+    assert summary["ai_draft_accepted_rate"] == pytest.approx(1 / 8)
+    team = {
+        r["dimension_value"]: r
+        for r in warehouse.records("marts.ticket_breakdowns")
+        if r["dimension"] == "priority"
+    }
+    assert team["NORMAL"]["helpdesk_solved_count"] == 0
+    assert team["NORMAL"]["one_touch_resolution_rate"] is None
+    assert team["MEDIUM"]["one_touch_resolution_rate"] == pytest.approx(3 / 8)

@@ -1,10 +1,12 @@
 {#-
     One row per ticket: the operational metrics a support team reports on (first response and
     resolution time in calendar and business minutes, SLA targets and breaches, reopens,
-    satisfaction, escalation, lifecycle durations) beside the ticket's classification and the
-    judges' verdicts on its drafted response.
+    satisfaction, escalation, lifecycle durations, the help desk's conversation and waits of
+    ticket_conversation_metrics) beside the ticket's classification and the judges' verdicts on
+    its drafted response.
     Incremental: re-builds tickets that were (re)loaded, got lifecycle events or verdicts, or
-    still have an open SLA clock (their elapsed time grows).
+    still have an open SLA or wait clock (their elapsed time grows). A table built before the
+    conversation columns existed is re-built whole on its next run, so no row lacks them.
 -#}
 {{
     config(
@@ -41,6 +43,12 @@ evaluations as (
 
 ),
 
+conversation as (
+
+    select * from {{ ref('ticket_conversation_metrics') }}
+
+),
+
 product_teams as (
 
     select * from {{ ref('product_teams') }}
@@ -73,6 +81,19 @@ product_teams as (
         select ticket_id
         from {{ this }}
         where has_open_sla_clock
+
+        union all
+
+        {% if relation_has_column(this, 'has_open_wait_clock') -%}
+            -- so do the waits of unsolved tickets
+            select ticket_id
+            from {{ this }}
+            where has_open_wait_clock
+        {%- else -%}
+            -- built before the conversation columns: re-build every ticket
+            select ticket_id
+            from tickets
+        {%- endif %}
 
     ),
 
@@ -223,6 +244,35 @@ joined as (
         coalesce(lifecycle.event_count, 0) as lifecycle_event_count,
         coalesce(lifecycle.anomaly_count, 0) as lifecycle_anomaly_count,
 
+        ----------  help-desk conversation and waits (ticket_conversation_metrics)
+        conversation.helpdesk_status,
+        conversation.first_agent_reply_at,
+        conversation.first_agent_reply_calendar_minutes,
+        conversation.first_agent_reply_business_minutes,
+        conversation.median_next_reply_calendar_minutes,
+        conversation.median_next_reply_business_minutes,
+        conversation.max_next_reply_business_minutes,
+        coalesce(conversation.agent_reply_count, 0) as agent_reply_count,
+        coalesce(conversation.internal_note_count, 0) as internal_note_count,
+        coalesce(conversation.requester_reply_count, 0) as requester_reply_count,
+        coalesce(conversation.agent_touch_count, 0) as agent_touch_count,
+        coalesce(conversation.reassignment_count, 0) as reassignment_count,
+        conversation.requester_wait_calendar_minutes,
+        conversation.requester_wait_business_minutes,
+        conversation.agent_wait_calendar_minutes,
+        conversation.agent_wait_business_minutes,
+        conversation.on_hold_calendar_minutes,
+        conversation.on_hold_business_minutes,
+        conversation.first_resolution_calendar_minutes,
+        conversation.first_resolution_business_minutes,
+        conversation.full_resolution_calendar_minutes,
+        conversation.full_resolution_business_minutes,
+        coalesce(conversation.is_one_touch_resolution, false) as is_one_touch_resolution,
+        coalesce(conversation.is_two_touch_resolution, false) as is_two_touch_resolution,
+        coalesce(conversation.is_multi_touch_resolution, false) as is_multi_touch_resolution,
+        coalesce(conversation.is_ai_draft_accepted_resolution, false) as is_ai_draft_accepted_resolution,
+        coalesce(conversation.has_open_wait_clock, false) as has_open_wait_clock,
+
         ----------  response quality (evaluated verdicts of every judge)
         coalesce(verdicts.judge_verdict_count, 0) as judge_verdict_count,
         coalesce(verdicts.judge_passed_count, 0) as judge_passed_count,
@@ -257,6 +307,9 @@ joined as (
 
     left join evaluation_loads
         on scoped_tickets.ticket_id = evaluation_loads.ticket_id
+
+    left join conversation
+        on scoped_tickets.ticket_id = conversation.ticket_id
 
 )
 
