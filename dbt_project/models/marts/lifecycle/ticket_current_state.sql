@@ -1,6 +1,7 @@
 {#-
-    One row per ticket with lifecycle events: where the ticket stands now, when each milestone
-    first (or last) happened, the latest assignment and rating, and the time between milestones.
+    One row per ticket with lifecycle events: where the ticket stands now (the lifecycle
+    `status` and the help desk's Zendesk-like `helpdesk_status`), when each milestone first (or
+    last) happened, the latest assignment and rating, and the time between milestones.
     Incremental: a ticket is re-built when any of its milestones was (re)built.
 -#}
 {{
@@ -17,6 +18,12 @@ with
 milestones as (
 
     select * from {{ ref('fct_ticket_milestones') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_ticket_events') }}
 
 ),
 
@@ -49,10 +56,78 @@ milestones as (
 
 {% endif %}
 
+status_events as (
+
+    -- the events that set the help-desk status (helpdesk_status_rule), and the status each sets
+    select
+        ticket_milestones.event_id,
+        ticket_milestones.ticket_id,
+        ticket_milestones.milestone_number,
+        ticket_milestones.occurred_at,
+        case
+            when ticket_milestones.milestone in ('ASSIGNED', 'REOPENED') then 'open'
+            when ticket_milestones.milestone = 'RESOLVED' then 'solved'
+            when ticket_milestones.milestone = 'STATUS_CHANGED' then events.helpdesk_status
+        end as status_set,
+        lag(
+            case
+                when ticket_milestones.milestone in ('ASSIGNED', 'REOPENED') then 'open'
+                when ticket_milestones.milestone = 'RESOLVED' then 'solved'
+                when ticket_milestones.milestone = 'STATUS_CHANGED' then events.helpdesk_status
+            end
+        ) over (
+            partition by ticket_milestones.ticket_id order by ticket_milestones.milestone_number
+        ) as previous_status_set
+
+    from ticket_milestones
+
+    left join events
+        on ticket_milestones.event_id = events.event_id
+
+    where
+        ticket_milestones.milestone in ('ASSIGNED', 'REOPENED', 'RESOLVED')
+        or (ticket_milestones.milestone = 'STATUS_CHANGED' and events.helpdesk_status is not null)
+
+),
+
+status_changes as (
+
+    -- the status-setting events that changed the status (the first one changes it from `new`)
+    select
+        status_events.*,
+        row_number() over (
+            partition by status_events.ticket_id order by status_events.milestone_number desc
+        ) as recency_in_status
+
+    from status_events
+
+    -- no default argument to lag(): Redshift takes none; a ticket starts `new`
+    where status_events.status_set <> coalesce(status_events.previous_status_set, 'new')
+
+),
+
+current_status as (
+
+    select
+        ticket_id,
+        status_set as helpdesk_status,
+        occurred_at as helpdesk_status_since
+
+    from status_changes
+
+    where recency_in_status = 1
+
+),
+
 ranked as (
 
     select
         ticket_milestones.*,
+        -- assignments and reassignments only: the latest one says which team holds the ticket
+        row_number() over (
+            partition by ticket_milestones.ticket_id, ticket_milestones.milestone in ('ASSIGNED', 'REASSIGNED')
+            order by ticket_milestones.milestone_number desc
+        ) as recency_in_ownership,
         row_number() over (
             partition by ticket_milestones.ticket_id, ticket_milestones.milestone
             order by ticket_milestones.occurred_at desc, ticket_milestones.event_id desc
@@ -99,8 +174,16 @@ per_ticket as (
         ) as last_resolution_milestone,
         max(case when recency_in_ticket = 1 then milestone end) as current_milestone,
         max(occurred_at) as last_event_at,
+        min(occurred_at) as first_event_at,
         max(case when milestone = 'ASSIGNED' and recency_in_milestone = 1 then team end) as assigned_team,
         max(case when milestone = 'ASSIGNED' and recency_in_milestone = 1 then agent end) as assigned_agent,
+        max(
+            case when milestone in ('ASSIGNED', 'REASSIGNED') and recency_in_ownership = 1 then team end
+        ) as current_team,
+        max(
+            case when milestone in ('ASSIGNED', 'REASSIGNED') and recency_in_ownership = 1 then agent end
+        ) as current_agent,
+        sum(case when milestone = 'REASSIGNED' then 1 else 0 end) as reassignment_count,
         max(
             case when milestone = 'SATISFACTION_RATED' and recency_in_milestone = 1 then rating end
         ) as satisfaction_rating,
@@ -117,6 +200,20 @@ per_ticket as (
     from ranked
 
     group by ticket_id
+
+),
+
+with_status as (
+
+    select
+        per_ticket.*,
+        coalesce(current_status.helpdesk_status, 'new') as helpdesk_status,
+        coalesce(current_status.helpdesk_status_since, per_ticket.first_event_at) as helpdesk_status_since
+
+    from per_ticket
+
+    left join current_status
+        on per_ticket.ticket_id = current_status.ticket_id
 
 ),
 
@@ -137,6 +234,8 @@ final as (
             else 'processing'
         end as status,
         coalesce(last_resolution_milestone = 'RESOLVED', false) as is_resolved,
+        helpdesk_status,
+        helpdesk_status_since,
         current_milestone,
         last_event_at,
 
@@ -156,7 +255,10 @@ final as (
         ----------  help desk
         assigned_team,
         assigned_agent,
+        current_team,
+        current_agent,
         assignment_count,
+        reassignment_count,
         resolution_count,
         reopen_count,
         satisfaction_rating,
@@ -179,7 +281,7 @@ final as (
         ----------  provenance
         last_loaded_at
 
-    from per_ticket
+    from with_status
 
 )
 
