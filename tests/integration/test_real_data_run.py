@@ -157,3 +157,20 @@ def test_the_printed_summary_gives_the_routing_skip_and_success(seed_run, capsys
     assert "Routing: no model trained: 0 trainable tickets of 100 staged" in printed
     assert "Routing skipped: no routing model has been promoted yet" in printed
     assert "branches failed │ none" in printed and "Run succeeded." in printed
+
+
+def test_the_summary_gives_the_judges_pass_rate_per_criterion_on_the_real_replies(seed_run, capsys):
+    """On the seed system's 100 real replies the rules judge passes professional tone on 33
+    (two in three use contractions) and all four criteria on 32."""
+    rates = seed_run.summary["evaluation"]["criteria_pass_rates"]
+    assert set(rates) == {
+        "contextual_relevance",
+        "technical_accuracy",
+        "professional_tone",
+        "actionable_guidance",
+    }
+    assert rates["professional_tone"] == pytest.approx(0.33)
+    print_summary(seed_run.summary)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "pass rate, all four criteria │ 32.0%" in printed
+    assert "pass rate, professional tone │ 33.0%" in printed

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from ticket_platform.evaluation.assets import RESPONSE_EVALUATIONS
+from ticket_platform.evaluation.rubric import CRITERIA
 from ticket_platform.ingest.assets import RAW_TICKETS
 from ticket_platform.ingest.events_assets import RAW_TICKET_EVENTS
 from ticket_platform.resources import resolved
@@ -63,7 +64,12 @@ def new_summary(uri: str, days: list, strays: list[str]) -> dict:
         "stray_keys": strays[:100],
         "ingest": dict.fromkeys(INGEST_COUNTERS, 0),
         "events": dict.fromkeys(EVENT_COUNTERS, 0),
-        "evaluation": {**dict.fromkeys(EVALUATION_COUNTERS, 0), "judge": None, "pass_rate": None},
+        "evaluation": {
+            **dict.fromkeys(EVALUATION_COUNTERS, 0),
+            "judge": None,
+            "pass_rate": None,
+            "criteria_pass_rates": {},
+        },
         "routing": {
             **dict.fromkeys(ROUTING_FIELDS),
             "promoted": False,
@@ -204,6 +210,11 @@ def collect(result: dg.ExecuteInProcessResult, summary: dict) -> None:
             evaluation["judge"] = metadata["judge"].value
             rate = metadata.get("pass_rate_all_criteria")
             evaluation["pass_rate"] = rate.value if rate is not None else None
+            evaluation["criteria_pass_rates"] = {
+                str(criterion): metadata[f"pass_rate_{criterion}"].value
+                for criterion in CRITERIA
+                if f"pass_rate_{criterion}" in metadata
+            }
             break
         if materialization.asset_key == ROUTE_MODEL_CANDIDATE:
             routing = summary["routing"]

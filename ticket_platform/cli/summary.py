@@ -99,6 +99,10 @@ def print_summary(summary: dict) -> None:
         ("model calls", evaluation["model_calls"]),
         ("pass rate, all four criteria", "n/a" if rate is None else f"{rate:.1%}"),
     ]
+    rows += [
+        (f"pass rate, {criterion.replace('_', ' ')}", f"{value:.1%}")
+        for criterion, value in evaluation.get("criteria_pass_rates", {}).items()
+    ]
     rows += _routing_rows(summary["routing"])
     rows += [(f"rows in {name}", count) for name, count in summary["tables"].items()]
     rows += [("checks failed", ", ".join(summary["failed_checks"]) or "none")]
