@@ -1,8 +1,11 @@
 """The dashboard's numbers from the marts (DuckDB and PostgreSQL) and the page it renders."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from ticket_platform.evaluation.rubric import RUBRIC_VERSION
+import plotly.graph_objects as go
+from helpers.dashboard_marts import D1, D2, support_marts, ticket_marts
+
+from ticket_platform.reports.dashboard_charts import has_data
 from ticket_platform.reports.dashboard_data import (
     BACKLOG_COUNTS,
     DashboardData,
@@ -10,18 +13,6 @@ from ticket_platform.reports.dashboard_data import (
 )
 from ticket_platform.reports.dashboard_render import render_dashboard
 
-D1, D2 = date(2025, 8, 8), date(2025, 8, 9)
-COUNTS = (
-    "evaluated_count, contextual_relevance_passed_count, technical_accuracy_passed_count, "
-    "professional_tone_passed_count, actionable_guidance_passed_count, all_criteria_passed_count"
-)
-# the KPI columns of ticket_summary and ticket_breakdowns the dashboard reads, in this order
-KPIS = (
-    "ticket_count bigint, median_first_response_minutes double precision, "
-    "median_resolution_minutes double precision, sla_breach_rate double precision, "
-    "reopen_rate double precision, csat double precision, escalation_rate double precision, "
-    "judge_pass_rate double precision"
-)
 CRITERIA_RATES = {
     n: (6, 10)
     for n in (
@@ -34,86 +25,9 @@ CRITERIA_RATES = {
 }
 
 
-def _marts(session) -> None:
-    p = session.param
-    session.begin()
-    session.execute("create schema if not exists marts")
-    session.execute(
-        "create table marts.daily_ticket_volume (submitted_date date, product varchar(64), "
-        "priority varchar(16), sentiment varchar(16), ticket_count integer, "
-        "processing_sla_breached_count integer)"
-    )
-    for row in [
-        (D1, "EC2", "HIGH", "NEGATIVE", 2, 1),
-        (D1, "S3", "NORMAL", "NEUTRAL", 3, 0),
-        (D2, "EC2", "HIGH", "POSITIVE", 5, 2),
-    ]:
-        session.execute(
-            f"insert into marts.daily_ticket_volume values ({p},{p},{p},{p},{p},{p})", row
-        )
-    session.execute(
-        "create table marts.evaluation_daily_pass_rates (submitted_date date, judge varchar(64), "
-        "rubric_version varchar(64), dimension varchar(32), dimension_value varchar(64), "
-        f"{', '.join(c + ' integer' for c in COUNTS.split(', '))})"
-    )
-    rows = [
-        ("rules:rules-v1", "product", "EC2", 7, 7, 7, 3, 6, 3),
-        ("rules:rules-v1", "product", "S3", 3, 3, 3, 3, 3, 3),
-        ("rules:rules-v1", "overall", "all", 10, 10, 10, 6, 9, 6),
-        ("other:judge", "overall", "all", 2, 2, 2, 2, 2, 2),
-        ("other:judge", "product", "EC2", 2, 2, 2, 2, 2, 2),
-    ]
-    for judge, dimension, value, *counts in rows:
-        session.execute(
-            f"insert into marts.evaluation_daily_pass_rates values ({', '.join([p] * 11)})",
-            [D1, judge, RUBRIC_VERSION, dimension, value, *counts],
-        )
-    session.commit()
-
-
-def _support_marts(session, *, empty: bool = False) -> None:
-    """ticket_summary, daily_backlog and ticket_breakdowns, with the columns the dashboard reads
-    (and rows unless ``empty``)."""
-    tables = {
-        "ticket_summary": (
-            f"summary_period varchar(16), {KPIS}",
-            [
-                ("all_time", 10, 42.0, 390.0, 0.25, 0.1, 0.8, 0.3, 0.6),
-                ("last_30_days", 10, 42.0, 390.0, 0.25, 0.1, 0.8, 0.3, 0.6),
-                ("last_7_days", 4, 0.5, 4320.0, 0.5, None, None, 0.25, 0.5),
-            ],
-        ),
-        "daily_backlog": (
-            f"backlog_date date, is_business_day boolean, "
-            f"{', '.join(c + ' bigint' for c in BACKLOG_COUNTS)}",
-            # created, solved, open HIGH, MEDIUM, NORMAL, all open
-            [(D1, True, 5, 1, 2, 1, 1, 4), (D2, False, 5, 3, 3, 2, 1, 6)],
-        ),
-        "ticket_breakdowns": (
-            f"dimension varchar(32), dimension_value varchar(64), {KPIS}",
-            # products with 1..17 tickets (the 15 busiest are shown), a team and a priority
-            [
-                ("product", f"P{n:02d}", n, 1.0, 60.0 * n, n / 100, 0.0, 0.5, 0.0, None)
-                for n in range(1, 18)
-            ]
-            + [
-                ("team", "compute", 10, 2.0, 45.0, 0.2, 0.1, 0.9, 0.7, 0.75),
-                ("priority", "HIGH", 99, 2.0, 45.0, 0.2, 0.1, 0.9, 0.7, 0.75),
-            ],
-        ),
-    }
-    session.begin()
-    for name, (columns, rows) in tables.items():
-        session.execute(f"create table marts.{name} ({columns})")
-        for row in [] if empty else rows:
-            placeholders = ", ".join([session.param] * len(row))
-            session.execute(f"insert into marts.{name} values ({placeholders})", row)
-    session.commit()
-
-
 def test_numbers_come_from_the_marts(session):
-    _marts(session)
-    _support_marts(session)
+    ticket_marts(session)
+    support_marts(session)
     data = load_dashboard_data(session)
     assert (data.tickets, data.processing_sla_breached) == (10, 3)
     assert data.processing_sla_breach_rate == 0.3
@@ -133,6 +47,10 @@ def test_numbers_come_from_the_marts(session):
         "reopen_rate": 0.1,
         "csat": 0.8,
         "escalation_rate": 0.3,
+        "median_first_agent_reply_minutes": 95.0,
+        "median_requester_wait_minutes": 1500.0,
+        "one_touch_resolution_rate": 0.4,
+        "ai_draft_accepted_rate": 0.125,
     }
     assert data.kpi("csat", "last_7_days") is None
     assert data.kpi("median_resolution_minutes", "last_7_days") == 4320.0
@@ -167,26 +85,92 @@ def test_numbers_come_from_the_marts(session):
         )
     ]
 
+    assert data.sla_outcomes == {
+        "first_response": {"achieved": 3, "breached": 1, "active": 0},
+        "resolution": {"achieved": 1, "breached": 0, "active": 2},
+        "agent_first_reply": {"achieved": 1, "breached": 1, "active": 0},
+        "custom_metric": {"achieved": 0, "breached": 0, "active": 1},
+    }
+    # daily_backlog_by_age: per day by status; on the latest day by team (null: no team) and age
+    assert data.backlog_statuses == {
+        D1: {"new": 1, "open": 2, "pending": 0, "on_hold": 0},
+        D2: {"new": 2, "open": 2, "pending": 3, "on_hold": 1},
+    }
+    assert data.backlog_ages == {
+        ("compute", "1-3d"): 2,
+        ("compute", "<1d"): 1,
+        ("storage", ">14d"): 4,
+        ("(no team)", "<1d"): 1,
+    }
+    assert data.age_buckets == ["<1d", "1-3d", ">14d"], "the mart's bucket order"
+    assert data.status_counts == {
+        ("new", "HIGH"): 1,
+        ("open", "HIGH"): 5,
+        ("pending", "not set"): 1,
+        ("solved", "NORMAL"): 7,
+    }
+
     page = render_dashboard(data, datetime(2025, 8, 10, tzinfo=UTC))
-    assert page.count('class="plotly-graph-div"') == 5, "four charts and the backlog"
+    assert page.count('class="plotly-graph-div"') == 9, "eight charts and the backlog"
     for text in ("42 min", "6.5 h", "last 7 days: 3.0 d", "last 7 days: 30 s", "25.0%"):
         assert text in page
+    for tile in (
+        "Median first response (AI draft)<b>42 min</b>",
+        "Median first agent reply<b>1.6 h</b><small>last 7 days: —</small>",
+        "Median requester wait (solved)<b>25.0 h</b>",
+        "One-touch resolution<b>40.0%</b>",
+        "Solved on the AI draft alone<b>12.5%</b>",
+    ):
+        assert tile in page
+    for title in (
+        "Open backlog at end of day by help-desk status",
+        "Open backlog today by team and age",
+        "Tickets now by help-desk status and priority",
+        "Help-desk SLA clocks by metric and outcome",
+    ):
+        assert title in page
     assert "<td>P17</td>" in page and "<td>P03</td>" in page and "<td>P02</td>" not in page
-    assert "No data yet" not in page
+    assert "No data yet" not in page and "No data for this period" not in page
+    # one row per metric in a ticket's life order, unknown ones last: clocks, achieved,
+    # running, breached, breach rate of the known outcomes
+    sla_rows = [
+        "<td>First response (AI draft)</td><td>4</td><td>3</td><td>0</td><td>1</td><td>25.0%</td>",
+        "<td>First agent reply</td><td>2</td><td>1</td><td>0</td><td>1</td><td>50.0%</td>",
+        "<td>Resolution</td><td>3</td><td>1</td><td>2</td><td>0</td><td>0.0%</td>",
+        "<td>Custom metric</td><td>1</td><td>0</td><td>1</td><td>0</td><td>—</td>",
+    ]
+    positions = [page.index(row) for row in sla_rows]
+    assert positions == sorted(positions)
 
 
 def test_an_older_warehouse_without_the_support_marts_still_loads(session):
-    _marts(session)
+    ticket_marts(session)
     data = load_dashboard_data(session)
-    assert (data.summary, data.backlog, data.breakdowns) == ({}, {}, {})
+    assert (data.summary, data.backlog, data.breakdowns, data.sla_outcomes) == ({}, {}, {}, {})
+    assert (data.backlog_statuses, data.backlog_ages, data.status_counts) == ({}, {}, {})
     assert data.tickets == 10
-    _support_marts(session, empty=True)
+    support_marts(session, empty=True, conversation=False)
     data = load_dashboard_data(session)
-    assert (data.summary, data.backlog, data.breakdowns) == ({}, {}, {})
+    assert (data.summary, data.backlog, data.breakdowns, data.sla_outcomes) == ({}, {}, {}, {})
     page = render_dashboard(data, datetime(2025, 8, 10, tzinfo=UTC))
-    assert page.count('class="plotly-graph-div"') == 4, "no backlog chart"
-    assert page.count("No data yet") == 3, "backlog and both breakdown tables"
+    assert page.count('class="plotly-graph-div"') == 4, "volume, processing SLA, sentiment, judge"
+    assert page.count("No data yet") == 6, "backlog, SLA chart and table, breakdowns, statuses"
+    assert page.count("No open ticket") == 2, "backlog by status and by age"
     assert "Median resolution<b>—</b>" in page and ">10</b>" in page
+
+
+def test_the_conversation_kpis_show_once_ticket_summary_has_them(session):
+    """The tiles of the first agent reply, requester wait, one-touch and AI-draft-accepted
+    resolution appear with their ticket_summary columns; an older summary has none."""
+    ticket_marts(session)
+    support_marts(session, conversation=False)
+    data = load_dashboard_data(session)
+    assert not data.has_kpi("median_first_agent_reply_minutes") and data.has_kpi("csat")
+    page = render_dashboard(data, datetime(2025, 8, 10, tzinfo=UTC))
+    assert "Median first response (AI draft)<b>42 min</b>" in page
+    for label in ("first agent reply", "requester wait", "One-touch", "AI draft alone"):
+        assert label not in page
+    assert 'Open backlog today by team and age</h2><p class="empty">No open ticket' in page
 
 
 def test_the_page_holds_the_kpis_the_backlog_and_the_charts():
@@ -231,11 +215,11 @@ def test_the_page_holds_the_kpis_the_backlog_and_the_charts():
         },
     )
     page = render_dashboard(data, datetime(2025, 8, 10, 6, 0, tzinfo=UTC))
-    assert page.count('class="plotly-graph-div"') == 5
+    assert page.count('class="plotly-graph-div"') == 5, "the backlog and the four ticket charts"
     assert "Open backlog at end of day" in page and '"name":"solved"' in page
     for text in (
         "Tickets<b>10</b><small>1,234 in the last 7 days</small>",
-        "Median first response<b>42 min</b><small>last 7 days: 15 s</small>",
+        "Median first response (AI draft)<b>42 min</b><small>last 7 days: 15 s</small>",
         "Median resolution<b>6.5 h</b><small>last 7 days: —</small>",
         "Help-desk SLA breach rate<b>30.0%</b>",
         "Reopen rate<b>5.0%</b>",
@@ -247,12 +231,44 @@ def test_the_page_holds_the_kpis_the_backlog_and_the_charts():
         "rules:rules-v1",
     ):
         assert text in page
-    assert page.count("No data yet") == 1, "no product breakdown"
+    assert page.count("No data yet") == 4, "product breakdown, sla_events (chart, table), statuses"
     assert "https://" not in page.split("<script>", 2)[1][:200], "plotly.js is inlined"
 
 
-def test_an_empty_warehouse_renders_dashes_not_errors():
+def test_an_empty_warehouse_renders_dashes_and_notes_not_charts():
     page = render_dashboard(DashboardData(), datetime(2025, 8, 10, tzinfo=UTC))
     assert page.count("<b>—</b>") == 7, "every tile but the ticket count"
-    assert page.count("No data yet") == 3
-    assert page.count('class="plotly-graph-div"') == 4
+    assert page.count("No data yet") == 6, "backlog, SLA chart and table, breakdowns, statuses"
+    assert page.count('class="plotly-graph-div"') == 0, "no chart without data"
+    assert page.count("No tickets in this period.") == 3, "volume, processing SLA, sentiment"
+    assert 'Judge pass rate by product</h2><p class="empty">No judged responses' in page
+
+
+def test_a_chart_whose_values_are_all_zero_is_a_note_not_a_flat_line():
+    """The processing SLA of a demo is never breached: its chart was a flat zero line."""
+    data = DashboardData(
+        tickets=12,
+        volume={(D1, "HIGH"): (5, 0), (D2, "NORMAL"): (7, 0)},
+        sentiment={(D1, "NEGATIVE"): 5, (D2, "POSITIVE"): 7},
+        pass_rates={"EC2": dict.fromkeys(CRITERIA_RATES, (0, 4))},
+    )
+    page = render_dashboard(data, datetime(2025, 8, 10, tzinfo=UTC))
+    assert '"name":"processing SLA breached"' not in page
+    assert (
+        "Processing SLA breaches per day (ticket processed after its due time)</h2>"
+        '<p class="empty">No processing SLA breach in this period: all 12 tickets were '
+        "processed before their due time.</p>"
+    ) in page
+    assert "Every judged response failed every criterion (pass rate 0 %)." in page
+    assert page.count('class="plotly-graph-div"') == 2, "volume and sentiment have data"
+    assert "Tickets per day, by priority" in page and "Sentiment share per day" in page
+
+
+def test_has_data_ignores_missing_and_zero_values():
+    assert not has_data(go.Figure())
+    assert not has_data(go.Figure([go.Bar(x=["a", "b"], y=[0, 0]), go.Scatter(y=[None])]))
+    assert has_data(go.Figure([go.Bar(x=["a", "b"], y=[0, 2])]))
+    assert has_data(go.Figure([go.Scatter(x=[D1], y=[0.25])]))
+    horizontal = go.Bar(y=["first response"], x=[3], orientation="h")
+    assert has_data(go.Figure([horizontal]))
+    assert not has_data(go.Figure([go.Bar(y=["a"], x=[0], orientation="h")]))

@@ -21,6 +21,9 @@ MARTS_READ = [
         "ticket_summary",
         "daily_backlog",
         "ticket_breakdowns",
+        "sla_events",
+        "daily_backlog_by_age",
+        "ticket_status_counts",
     )
 ]
 
@@ -35,13 +38,17 @@ def build_dashboard_asset(settings: Settings) -> dg.AssetsDefinition:
         pool=writer_pool(settings),
         description=(
             "One self-contained HTML page for a support lead (opens offline): headline help-desk "
-            "KPIs (first response and resolution time, SLA breach, reopen, CSAT and escalation "
-            "rates, all time and last 7 days), the open backlog by priority with tickets created "
-            "and solved per day, help-desk SLA, resolution and CSAT by team and product, tickets "
-            "per day by priority, processing SLA breaches (fct_tickets' own deadline, not the "
-            "help-desk SLAs), sentiment share per day, and the judge's pass rate by product and "
-            f"criterion. Written to `{DASHBOARD_KEY}` in the lake (the landing folder locally, the "
-            "bucket in prod). Support marts an older warehouse lacks show as 'no data yet'."
+            "KPIs, all time and last 7 days (first response, which is the AI draft, and a "
+            "person's first reply; resolution and requester wait; SLA breach, reopen, one-touch "
+            "and AI-draft-accepted resolution, CSAT and escalation rates), the open backlog by "
+            "priority with tickets created and solved per day, by help-desk status per day and by "
+            "team and age today, tickets now by status and priority, every help-desk SLA clock by "
+            "metric and outcome, SLA, resolution and CSAT by team and product, tickets per day by "
+            "priority, processing SLA breaches (fct_tickets' own deadline, not the help-desk "
+            "SLAs), sentiment share per day, and the judge's pass rate by product and criterion. "
+            f"Written to `{DASHBOARD_KEY}` in the lake (the landing folder locally, the bucket in "
+            "prod). A chart without data is a note saying so, never a flat line; support marts "
+            "an older warehouse lacks show as 'no data yet'."
         ),
     )
     def support_dashboard(
@@ -66,6 +73,18 @@ def build_dashboard_asset(settings: Settings) -> dg.AssetsDefinition:
                 "csat": dg.MetadataValue.float(data.kpi("csat") or 0.0),
                 "open_backlog": dg.MetadataValue.int(
                     data.backlog[max(data.backlog)]["open_count"] if data.backlog else 0
+                ),
+                "median_ai_draft_minutes": dg.MetadataValue.float(
+                    data.kpi("median_first_response_minutes") or 0.0
+                ),
+                **(
+                    {
+                        "median_first_agent_reply_minutes": dg.MetadataValue.float(
+                            data.kpi("median_first_agent_reply_minutes") or 0.0
+                        )
+                    }
+                    if data.has_kpi("median_first_agent_reply_minutes")
+                    else {}
                 ),
             }
         )

@@ -9,20 +9,28 @@ import plotly.graph_objects as go
 from jinja2 import Environment, select_autoescape
 from plotly.offline import get_plotlyjs
 
+from ticket_platform.reports.dashboard_charts import (
+    Chart,
+    backlog_age_chart,
+    backlog_chart,
+    backlog_status_chart,
+    ordered_sla_metrics,
+    pass_rate_chart,
+    sentiment_chart,
+    sla_chart,
+    sla_metric_label,
+    sla_outcome_chart,
+    status_counts_chart,
+    volume_chart,
+)
 from ticket_platform.reports.dashboard_data import (
     BREAKDOWN_DIMENSIONS,
-    CRITERION_NAMES,
+    OPTIONAL_SUMMARY_KPIS,
     TOP_BREAKDOWNS,
     DashboardData,
 )
 
-SENTIMENT_COLOURS = {
-    "NEGATIVE": "#d62728",
-    "MIXED": "#ff7f0e",
-    "NEUTRAL": "#7f7f7f",
-    "POSITIVE": "#2ca02c",
-}
-PRIORITY_COLOURS = {"HIGH": "#d62728", "MEDIUM": "#ff7f0e", "NORMAL": "#1f77b4"}
+Table = tuple[str, list[str], list[list[str]], str]  # title, header, rows, note when no rows
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -45,17 +53,20 @@ _PAGE = """<!doctype html>
 {% for label, value, note in kpis %}<div class="kpi">{{ label }}<b>{{ value }}</b>
 {%- if note %}<small>{{ note }}</small>{% endif %}</div>{% endfor %}
 </div>
-{% if backlog %}{{ backlog | safe }}{% else %}<h2>Open backlog</h2>
-<p class="empty">No data yet (marts.daily_backlog is missing or empty).</p>{% endif %}
-{% for title, header, rows in tables %}<h2>{{ title }}</h2>
+{% macro show(chart) %}{% if chart.html %}{{ chart.html | safe }}{% else %}
+<div class="no-data"><h2>{{ chart.title }}</h2><p class="empty">{{ chart.note }}</p></div>
+{% endif %}{% endmacro %}
+{{ show(backlog) }}
+{% for title, header, rows, note in tables %}<h2>{{ title }}</h2>
 {% if rows %}<table><tr>{% for cell in header %}<th>{{ cell }}</th>{% endfor %}</tr>
 {% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table>
-{% else %}<p class="empty">No data yet (marts.ticket_breakdowns is missing or empty).</p>
+{% else %}<p class="empty">{{ note }}</p>
 {% endif %}{% endfor %}
-{% for chart in charts %}{{ chart | safe }}{% endfor %}
+{% for chart in charts %}{{ show(chart) }}{% endfor %}
 <footer>Generated {{ generated_at }} from the marts (ticket_summary, daily_backlog,
-ticket_breakdowns, daily_ticket_volume, evaluation_daily_pass_rates)
+daily_backlog_by_age, ticket_status_counts, sla_events, ticket_breakdowns, daily_ticket_volume,
+evaluation_daily_pass_rates)
 {%- if judge %}; judge {{ judge }}{% endif %}.</footer>
 </body></html>
 """
@@ -80,12 +91,33 @@ def _html(figure: go.Figure) -> str:
     return figure.to_html(full_html=False, include_plotlyjs=False)
 
 
-def kpi_tiles(data: DashboardData) -> list[tuple[str, str, str | None]]:
-    """(label, all-time value, last-7-days line or None) of each headline tile."""
+def _rendered(chart: Chart) -> dict[str, str | None]:
+    html = _html(chart.figure) if chart.figure is not None else None
+    return {"title": chart.title, "html": html, "note": chart.note}
 
-    def tile(
-        label: str, name: str, show: Callable[[float | None], str]
-    ) -> tuple[str, str, str | None]:
+
+Format = Callable[[float | None], str]
+# The headline tiles after the ticket count: (label, ticket_summary column, format). The first
+# response of ticket_summary is the AI-drafted reply (RESPONSE_GENERATED), not a person's.
+SUMMARY_TILES: tuple[tuple[str, str, Format], ...] = (
+    ("Median first response (AI draft)", "median_first_response_minutes", _minutes),
+    ("Median first agent reply", "median_first_agent_reply_minutes", _minutes),
+    ("Median resolution", "median_resolution_minutes", _minutes),
+    ("Median requester wait (solved)", "median_requester_wait_minutes", _minutes),
+    ("Help-desk SLA breach rate", "sla_breach_rate", _percent),
+    ("Reopen rate", "reopen_rate", _percent),
+    ("One-touch resolution", "one_touch_resolution_rate", _percent),
+    ("Solved on the AI draft alone", "ai_draft_accepted_rate", _percent),
+    ("CSAT (rated 4 or 5)", "csat", _percent),
+    ("Escalation rate", "escalation_rate", _percent),
+)
+
+
+def kpi_tiles(data: DashboardData) -> list[tuple[str, str, str | None]]:
+    """(label, all-time value, last-7-days line or None) of each headline tile. A KPI of
+    OPTIONAL_SUMMARY_KPIS has a tile only when the warehouse's ticket_summary has its column."""
+
+    def tile(label: str, name: str, show: Format) -> tuple[str, str, str | None]:
         week = f"last 7 days: {show(data.kpi(name, 'last_7_days'))}"
         return label, show(data.kpi(name)), week if "last_7_days" in data.summary else None
 
@@ -96,38 +128,16 @@ def kpi_tiles(data: DashboardData) -> list[tuple[str, str, str | None]]:
             f"{data.tickets:,}",
             None if week_tickets is None else f"{week_tickets:,.0f} in the last 7 days",
         ),
-        tile("Median first response", "median_first_response_minutes", _minutes),
-        tile("Median resolution", "median_resolution_minutes", _minutes),
-        tile("Help-desk SLA breach rate", "sla_breach_rate", _percent),
-        tile("Reopen rate", "reopen_rate", _percent),
-        tile("CSAT (rated 4 or 5)", "csat", _percent),
-        tile("Escalation rate", "escalation_rate", _percent),
+        *(
+            tile(label, name, show)
+            for label, name, show in SUMMARY_TILES
+            if name not in OPTIONAL_SUMMARY_KPIS or data.has_kpi(name)
+        ),
         ("Judge pass rate (all criteria)", _percent(data.judge_pass_rate), None),
     ]
 
 
-def backlog_chart(data: DashboardData) -> go.Figure | None:
-    if not data.backlog:
-        return None
-    days = sorted(data.backlog)
-    figure = go.Figure()
-    for priority, colour in PRIORITY_COLOURS.items():
-        counts = [data.backlog[d][f"open_{priority.lower()}_count"] for d in days]
-        figure.add_bar(name=f"open {priority}", x=days, y=counts, marker={"color": colour})
-    for name, colour, dash in (("created", "#222", "solid"), ("solved", "#2ca02c", "dot")):
-        figure.add_scatter(
-            name=name,
-            x=days,
-            y=[data.backlog[d][f"{name}_count"] for d in days],
-            mode="lines+markers",
-            line={"color": colour, "dash": dash},
-        )
-    return figure.update_layout(
-        barmode="stack", title="Open backlog at end of day by priority; created and solved per day"
-    )
-
-
-def breakdown_tables(data: DashboardData) -> list[tuple[str, list[str], list[list[str]]]]:
+def breakdown_tables(data: DashboardData) -> list[Table]:
     """(title, header, rows) of one table per dimension: the values with the most tickets."""
     tables = []
     for dimension in BREAKDOWN_DIMENSIONS:
@@ -147,82 +157,51 @@ def breakdown_tables(data: DashboardData) -> list[tuple[str, list[str], list[lis
         title = (
             f"Help-desk SLA, resolution and CSAT by {dimension} (top {TOP_BREAKDOWNS} by tickets)"
         )
-        tables.append((title, header, rows))
+        note = "No data yet (marts.ticket_breakdowns is missing or empty)."
+        tables.append((title, header, rows, note))
     return tables
 
 
-def volume_chart(data: DashboardData) -> go.Figure:
-    days = sorted({day for day, _ in data.volume})
-    figure = go.Figure()
-    for priority in sorted({p for _, p in data.volume}):
-        figure.add_bar(
-            name=priority,
-            x=days,
-            y=[data.volume.get((d, priority), (0, 0))[0] for d in days],
-            marker={"color": PRIORITY_COLOURS.get(priority)},
+def sla_table(data: DashboardData) -> Table:
+    """Each help-desk SLA metric's clocks by outcome and its breach rate (of known outcomes)."""
+    rows = []
+    for metric in ordered_sla_metrics(data.sla_outcomes):
+        outcome = data.sla_outcomes[metric]
+        known = outcome["achieved"] + outcome["breached"]
+        rows.append(
+            [
+                sla_metric_label(metric),
+                f"{sum(outcome.values()):,}",
+                f"{outcome['achieved']:,}",
+                f"{outcome['active']:,}",
+                f"{outcome['breached']:,}",
+                _percent(outcome["breached"] / known if known else None),
+            ]
         )
-    return figure.update_layout(barmode="stack", title="Tickets per day, by priority")
-
-
-def sla_chart(data: DashboardData) -> go.Figure:
-    days = sorted({day for day, _ in data.volume})
-    totals = {d: sum(v[0] for (day, _), v in data.volume.items() if day == d) for d in days}
-    breached = {d: sum(v[1] for (day, _), v in data.volume.items() if day == d) for d in days}
-    figure = go.Figure()
-    figure.add_bar(name="processing SLA breached", x=days, y=[breached[d] for d in days])
-    figure.add_scatter(
-        name="breach rate",
-        x=days,
-        y=[breached[d] / totals[d] if totals[d] else None for d in days],
-        yaxis="y2",
-        mode="lines+markers",
-    )
-    return figure.update_layout(
-        title="Processing SLA breaches per day (ticket processed after its due time)",
-        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "rangemode": "tozero"},
-    )
-
-
-def sentiment_chart(data: DashboardData) -> go.Figure:
-    days = sorted({day for day, _ in data.sentiment})
-    totals = {d: sum(n for (day, _), n in data.sentiment.items() if day == d) for d in days}
-    figure = go.Figure()
-    for sentiment in sorted({s for _, s in data.sentiment}):
-        figure.add_scatter(
-            name=sentiment,
-            x=days,
-            y=[data.sentiment.get((d, sentiment), 0) / totals[d] for d in days],
-            stackgroup="share",
-            line={"color": SENTIMENT_COLOURS.get(sentiment)},
-        )
-    return figure.update_layout(title="Sentiment share per day", yaxis={"tickformat": ".0%"})
-
-
-def pass_rate_chart(data: DashboardData) -> go.Figure:
-    products = sorted(data.pass_rates)
-    figure = go.Figure()
-    for name in (*CRITERION_NAMES, "all_criteria"):
-        rates = []
-        for product in products:
-            passed, judged = data.pass_rates[product][name]
-            rates.append(passed / judged if judged else None)
-        figure.add_bar(name=name.replace("_", " "), x=products, y=rates)
-    return figure.update_layout(
-        barmode="group", title="Judge pass rate by product", yaxis={"tickformat": ".0%"}
-    )
+    header = ["Metric", "Clocks", "Achieved", "Running", "Breached", "Breach rate (known)"]
+    note = "No data yet (marts.sla_events is missing or empty)."
+    return "Help-desk SLAs by metric", header, rows, note
 
 
 def render_dashboard(data: DashboardData, generated_at: datetime) -> str:
     """The whole page as one HTML string (plotly.js inlined, so it opens offline)."""
-    charts = [volume_chart(data), sla_chart(data), sentiment_chart(data), pass_rate_chart(data)]
-    backlog = backlog_chart(data)
+    charts = [
+        backlog_status_chart(data),
+        backlog_age_chart(data),
+        status_counts_chart(data),
+        sla_outcome_chart(data),
+        volume_chart(data),
+        sla_chart(data),
+        sentiment_chart(data),
+        pass_rate_chart(data),
+    ]
     template = Environment(autoescape=select_autoescape(default=True)).from_string(_PAGE)
     return template.render(
         plotly_js=get_plotlyjs(),
         kpis=kpi_tiles(data),
-        backlog=_html(backlog) if backlog else None,
-        tables=breakdown_tables(data),
-        charts=[_html(chart) for chart in charts],
+        backlog=_rendered(backlog_chart(data)),
+        tables=[sla_table(data), *breakdown_tables(data)],
+        charts=[_rendered(chart) for chart in charts],
         generated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
         judge=data.judge,
     )
