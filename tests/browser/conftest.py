@@ -88,6 +88,13 @@ def screenshots(chromium: str) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _name_the_screenshot_folder(request: pytest.FixtureRequest) -> None:
+    """A failing test's report names the screenshot folder (also under pytest-xdist, which
+    shows neither prints nor this conftest's terminal summary)."""
+    request.node.add_report_section("call", "browser screenshots", str(screenshot_folder()))
+
+
 @pytest.fixture(scope="session")
 def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     """A small demo (60 tickets over 2 days, with help-desk events) run once for the session.

@@ -39,11 +39,11 @@ query Runs($statuses: [RunStatus!]) { runsOrError(filter: {statuses: $statuses},
 """
 
 _RUN_ERRORS = """
-query RunErrors($runId: ID!) { logsForRun(runId: $runId) { __typename
-  ... on EventConnection { events { __typename
+query RunErrors($runId: ID!) { runOrError(runId: $runId) { __typename
+  ... on Run { eventConnection(afterCursor: null) { events { __typename
     ... on EngineEvent { message error { message } }
     ... on ExecutionStepFailureEvent { stepKey error { message } }
-    ... on RunFailureEvent { message } } } } }
+    ... on RunFailureEvent { message } } } } } }
 """
 
 _MATERIALIZATIONS = """
@@ -178,9 +178,9 @@ class DagsterGraphQL:
 
     def run_errors(self, run_id: str) -> list[str]:
         """The error messages of a run's failure events (engine, step and run failures)."""
-        answer = self.query(_RUN_ERRORS, {"runId": run_id})["logsForRun"]
+        answer = self.query(_RUN_ERRORS, {"runId": run_id})["runOrError"]
         messages = []
-        for event in answer.get("events", []):
+        for event in (answer.get("eventConnection") or {}).get("events", []):
             error = (event.get("error") or {}).get("message")
             if error:
                 messages.append(f"{event['__typename']}: {error.strip()[:1500]}")
