@@ -72,6 +72,18 @@ def chart_or_note(title: str, figure: go.Figure, note: str = NO_DATA) -> Chart:
     return Chart(title, figure.update_layout(title=title))
 
 
+DAY_MS = 86_400_000
+
+
+def daily_axis(figure: go.Figure, days: list) -> go.Figure:
+    """Label a per-day x axis with dates only (plotly otherwise adds 12:00 ticks when there are
+    few days); one tick a day up to a month of days."""
+    figure.update_xaxes(tickformat="%b %d, %Y" if len(days) <= 1 else "%b %d")
+    if len(days) <= 31:
+        figure.update_xaxes(dtick=DAY_MS)
+    return figure
+
+
 def sla_metric_label(metric: str) -> str:
     return SLA_METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
 
@@ -98,7 +110,8 @@ def backlog_chart(data: DashboardData) -> Chart:
             line={"color": colour, "dash": dash},
         )
     note = "No data yet (marts.daily_backlog is missing or empty)."
-    return chart_or_note(title, figure.update_layout(barmode="stack"), note)
+    figure.update_layout(barmode="stack")
+    return chart_or_note(title, daily_axis(figure, days), note)
 
 
 def sla_outcome_chart(data: DashboardData) -> Chart:
@@ -133,7 +146,7 @@ def backlog_status_chart(data: DashboardData) -> Chart:
     figure.update_layout(barmode="stack")
     title = "Open backlog at end of day by help-desk status (pending: waiting on the requester)"
     note = "No open ticket at the end of any day (marts.daily_backlog_by_age is empty or missing)."
-    return chart_or_note(title, figure, note)
+    return chart_or_note(title, daily_axis(figure, days), note)
 
 
 def backlog_age_chart(data: DashboardData) -> Chart:
@@ -184,7 +197,9 @@ def volume_chart(data: DashboardData) -> Chart:
             marker={"color": PRIORITY_COLOURS.get(priority)},
         )
     figure.update_layout(barmode="stack")
-    return chart_or_note("Tickets per day, by priority", figure, "No tickets in this period.")
+    return chart_or_note(
+        "Tickets per day, by priority", daily_axis(figure, days), "No tickets in this period."
+    )
 
 
 def sla_chart(data: DashboardData) -> Chart:
@@ -211,7 +226,7 @@ def sla_chart(data: DashboardData) -> Chart:
         if data.tickets
         else "No tickets in this period."
     )
-    return chart_or_note(title, figure, note)
+    return chart_or_note(title, daily_axis(figure, days), note)
 
 
 def sentiment_chart(data: DashboardData) -> Chart:
@@ -227,7 +242,9 @@ def sentiment_chart(data: DashboardData) -> Chart:
             line={"color": SENTIMENT_COLOURS.get(sentiment)},
         )
     figure.update_layout(yaxis={"tickformat": ".0%"})
-    return chart_or_note("Sentiment share per day", figure, "No tickets in this period.")
+    return chart_or_note(
+        "Sentiment share per day", daily_axis(figure, days), "No tickets in this period."
+    )
 
 
 def pass_rate_chart(data: DashboardData) -> Chart:
