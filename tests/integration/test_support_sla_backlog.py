@@ -9,7 +9,8 @@ pinned ``as_of``, checked against an independent Python reference:
   reply does not restart the clock, a reply after a solve starts one); requester_wait paused
   while pending, counting on_hold, breached after a reopen; the due time of every clock;
 * ``daily_backlog_by_age``: every day's open tickets by team, priority, age bucket and status;
-* ``ticket_current_state.helpdesk_status`` and ``ticket_status_counts`` at ``as_of``.
+* ``ticket_current_state.helpdesk_status`` and ``ticket_status_counts`` at ``as_of``;
+* an incremental build after the second half of the events arrived equals a full refresh.
 
 The reference walks the events in Python (``helpers.support_rows``) and measures time with
 ``helpers.business_time``, which works in UTC instants, not wall-clock times.
@@ -26,11 +27,18 @@ import pytest
 from helpers.business_time import business_minutes, calendar_minutes, seed_holidays
 from helpers.dbt_warehouse import DbtWarehouse
 from helpers.support_rows import (
+    EVENT_STAGING_COLUMNS,
+    EVENTS_TABLE,
+    LOADED_AT,
+    STAGING_COLUMNS,
+    TICKETS_TABLE,
     StatusInterval,
     Ticket,
+    event_rows,
     load_tickets,
     ordered_events,
     status_intervals,
+    ticket_row,
 )
 
 from ticket_platform.transform.project import DBT_PROJECT_DIR
@@ -445,3 +453,43 @@ def check_status(warehouse: DbtWarehouse, tickets: dict[str, Ticket]) -> None:
     assert counts[("pending", "MEDIUM", "compute")] == 1
     assert counts[("on_hold", "HIGH", "networking")] == 1
     assert counts[("new", "NORMAL", "storage")] == 1  # no events: new, the product's team
+
+
+@pytest.mark.dbt
+def test_incremental_build_after_more_events_equals_a_full_refresh(
+    dbt_warehouse: DbtWarehouse,
+) -> None:
+    """Half the conversations first (as of Monday noon EDT), the rest loaded a day later."""
+    cut = _utc("2026-04-13 16:00:00")
+    tickets = list(scenario().values())
+    events = [row for ticket in tickets for row in event_rows(ticket)]
+    warehouse = dbt_warehouse
+    warehouse.create_sources()
+    warehouse.insert(TICKETS_TABLE, STAGING_COLUMNS, [ticket_row(t) for t in tickets])
+    warehouse.insert(
+        EVENTS_TABLE, EVENT_STAGING_COLUMNS, [e for e in events if e["occurred_at"] < cut]
+    )
+    warehouse.dbt("seed", variables=VARIABLES)
+    warehouse.dbt("run", "--select", SELECTION, variables=VARIABLES | {"as_of": str(cut)})
+    early = {
+        (r["ticket_id"], r["metric"], r["occurrence_number"]): r["is_achieved"]
+        for r in warehouse.records("marts.sla_events")
+    }
+    later = LOADED_AT + timedelta(days=1)
+    late = [e | {"_loaded_at": later} for e in events if e["occurred_at"] >= cut]
+    warehouse.insert(EVENTS_TABLE, EVENT_STAGING_COLUMNS, late)
+    warehouse.dbt("run", "--select", SELECTION, variables=VARIABLES)
+    models = ("marts.fct_ticket_milestones", "marts.ticket_current_state", "marts.sla_events")
+    incremental = {model: warehouse.rows(model) for model in models}
+    warehouse.dbt("run", "--select", SELECTION, "--full-refresh", variables=VARIABLES)
+    for model in models:
+        assert incremental[model] == warehouse.rows(model), model
+    # the late events added next-reply clocks and stopped running ones
+    assert not early[("N-CONVERSATION", "next_reply", 1)]
+    assert ("N-CONVERSATION", "next_reply", 2) not in early
+    final = {
+        (r["ticket_id"], r["metric"], r["occurrence_number"]): r["is_achieved"]
+        for r in warehouse.records("marts.sla_events")
+    }
+    assert final.keys() == expected_sla_rows(scenario()).keys()
+    assert final[("N-CONVERSATION", "next_reply", 1)]
