@@ -131,6 +131,10 @@ sla_per_ticket as (
             max(case when metric = '{{ metric }}' and is_breached then 1 else 0 end) = 1
                 as is_{{ metric }}_sla_breached,
         {%- endfor %}
+        {%- for metric in ['agent_first_reply', 'next_reply', 'requester_wait'] %}
+            max(case when metric = '{{ metric }}' and is_breached then 1 else 0 end) = 1
+                as is_{{ metric }}_sla_breached,
+        {%- endfor %}
         max(case when is_breached then 1 else 0 end) = 1 as is_sla_breached,
         max(case when not is_achieved then 1 else 0 end) = 1 as has_open_sla_clock
 
@@ -216,6 +220,13 @@ joined as (
         sla_per_ticket.resolution_target_minutes,
         sla_per_ticket.resolution_sla_clock,
         coalesce(sla_per_ticket.is_resolution_sla_breached, false) as is_resolution_sla_breached,
+
+        ----------  conversation SLAs (policies from their effective_from; see sla_events)
+        coalesce(sla_per_ticket.is_agent_first_reply_sla_breached, false)
+            as is_agent_first_reply_sla_breached,
+        coalesce(sla_per_ticket.is_next_reply_sla_breached, false) as is_next_reply_sla_breached,
+        coalesce(sla_per_ticket.is_requester_wait_sla_breached, false)
+            as is_requester_wait_sla_breached,
 
         ----------  sla overall
         coalesce(sla_per_ticket.is_sla_breached, false) as is_sla_breached,
