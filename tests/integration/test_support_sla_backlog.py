@@ -1,6 +1,7 @@
 """The conversation SLAs, the backlog by age and the status counts on crafted tickets.
 
-One ``dbt build`` per engine (DuckDB, PostgreSQL) over hand-written tickets of April 2026 (after
+One dbt build per engine (DuckDB, PostgreSQL, and Redshift through the Redshift harness) over
+hand-written tickets of April 2026 (after
 the conversation policies' ``effective_from``) with business hours in America/New_York and a
 pinned ``as_of``, checked against an independent Python reference:
 
@@ -23,9 +24,10 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg2
 import pytest
 from helpers.business_time import business_minutes, calendar_minutes, seed_holidays
-from helpers.dbt_warehouse import DbtWarehouse
+from helpers.dbt_warehouse import DbtWarehouse, dbt_env
 from helpers.support_rows import (
     EVENT_STAGING_COLUMNS,
     EVENTS_TABLE,
@@ -40,8 +42,10 @@ from helpers.support_rows import (
     status_intervals,
     ticket_row,
 )
+from redshift_harness import reachable_admin_dsn, redshift_harness
 
 from ticket_platform.transform.project import DBT_PROJECT_DIR
+from ticket_platform.warehouse.postgres_engine import postgres_session
 
 TIMEZONE = "America/New_York"
 AS_OF = datetime(2026, 4, 15, 16, 0)  # Wednesday 12:00 in New York
@@ -167,13 +171,17 @@ def scenario() -> dict[str, Ticket]:
     return t
 
 
+def build(warehouse: DbtWarehouse) -> DbtWarehouse:
+    load_tickets(warehouse, scenario().values())
+    warehouse.dbt("seed", variables=VARIABLES)
+    warehouse.dbt("run", "--select", SELECTION, variables=VARIABLES)
+    warehouse.dbt("test", "--select", *TESTED, variables=VARIABLES)
+    return warehouse
+
+
 @pytest.fixture
 def built(dbt_warehouse: DbtWarehouse) -> DbtWarehouse:
-    load_tickets(dbt_warehouse, scenario().values())
-    dbt_warehouse.dbt("seed", variables=VARIABLES)
-    dbt_warehouse.dbt("run", "--select", SELECTION, variables=VARIABLES)
-    dbt_warehouse.dbt("test", "--select", *TESTED, variables=VARIABLES)
-    return dbt_warehouse
+    return build(dbt_warehouse)
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,6 +355,25 @@ def test_sla_backlog_and_status_marts_match_the_reference(built: DbtWarehouse) -
     check_sla_events(built, tickets)
     check_backlog_by_age(built, tickets)
     check_status(built, tickets)
+
+
+@pytest.mark.dbt
+@pytest.mark.postgres
+def test_sla_backlog_and_status_marts_on_redshift(tmp_path) -> None:
+    """The same build through dbt-redshift and the Redshift harness (nothing refused)."""
+    with redshift_harness(reachable_admin_dsn()) as harness:
+        warehouse = DbtWarehouse(
+            lambda: postgres_session(lambda: psycopg2.connect(harness.direct_dsn)),
+            "prod",
+            dbt_env() | harness.dbt_env(),
+            tmp_path,
+        )
+        build(warehouse)
+        assert harness.proxy.log.refusals == []
+        tickets = scenario()
+        check_sla_events(warehouse, tickets)
+        check_backlog_by_age(warehouse, tickets)
+        check_status(warehouse, tickets)
 
 
 def check_sla_events(warehouse: DbtWarehouse, tickets: dict[str, Ticket]) -> None:
