@@ -4,7 +4,7 @@ the support dashboard and the dbt docs site. The UI's own GraphQL endpoint (what
 render) gives the complete answers; the pages are loaded, asserted on and saved as screenshots.
 
 One small demo (60 tickets over 2 days) is built per session by the fixtures in conftest.py;
-the whole file takes about 2-3 minutes on 2 cores."""
+the whole file took 3-4.5 minutes on 2 shared cores, 2-3 of them the demo's ``run``."""
 
 from __future__ import annotations
 
