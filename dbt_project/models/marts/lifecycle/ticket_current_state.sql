@@ -31,9 +31,12 @@ events as (
 
     changed_tickets as (
 
+        -- a table built before the help-desk status re-builds every ticket
         select distinct ticket_id
         from milestones
-        where {{ incremental_filter('partition_date', 'loaded_at', 'last_loaded_at') }}
+        {%- if relation_has_column(this, 'helpdesk_status') %}
+            where {{ incremental_filter('partition_date', 'loaded_at', 'last_loaded_at') }}
+        {%- endif %}
 
     ),
 

@@ -88,6 +88,15 @@ status_intervals as (
         from {{ this }}
         where not is_achieved
 
+        {%- if not relation_has_column(this, 'breach_minutes') %}
+
+            union all
+
+            -- built before the conversation metrics and due times: re-build every ticket
+            select ticket_id
+            from tickets
+        {%- endif %}
+
     ),
 
     scoped_tickets as (
