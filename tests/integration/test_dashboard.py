@@ -2,9 +2,12 @@
 
 from datetime import UTC, datetime
 
+import dagster as dg
 import plotly.graph_objects as go
 from helpers.dashboard_marts import D1, D2, support_marts, ticket_marts
 
+from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.reports.assets import DASHBOARD_KEY, build_dashboard_asset
 from ticket_platform.reports.dashboard_charts import has_data
 from ticket_platform.reports.dashboard_data import (
     BACKLOG_COUNTS,
@@ -12,6 +15,9 @@ from ticket_platform.reports.dashboard_data import (
     load_dashboard_data,
 )
 from ticket_platform.reports.dashboard_render import render_dashboard
+from ticket_platform.settings import get_settings
+from ticket_platform.warehouse.duckdb_engine import duckdb_session
+from ticket_platform.warehouse.resource import DuckDBWarehouse
 
 CRITERIA_RATES = {
     n: (6, 10)
@@ -272,3 +278,41 @@ def test_has_data_ignores_missing_and_zero_values():
     horizontal = go.Bar(y=["first response"], x=[3], orientation="h")
     assert has_data(go.Figure([horizontal]))
     assert not has_data(go.Figure([go.Bar(y=["a"], x=[0], orientation="h")]))
+
+
+def test_the_dashboard_asset_writes_the_page_and_its_headline_metadata(tmp_path):
+    """The Dagster asset on a DuckDB warehouse: the page lands in the lake; the metadata has the
+    AI draft's and a person's first reply medians only when they are known."""
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb_session(database) as session:
+        ticket_marts(session)
+        support_marts(session)
+    materialization = _materialize_dashboard(tmp_path, database)
+    metadata = {key: value.value for key, value in materialization.metadata.items()}
+    assert metadata["tickets"] == 10 and metadata["open_backlog"] == 6
+    assert metadata["median_ai_draft_minutes"] == 42.0
+    assert metadata["median_first_agent_reply_minutes"] == 95.0
+    page = (tmp_path / "lake" / DASHBOARD_KEY).read_text()
+    assert "Median first agent reply<b>1.6 h</b>" in page
+
+
+def test_unknown_medians_are_left_out_of_the_asset_metadata(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb_session(database) as session:
+        ticket_marts(session)
+        support_marts(session, empty=True)
+    materialization = _materialize_dashboard(tmp_path, database)
+    assert "median_ai_draft_minutes" not in materialization.metadata
+    assert "median_first_agent_reply_minutes" not in materialization.metadata
+
+
+def _materialize_dashboard(tmp_path, database) -> dg.AssetMaterialization:
+    result = dg.materialize(
+        [build_dashboard_asset(get_settings())],
+        resources={
+            "landing": LandingResource(uri=str(tmp_path / "lake")),
+            "warehouse": DuckDBWarehouse(database=str(database)),
+        },
+    )
+    [materialization] = result.asset_materializations_for_node("reports__support_dashboard")
+    return materialization

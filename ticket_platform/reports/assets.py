@@ -74,18 +74,18 @@ def build_dashboard_asset(settings: Settings) -> dg.AssetsDefinition:
                 "open_backlog": dg.MetadataValue.int(
                     data.backlog[max(data.backlog)]["open_count"] if data.backlog else 0
                 ),
-                "median_ai_draft_minutes": dg.MetadataValue.float(
-                    data.kpi("median_first_response_minutes") or 0.0
-                ),
-                **(
-                    {
-                        "median_first_agent_reply_minutes": dg.MetadataValue.float(
-                            data.kpi("median_first_agent_reply_minutes") or 0.0
-                        )
-                    }
-                    if data.has_kpi("median_first_agent_reply_minutes")
-                    else {}
-                ),
+                # medians only when known (no ticket answered yet: no number, not a 0)
+                **{
+                    label: dg.MetadataValue.float(value)
+                    for label, value in (
+                        ("median_ai_draft_minutes", data.kpi("median_first_response_minutes")),
+                        (
+                            "median_first_agent_reply_minutes",
+                            data.kpi("median_first_agent_reply_minutes"),
+                        ),
+                    )
+                    if value is not None
+                },
             }
         )
 
