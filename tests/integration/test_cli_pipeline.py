@@ -84,7 +84,7 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     fct_parquet = landing.read("processed/marts/fct_tickets/fct_tickets.parquet")
     assert pq.read_table(io.BytesIO(fct_parquet)).num_rows == 500
     dashboard = landing.read("reports/support_dashboard.html").decode()
-    assert dashboard.count('class="plotly-graph-div"') == 5 and ">500</b>" in dashboard
+    assert dashboard.count('class="plotly-graph-div"') == 8 and ">500</b>" in dashboard
     evaluation = summary["evaluation"]
     assert evaluation["judge"] == "rules:rules-v1"
     assert (evaluation["evaluated"], evaluation["cached"], evaluation["model_calls"]) == (500, 0, 0)
