@@ -180,7 +180,9 @@ class HelpdeskStatus(StrEnum):
 
 class TicketStatusChangedData(ContractModel):
     status: HelpdeskStatus
-    agent: Name | None = None  # None: a help-desk rule (a requester reply re-opens a pending ticket)
+    agent: Name | None = (
+        None  # None: a help-desk rule (a requester reply re-opens a pending ticket)
+    )
     reason: ShortText = ""
 
 
