@@ -15,10 +15,13 @@ from ticket_platform.routing.teams import PRODUCT_TEAMS_CSV, product_teams, team
 from ticket_platform.settings import PROJECT_ROOT
 from ticket_platform_demo.simulator.event_lake import EventLakeWriter, encode_record
 from ticket_platform_demo.simulator.helpdesk import HelpDesk, HelpdeskModel, helpdesk_events
+from ticket_platform_demo.simulator.helpdesk_hours import StaffedHours
 
-SUBMITTED = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+SUBMITTED = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
+LAST_FRIDAY_AFTERNOON = SUBMITTED + timedelta(days=11, hours=4)  # simulated_batch's last Friday
 FAR_FUTURE = datetime(2030, 1, 1, tzinfo=UTC)
 MILESTONES_CSV = PROJECT_ROOT / "dbt_project" / "seeds" / "lifecycle_milestones.csv"
+STAFFED = HelpdeskModel().staffed_hours
 PRIORITIES = ("HIGH", "MEDIUM", "NORMAL", "NORMAL")
 SENTIMENTS = ("NEGATIVE", "NEUTRAL", "NEUTRAL", "POSITIVE", "MIXED")
 
@@ -192,7 +195,11 @@ def test_solves_by_touches_look_like_a_support_desk():
     assert 0.30 < shares[1] < 0.50
     assert 0.15 < shares[2] < 0.32
     assert 0.10 < shares["multi"] < 0.30
-    assert 0.8 < solved / len(tickets) < 0.97
+    # ``now`` is a Monday 09:00: the weekend's MEDIUM and NORMAL tickets wait for the desk to
+    # open, so count the tickets submitted before the last Friday's afternoon.
+    before_weekend = [t for t in tickets if t["submitted_at"] < LAST_FRIDAY_AFTERNOON]
+    solved_before = [t for t in before_weekend if status_at_end(events[t["ticket_id"]]) == "solved"]
+    assert 0.8 < len(solved_before) / len(before_weekend) < 0.97
 
 
 def test_tickets_wait_in_every_status_at_the_end():
@@ -225,10 +232,12 @@ def test_a_loaded_team_replies_later_and_passes_more_tickets_on():
     def first_reply_hours_and_moves(load: int) -> tuple[float, int]:
         waits, moves = [], 0
         for number in range(600):
-            life = helpdesk_events(ticket(number), seed=1, now=FAR_FUTURE, team_load=load)
+            # MEDIUM, submitted on a Monday at 09:00: both waits mostly end the same day (a wait
+            # past 17:00 moves to the next morning, which would cap it in business time).
+            life = helpdesk_events(ticket(number, "MEDIUM"), seed=1, now=FAR_FUTURE, team_load=load)
             replies = [e["occurredAt"] for e in life if e["eventName"] == "AgentReplied"]
-            if replies:
-                waits.append((replies[0] - SUBMITTED).total_seconds() / 3600)
+            if replies:  # in staffed hours, as the business clock of the SLA counts it
+                waits.append(STAFFED.working_time(SUBMITTED, replies[0]).total_seconds() / 3600)
             moves += any(e["eventName"] == "TicketReassigned" for e in life)
         return sorted(waits)[len(waits) // 2], moves
 
@@ -260,6 +269,62 @@ def test_high_priority_is_answered_and_solved_faster():
 
     assert hours("HIGH", "AgentReplied") < hours("NORMAL", "AgentReplied") / 4
     assert hours("HIGH", "TicketResolved") < hours("NORMAL", "TicketResolved") / 3
+
+
+AGENT_EVENTS = {"TicketAssigned", "TicketReassigned", "AgentReplied", "InternalNoteAdded"}
+
+
+def agent_events(life: list[dict]) -> list[dict]:
+    """A person's actions: assignments, replies, notes, solves and status changes by an agent."""
+    return [
+        e
+        for e in life
+        if e["eventName"] in AGENT_EVENTS | {"TicketResolved"}
+        or (e["eventName"] == "TicketStatusChanged" and e["data"]["agent"] is not None)
+    ]
+
+
+def test_medium_and_normal_tickets_are_worked_in_staffed_hours_only():
+    tickets, events, _ = simulated_batch()
+    checked, openings = 0, Counter()
+    for t in tickets:
+        if t["priority"] == "HIGH":
+            continue
+        for event in agent_events(events[t["ticket_id"]]):
+            at = event["occurredAt"]
+            assert STAFFED.is_staffed(at), (t["ticket_id"], event["eventName"], at)
+            assert at.isoweekday() <= 5 and 9 <= at.hour < 17  # the dbt vars' defaults, UTC
+            checked += 1
+            openings[at.hour, at.minute] += 1
+    assert checked > 5000
+    assert openings[9, 0] < 0.01 * checked  # a morning queue, not a pile at 09:00 sharp
+
+
+def test_staffed_hours_close_on_weekends_and_the_seeds_holidays():
+    friday_evening = datetime(2025, 12, 19, 17, 0, tzinfo=UTC)
+    assert not STAFFED.is_staffed(friday_evening)
+    assert STAFFED.next_staffed(friday_evening) == datetime(2025, 12, 22, 9, 0, tzinfo=UTC)
+    christmas_eve = datetime(2025, 12, 24, 18, 0, tzinfo=UTC)  # Christmas Day is in the seed
+    assert STAFFED.next_staffed(christmas_eve) == datetime(2025, 12, 26, 9, 0, tzinfo=UTC)
+    noon = datetime(2025, 12, 23, 12, 0, tzinfo=UTC)
+    assert STAFFED.next_staffed(noon) == noon
+    assert STAFFED.working_time(friday_evening, noon) == timedelta(hours=8 + 3)
+    new_york = StaffedHours(timezone="America/New_York", holidays=frozenset())
+    assert new_york.next_staffed(noon) == datetime(2025, 12, 23, 14, 0, tzinfo=UTC)
+
+
+def test_high_tickets_are_worked_around_the_clock_by_the_on_call_rotation():
+    tickets, events, _ = simulated_batch()
+    high = [
+        e["occurredAt"]
+        for t in tickets
+        if t["priority"] == "HIGH"
+        for e in agent_events(events[t["ticket_id"]])
+    ]
+    at_night = [at for at in high if at.hour < 7 or at.hour >= 20]
+    on_weekends = [at for at in high if at.isoweekday() >= 6]
+    assert len(at_night) > 0.1 * len(high)
+    assert len(on_weekends) > 0.1 * len(high)
 
 
 def test_negative_tickets_rate_lower():

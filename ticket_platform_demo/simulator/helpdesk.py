@@ -28,6 +28,15 @@ seconds after submission) as contract events (``ticket_platform/contracts/events
   sentiment, a slow first human reply, a slow resolution, touches beyond two, a reopen and an
   on-hold wait, and rise a little when the draft alone solved it.
 
+**Staffed hours**: agents work MEDIUM and NORMAL tickets (whose SLAs run on the marts'
+business clock) on weekdays 09:00-17:00 UTC, holidays of ``dbt_project/seeds/
+business_holidays.csv`` closed, the defaults of the dbt vars ``business_*`` (``helpdesk_hours.py``).
+An agent action (assignment, reassignment, public reply, internal note, status change, solve)
+that would fall outside them moves to the next opening plus a place in the morning queue, and
+the conversation goes on from there. HIGH tickets (calendar-clock SLAs) are worked around the
+clock by an on-call rotation, slower outside staffed hours. Requesters reply, reopen and rate at
+any hour.
+
 **Team load** is the number of the team's tickets open (submitted, not yet finally solved) when
 the ticket arrives, counted by ``HelpDesk`` over the tickets it has seen, which the simulator
 passes in submission order. Delays scale by ``1 + load_slowdown * load / capacity`` (capacity =
@@ -45,7 +54,8 @@ time); final reply waits for a confirmation 30 %; 5 % of questions go unanswered
 days); internal note before the first reply 35 %; reassignment 4 %, 30 % for misrouted products,
 plus up to 8 % with load; 2 % never solved; reopen 8 % (12 % after a zero-touch solve), a second
 reply after a reopen 30 %; rating 60 %; 6 agents per team, 8 open tickets each; load slowdown
-1.0, at most x3.
+1.0, at most x3; staffed weekdays 09:00-17:00 UTC (the dbt vars' defaults), morning queue median
+30 minutes; HIGH on call around the clock, delays x1.5 outside staffed hours.
 
 Events later than the simulation's ``now`` have not happened yet and are not emitted, so tickets
 stay open, pending or on hold at the end, and slow ones breach their SLA, as in a real queue.
@@ -57,13 +67,14 @@ from __future__ import annotations
 
 import heapq
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
 from ticket_platform.routing.teams import team_of
 from ticket_platform_demo.simulator.helpdesk_conversation import TicketLife, conversation
+from ticket_platform_demo.simulator.helpdesk_hours import StaffedHours
 from ticket_platform_demo.simulator.helpdesk_phrases import RESOLUTIONS
 from ticket_platform_demo.synthetic.people import FIRST_NAMES, LAST_NAMES
 
@@ -145,6 +156,18 @@ class HelpdeskModel:
     open_tickets_per_agent: int = 8
     load_slowdown: float = 1.0
     max_load_factor: float = 3.0
+
+    # When agents work MEDIUM and NORMAL tickets. The defaults mirror the dbt vars business_timezone
+    # (UTC), business_days ([1..5]), business_day_start_hour (9), business_day_end_hour (17) of
+    # dbt_project/dbt_project.yml and the holidays of seeds/business_holidays.csv: keep in step.
+    staffed_hours: StaffedHours = field(default_factory=StaffedHours)
+    # An agent action that falls outside staffed hours waits for the next opening, plus this
+    # (log-normal median, spread ``spread``): the overnight queue is worked through the morning.
+    opening_queue_median: timedelta = timedelta(minutes=30)
+    # Priorities an on-call rotation works around the clock (their SLAs run on a calendar clock),
+    # this much slower outside staffed hours.
+    on_call_priorities: tuple[str, ...] = ("HIGH",)
+    on_call_night_slowdown: float = 1.5
 
     def median(self, knob: str, priority: str) -> timedelta:
         """The median of a per-priority delay knob (``assign_minutes``, ``*_hours``)."""

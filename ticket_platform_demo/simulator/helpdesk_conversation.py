@@ -47,6 +47,7 @@ class _Desk:
 
     def __init__(self, ticket: dict[str, Any], rng: random.Random, model: HelpdeskModel):
         self.ticket_id = ticket["ticket_id"]
+        self.on_call = ticket["priority"] in model.on_call_priorities
         self.product = ticket["product"]
         self.rng = rng
         self.model = model
@@ -60,6 +61,31 @@ class _Desk:
 
     def delay(self, median: timedelta) -> timedelta:
         return median * math.exp(self.rng.gauss(0.0, self.model.spread))
+
+    # -- when agents work --------------------------------------------------------------------
+    def at_work(self, at: datetime) -> datetime:
+        """When an agent does what they would do at ``at``: then on an on-call ticket or in
+        staffed hours, else at the next opening plus a place in the morning queue."""
+        hours = self.model.staffed_hours
+        opens = hours.next_staffed(at)
+        if self.on_call or opens == at:
+            return at
+        queue = min(self.delay(self.model.opening_queue_median), hours.shift - MINUTE)
+        return opens + queue
+
+    def after(self, at: datetime, median: timedelta) -> datetime:
+        """An agent action a log-normal delay of ``median`` after ``at``, in working time (the
+        on-call rotation is slower outside staffed hours)."""
+        done = at + self.delay(median)
+        if self.on_call and not self.model.staffed_hours.is_staffed(done):
+            done = at + (done - at) * self.model.on_call_night_slowdown
+        return self.at_work(done)
+
+    def near(self, at: datetime, fallback: datetime) -> datetime:
+        """``at`` for an action beside another one at ``fallback`` (a working instant), or
+        ``fallback`` itself when ``at`` falls outside working hours."""
+        working = self.on_call or self.model.staffed_hours.is_staffed(at)
+        return at if working else fallback
 
     def emit(self, name: EventName, at: datetime, data: dict[str, Any]) -> None:
         self._numbers[name] += 1
@@ -143,7 +169,7 @@ def conversation(
     priority, sentiment = ticket["priority"], ticket.get("sentiment", "")
     factor = model.load_factor(team_load)
     start = ticket["processed_at"] + MINUTE  # after the AI draft (ResponseGenerated)
-    assigned_at = start + desk.delay(model.median("assign_minutes", priority) * factor)
+    assigned_at = desk.after(start, model.median("assign_minutes", priority) * factor)
 
     if rng.random() < model.ai_accept_rate(priority, sentiment):
         _accepted_draft(desk, start, assigned_at, factor)
@@ -164,7 +190,7 @@ def _accepted_draft(desk: _Desk, start: datetime, assigned_at: datetime, factor:
     thanked_at = start + desk.delay(desk.model.thanks_median)
     desk.assign(assigned_at)
     desk.requester_reply(thanked_at)
-    solved_at = max(assigned_at, thanked_at) + desk.delay(desk.model.solve_after_thanks * factor)
+    solved_at = desk.after(max(assigned_at, thanked_at), desk.model.solve_after_thanks * factor)
     desk.solve(solved_at, phrases.AI_RESOLUTION)
 
 
@@ -180,14 +206,15 @@ def _worked(
     desk.assign(assigned_at)
     at = assigned_at
     if rng.random() < model.reassign_rate(desk.product, team_load):
-        moved_at = at + desk.delay(model.reassign_median * factor)
+        moved_at = desk.after(at, model.reassign_median * factor)
         if rng.random() < model.note_rate:
-            desk.note(at + (moved_at - at) * rng.uniform(0.3, 0.9))
+            desk.note(desk.near(at + (moved_at - at) * rng.uniform(0.3, 0.9), moved_at))
         desk.reassign(moved_at, _other_team(desk, model))
         at = moved_at
-    first_reply_at = at + desk.delay(model.median("first_reply_minutes", priority) * factor)
+    first_reply_at = desk.after(at, model.median("first_reply_minutes", priority) * factor)
     if rng.random() < model.note_rate:
-        desk.note(max(at, first_reply_at - rng.uniform(2, 30) * MINUTE))
+        note_at = max(at, first_reply_at - rng.uniform(2, 30) * MINUTE)
+        desk.note(desk.near(note_at, first_reply_at))
     if rng.random() < model.never_resolved_rate:
         desk.reply(first_reply_at)  # answered once, then forgotten: open for ever
         return
@@ -207,31 +234,31 @@ def _replies(
             desk.reply(at)
             desk.set_status(at, HelpdeskStatus.PENDING, desk.agent, phrases.ASK_REASON)
             if rng.random() < model.abandon_rate:
-                desk.solve(at + model.auto_solve_after, phrases.NO_REPLY_RESOLUTION)
+                desk.solve(desk.at_work(at + model.auto_solve_after), phrases.NO_REPLY_RESOLUTION)
                 return
             at += desk.delay(model.requester_reply_median)
             desk.requester_reply(at)
         elif kind < model.question_share + model.hold_share and not desk.life.held:
-            desk.note(at - rng.uniform(1, 10) * MINUTE)
+            desk.note(desk.near(at - rng.uniform(1, 10) * MINUTE, at))
             desk.reply(at)
             why = phrases.HOLD_REASON.format(product=desk.product)
             desk.set_status(at, HelpdeskStatus.ON_HOLD, desk.agent, why)
             desk.life.held = True
-            at += desk.delay(model.hold_median)
+            at = desk.after(at, model.hold_median)
             desk.set_status(at, HelpdeskStatus.OPEN, desk.agent, phrases.RESUME_REASON)
-            desk.note(at + rng.uniform(1, 10) * MINUTE)
+            desk.note(desk.near(at + rng.uniform(1, 10) * MINUTE, at))
         else:  # an update; the requester sometimes answers it
             desk.reply(at)
             if rng.random() < model.update_answered_rate:
                 at += desk.delay(model.requester_reply_median)
                 desk.requester_reply(at)
-        at += desk.delay(next_reply)
+        at = desk.after(at, next_reply)
     desk.reply(at)
     if rng.random() < model.confirm_rate:  # pending until the requester confirms the fix
         desk.set_status(at, HelpdeskStatus.PENDING, desk.agent, phrases.CONFIRM_REASON)
         at += desk.delay(model.thanks_median)
         desk.requester_reply(at)
-        at += desk.delay(model.solve_after_thanks * factor)
+        at = desk.after(at, model.solve_after_thanks * factor)
     desk.solve(at, resolution)
 
 
@@ -244,7 +271,7 @@ def _maybe_reopen(desk: _Desk, priority: str, factor: float) -> None:
     desk.reopen(
         reopened_at, rng.choice(phrases.AI_REOPEN_REASONS if zero_touch else phrases.REOPEN_REASONS)
     )
-    at = reopened_at + desk.delay(model.median("next_reply_hours", priority) * factor)
+    at = desk.after(reopened_at, model.median("next_reply_hours", priority) * factor)
     _replies(
         desk,
         at,
