@@ -42,20 +42,21 @@ the ticket arrives, counted by ``HelpDesk`` over the tickets it has seen, which 
 passes in submission order. Delays scale by ``1 + load_slowdown * load / capacity`` (capacity =
 ``agents_per_team * open_tickets_per_agent``), at most ``max_load_factor``.
 
-The knobs (``HelpdeskModel``): assignment median 12 / 75 / 180 minutes (HIGH / MEDIUM / NORMAL),
-first human reply median 25 / 100 / 240 minutes after assignment, next reply median 1.5 / 5 / 10
-hours, requester reply median 3 hours, on-hold median 16 hours, a thanks 50 minutes after the
-answer, a solve 30 minutes after it, a reassignment 45 minutes after the assignment; log-normal
-spread 0.85. A resolution slower than 8 / 36 / 72 hours lowers the rating. Requesters reply by
-email 70 % of the time (else on the web). Draft accepted 6 % / 16 % / 26 %
-(halved for NEGATIVE); touches 1: 50 %, 2: 26 %, 3: 13 %, 4: 7 %, 5: 4 %; a non-final reply is a
+The knobs (``HelpdeskModel``): assignment median 4 / 45 / 120 minutes (HIGH / MEDIUM / NORMAL),
+first human reply median 10 / 60 / 150 minutes after assignment, next reply median 0.5 / 5 / 10
+hours, requester reply median 30 / 180 / 180 minutes, on-hold median 16 hours, a thanks 50
+minutes after the answer, a solve 30 minutes after it, a reassignment 45 minutes after the
+assignment; log-normal spread 0.85. A resolution slower than 8 calendar / 32 / 48 business hours
+(twice the SLA targets) lowers the rating, and a first reply slower than twice the expected one
+(in business time for MEDIUM and NORMAL). Requesters reply by email 70 % of the time (else on the
+web). Draft accepted 6 % / 16 % / 26 % (halved for NEGATIVE); touches 1: 50 %, 2: 26 %, 3: 13 %, 4: 7 %, 5: 4 %; a non-final reply is a
 question 60 %, an on-hold hand-off 15 % (once per ticket), an update 25 % (answered half the
 time); final reply waits for a confirmation 30 %; 5 % of questions go unanswered (solved after 4
 days); internal note before the first reply 35 %; reassignment 4 %, 30 % for misrouted products,
 plus up to 8 % with load; 2 % never solved; reopen 8 % (12 % after a zero-touch solve), a second
-reply after a reopen 30 %; rating 60 %; 6 agents per team, 8 open tickets each; load slowdown
+reply after a reopen 30 %; rating 60 %; 6 agents per team, 12 open tickets each; load slowdown
 1.0, at most x3; staffed weekdays 09:00-17:00 UTC (the dbt vars' defaults), morning queue median
-30 minutes; HIGH on call around the clock, delays x1.5 outside staffed hours.
+30 minutes; HIGH on call around the clock, delays x1.3 outside staffed hours.
 
 Events later than the simulation's ``now`` have not happened yet and are not emitted, so tickets
 stay open, pending or on hold at the end, and slow ones breach their SLA, as in a real queue.
@@ -86,24 +87,30 @@ NEVER = datetime.max.replace(tzinfo=UTC)
 class HelpdeskModel:
     """The knobs of the model (see the module docstring); medians per priority."""
 
-    assign_minutes: tuple[tuple[str, float], ...] = (("HIGH", 12), ("MEDIUM", 75), ("NORMAL", 180))
+    assign_minutes: tuple[tuple[str, float], ...] = (("HIGH", 4), ("MEDIUM", 45), ("NORMAL", 120))
     first_reply_minutes: tuple[tuple[str, float], ...] = (
-        ("HIGH", 25),
-        ("MEDIUM", 100),
-        ("NORMAL", 240),
+        ("HIGH", 10),
+        ("MEDIUM", 60),
+        ("NORMAL", 150),
     )
     next_reply_hours: tuple[tuple[str, float], ...] = (
-        ("HIGH", 1.5),
+        ("HIGH", 0.5),
         ("MEDIUM", 5),
         ("NORMAL", 10),
     )
-    # A resolution slower than this lowers the rating (about twice the SLA targets).
+    # A resolution slower than this lowers the rating (twice the SLA targets; business hours for
+    # the staffed priorities, calendar hours for the on-call ones).
     slow_resolution_hours: tuple[tuple[str, float], ...] = (
         ("HIGH", 8),
-        ("MEDIUM", 36),
-        ("NORMAL", 72),
+        ("MEDIUM", 32),
+        ("NORMAL", 48),
     )
-    requester_reply_median: timedelta = timedelta(hours=3)
+    # A requester with an urgent (HIGH) ticket watches it and answers quickly.
+    requester_reply_minutes: tuple[tuple[str, float], ...] = (
+        ("HIGH", 30),
+        ("MEDIUM", 180),
+        ("NORMAL", 180),
+    )
     hold_median: timedelta = timedelta(hours=16)
     thanks_median: timedelta = timedelta(minutes=50)
     solve_after_thanks: timedelta = timedelta(minutes=30)
@@ -153,7 +160,9 @@ class HelpdeskModel:
     rating_rate: float = 0.6
 
     agents_per_team: int = 6
-    open_tickets_per_agent: int = 8
+    # 12, not 8: a day desk carries the night's and the weekend's queue as open tickets that
+    # nobody is working on yet.
+    open_tickets_per_agent: int = 12
     load_slowdown: float = 1.0
     max_load_factor: float = 3.0
 
@@ -167,7 +176,7 @@ class HelpdeskModel:
     # Priorities an on-call rotation works around the clock (their SLAs run on a calendar clock),
     # this much slower outside staffed hours.
     on_call_priorities: tuple[str, ...] = ("HIGH",)
-    on_call_night_slowdown: float = 1.5
+    on_call_night_slowdown: float = 1.3
 
     def median(self, knob: str, priority: str) -> timedelta:
         """The median of a per-priority delay knob (``assign_minutes``, ``*_hours``)."""

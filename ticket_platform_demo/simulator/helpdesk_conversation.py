@@ -236,7 +236,7 @@ def _replies(
             if rng.random() < model.abandon_rate:
                 desk.solve(desk.at_work(at + model.auto_solve_after), phrases.NO_REPLY_RESOLUTION)
                 return
-            at += desk.delay(model.requester_reply_median)
+            at += desk.delay(model.median("requester_reply_minutes", priority))
             desk.requester_reply(at)
         elif kind < model.question_share + model.hold_share and not desk.life.held:
             desk.note(desk.near(at - rng.uniform(1, 10) * MINUTE, at))
@@ -250,7 +250,7 @@ def _replies(
         else:  # an update; the requester sometimes answers it
             desk.reply(at)
             if rng.random() < model.update_answered_rate:
-                at += desk.delay(model.requester_reply_median)
+                at += desk.delay(model.median("requester_reply_minutes", priority))
                 desk.requester_reply(at)
         at = desk.after(at, next_reply)
     desk.reply(at)
@@ -293,18 +293,25 @@ def _other_team(desk: _Desk, model: HelpdeskModel) -> str:
 def _rating(
     rng: random.Random, ticket: dict[str, Any], life: TicketLife, model: HelpdeskModel
 ) -> int:
+    """1..5; waits judged in the desk's staffed hours, or round the clock for on-call tickets."""
     priority = ticket["priority"]
+
+    def waited(until: datetime) -> timedelta:
+        if priority in model.on_call_priorities:
+            return until - ticket["submitted_at"]
+        return model.staffed_hours.working_time(ticket["submitted_at"], until)
+
     score = 4.3 + rng.gauss(0.0, 0.7)
     score -= {"NEGATIVE": 0.9, "MIXED": 0.4}.get(ticket.get("sentiment", ""), 0.0)
     if life.first_reply_at is not None:
         expected = model.median("assign_minutes", priority) + model.median(
             "first_reply_minutes", priority
         )
-        if life.first_reply_at - ticket["submitted_at"] > 2 * expected:
+        if waited(life.first_reply_at) > 2 * expected:
             score -= 0.7
     else:
         score += 0.3  # solved by the drafted answer
-    if life.solved_at - ticket["submitted_at"] > model.median("slow_resolution_hours", priority):
+    if waited(life.solved_at) > model.median("slow_resolution_hours", priority):
         score -= 0.8
     score -= 0.35 * max(0, life.touches - 2)
     score -= 1.0 if life.reopened else 0.0
