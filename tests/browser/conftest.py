@@ -2,9 +2,12 @@
 Playwright's own browser download does not work offline). Every test here skips, with the reason,
 when Playwright is not importable or no Chromium is found, and only then.
 
-The fixtures build one small demo per session (``simulate`` + ``run``, as ``make demo`` does, in a
-temporary folder), start ``make ui``'s launcher and the dbt docs server on it, and save
-screenshots for review in ``TICKET_BROWSER_SCREENSHOTS`` (default ``.data/browser-screenshots``)."""
+The fixtures build one small demo per test module (``simulate`` + ``run``, as ``make demo`` does,
+in a temporary folder), start ``make ui``'s launcher and the dbt docs server on it, and save
+screenshots for review in ``TICKET_BROWSER_SCREENSHOTS`` (default ``.data/browser-screenshots``).
+Module scope, not session: Playwright's sync API keeps an asyncio loop running in the worker's
+thread until it stops, which breaks any later test there that calls ``asyncio.run`` (Dagster's
+GraphQL test client does), and the UI's daemon would keep ticking through the rest of the run."""
 
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ def screenshot_folder() -> Path:
     return Path(os.environ.get(SCREENSHOTS_ENV) or REPO / ".data" / "browser-screenshots")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> str:
     pytest.importorskip(
         "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
@@ -58,7 +61,7 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator:
     from playwright.sync_api import sync_playwright
 
@@ -77,7 +80,7 @@ def page(browser) -> Iterator:
     context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def screenshots(chromium: str) -> Path:
     """The folder of this session's screenshots (emptied of older ones first)."""
     folder = screenshot_folder()
@@ -95,7 +98,7 @@ def _name_the_screenshot_folder(request: pytest.FixtureRequest) -> None:
     request.node.add_report_section("call", "browser screenshots", str(screenshot_folder()))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     """A small demo (60 tickets over 2 days, with help-desk events) run once for the session.
     A failed ``run`` is ``test_the_demo_runs``' failure; the pages are still checked (they
@@ -110,7 +113,7 @@ def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     return run
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ui(demo: CliRun) -> Iterator[Server]:
     """``make ui`` on the demo, its code location loaded."""
     started = time.monotonic()
@@ -132,12 +135,12 @@ def ui(demo: CliRun) -> Iterator[Server]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def graphql(ui: Server) -> DagsterGraphQL:
     return DagsterGraphQL(ui.url)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def docs_server(demo: CliRun) -> Iterator[Server]:
     server = start_docs_server(demo.base, demo.base / "data" / "dbt_docs")
     try:
