@@ -40,14 +40,7 @@ ordered as (
         events.agent,
         events.team,
         events.loaded_at,
-        case
-            when events.milestone in ('ASSIGNED', 'REOPENED') then 'open'
-            when events.milestone = 'RESOLVED' then 'solved'
-            when
-                events.milestone = 'STATUS_CHANGED'
-                and events.helpdesk_status in ('open', 'pending', 'on_hold')
-                then events.helpdesk_status
-        end as status_set,
+        {{ helpdesk_status_set('events.milestone', 'events.helpdesk_status') }} as status_set,
         row_number() over (
             partition by events.ticket_id
             order by events.occurred_at, rules.stage_order, events.event_id

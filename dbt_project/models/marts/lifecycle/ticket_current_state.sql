@@ -67,17 +67,10 @@ status_events as (
         ticket_milestones.ticket_id,
         ticket_milestones.milestone_number,
         ticket_milestones.occurred_at,
-        case
-            when ticket_milestones.milestone in ('ASSIGNED', 'REOPENED') then 'open'
-            when ticket_milestones.milestone = 'RESOLVED' then 'solved'
-            when ticket_milestones.milestone = 'STATUS_CHANGED' then events.helpdesk_status
-        end as status_set,
+        {{ helpdesk_status_set('ticket_milestones.milestone', 'events.helpdesk_status') }}
+            as status_set,
         lag(
-            case
-                when ticket_milestones.milestone in ('ASSIGNED', 'REOPENED') then 'open'
-                when ticket_milestones.milestone = 'RESOLVED' then 'solved'
-                when ticket_milestones.milestone = 'STATUS_CHANGED' then events.helpdesk_status
-            end
+            {{ helpdesk_status_set('ticket_milestones.milestone', 'events.helpdesk_status') }}
         ) over (
             partition by ticket_milestones.ticket_id order by ticket_milestones.milestone_number
         ) as previous_status_set

@@ -49,11 +49,7 @@ state_events as (
         milestones.ticket_id,
         milestones.occurred_date,
         milestones.milestone_number,
-        case
-            when milestones.milestone in ('ASSIGNED', 'REOPENED') then 'open'
-            when milestones.milestone = 'RESOLVED' then 'solved'
-            when milestones.milestone = 'STATUS_CHANGED' then events.helpdesk_status
-        end as status_set,
+        {{ helpdesk_status_set('milestones.milestone', 'events.helpdesk_status') }} as status_set,
         case when milestones.milestone in ('ASSIGNED', 'REASSIGNED') then milestones.team end as team_set
 
     from milestones
