@@ -105,6 +105,8 @@ def test_calibration_compares_the_judge_with_nova_pro_and_a_human_file(
     )
     [check] = result.get_asset_check_evaluations()
     assert check.check_name == HUMAN_AGREEMENT_CHECK and check.passed
+    intervals = check.metadata["intervals"].value
+    assert intervals["professional_tone"]["agreement_ci"] == [0.2065, 1.0]  # Wilson, 1 of 1
     rows = _query(
         warehouse,
         "select reference_set, criterion, compared from evaluation.judge_calibration "
@@ -113,6 +115,28 @@ def test_calibration_compares_the_judge_with_nova_pro_and_a_human_file(
     assert ("human.jsonl", "professional_tone", 1) in rows
     assert ("seed-nova-pro", "professional_tone", 100) in rows
     assert len(rows) == 8
+
+
+def test_human_labels_without_replies_are_joined_to_the_loaded_tickets(
+    warehouse, tmp_path, monkeypatch
+):
+    human = tmp_path / "human.csv"
+    human.write_text(
+        "ticket_id,professional_tone\nTKT-20250808-1046,no\nTKT-20250808-1157,yes\nNOPE,yes\n"
+    )
+    monkeypatch.setenv("TICKET_JUDGE_REFERENCE", str(human))
+    asset = build_judge_calibration_asset(get_settings())
+    result = dg.materialize(
+        [asset], resources={"warehouse": warehouse, "judge": JudgeResource(kind="rules")}
+    )
+    [materialization] = result.asset_materializations_for_node("evaluation__judge_calibration")
+    table = materialization.metadata["human.csv vs rules:rules-v1"].value
+    assert "1 row(s) rejected, 2 joined to stored tickets" in table
+    assert _query(
+        warehouse,
+        "select compared, agreement_ci_low is not null from evaluation.judge_calibration "
+        "where reference_set = 'human.csv' and criterion = 'professional_tone'",
+    ) == [(2, True)]
 
 
 def test_without_a_human_reference_the_calibration_declares_no_check(monkeypatch, tmp_path):

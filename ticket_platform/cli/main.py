@@ -148,13 +148,19 @@ def calibrate(
     configured = JudgeResource.from_env(settings)  # the code location's judge, as settings_or_exit
     judge_resource = configured.model_copy(update={"kind": judge}) if judge else configured
     try:
-        labelled = load_reference(reference)
         grader = judge_resource.build()
+        try:
+            labelled = load_reference(reference, stored=_warehouse_tickets(settings))
+        except _WarehouseUnreadable as error:
+            err.print(
+                f"[yellow]Stored tickets not readable ({error}); rows without a "
+                "response_text are rejected[/yellow]"
+            )
+            labelled = load_reference(reference)
     except (FileNotFoundError, SettingsError) as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
-    for rejected in labelled.rejected:
-        err.print(f"[yellow]{labelled.name}: {rejected}[/yellow]")
+    _report_reference_rows(labelled)
     items = [entry.item for entry in labelled.items]
     err.print(f"Grading {len(items)} responses of {labelled.name} with {judge_id(grader)} …")
     run = evaluate(
@@ -174,6 +180,8 @@ def calibrate(
         "deferred": run.stats.deferred,
         "model_calls": run.stats.model_calls,
         "cost_usd": round(run.stats.cost_usd, 6),
+        "rejected": list(labelled.rejected),
+        "joined": list(labelled.joined),
         "agreements": [a.as_dict() for a in agreements],
         "disagreements": disagreements(run.rows, labelled),
     }
@@ -181,6 +189,71 @@ def calibrate(
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     print_calibration(result, show)
+    _print_intervals(agreements)
+
+
+class _WarehouseUnreadable(Exception):
+    """The stored tickets a reference row would be joined to could not be read."""
+
+
+def _warehouse_tickets(settings):
+    """``calibrate``'s lookup of stored tickets by id (the warehouse opened only when called)."""
+
+    def lookup(ticket_ids):
+        from ticket_platform.evaluation.store import stored_items
+        from ticket_platform.resources import resolved, warehouse_from_env
+
+        try:
+            with (
+                resolved(warehouse_from_env(settings)) as warehouse,
+                warehouse.session() as session,
+            ):
+                return stored_items(session, ticket_ids)
+        except Exception as error:  # any engine's connection or lock error: fall back to reject
+            raise _WarehouseUnreadable(f"{type(error).__name__}: {error}") from error
+
+    return lookup
+
+
+def _report_reference_rows(labelled, shown: int = 5) -> None:
+    """Say how many reference rows were joined or rejected (and why); exit 1 when none is left."""
+    from rich.markup import escape
+
+    if labelled.joined:
+        err.print(
+            f"{labelled.name}: {len(labelled.joined)} row(s) without a response_text graded with "
+            "the reply stored in the warehouse for their ticket_id"
+        )
+    if labelled.rejected:
+        err.print(f"[yellow]{labelled.name}: {len(labelled.rejected)} row(s) rejected[/yellow]")
+        for reason in labelled.rejected[:shown]:
+            err.print(f"[yellow]  {escape(reason)}[/yellow]", soft_wrap=True)
+        if len(labelled.rejected) > shown:
+            err.print(f"[yellow]  … and {len(labelled.rejected) - shown} more[/yellow]")
+    if not labelled.items:
+        err.print(f"[red]{labelled.name}: no usable row, so nothing to compare[/red]")
+        raise typer.Exit(code=1)
+
+
+def _print_intervals(agreements) -> None:
+    """The 95% confidence interval of each statistic per criterion, under the calibration table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ticket_platform.evaluation.report import with_interval
+
+    table = Table(title="95% confidence intervals (Wilson; kappa: large-sample standard error)")
+    for name in ("criterion", "agreement", "kappa", "TPR", "TNR"):
+        table.add_column(name, justify="left" if name == "criterion" else "right")
+    for a in agreements:
+        table.add_row(
+            a.criterion,
+            with_interval(a.agreement, a.agreement_ci),
+            with_interval(a.cohen_kappa, a.cohen_kappa_ci, percent=False),
+            with_interval(a.true_positive_rate, a.true_positive_rate_ci),
+            with_interval(a.true_negative_rate, a.true_negative_rate_ci),
+        )
+    Console().print(table)
 
 
 @app.command()

@@ -10,27 +10,42 @@ per criterion (any subset of the four). Two kinds ship or plug in:
 
 Per criterion the comparison reports agreement, Cohen's kappa, and, taking "pass" as positive,
 the true-positive rate (reference passes the judge also passes) and true-negative rate
-(reference fails the judge also fails). Kappa is undefined (``None``) when chance agreement is
-1, i.e. both sides gave one and the same label to every item.
+(reference fails the judge also fails), each with a 95 % confidence interval (Wilson score for
+the three proportions, Cohen's large-sample standard error for kappa; see
+``calibration_stats``). Kappa and its interval are undefined (``None``) when chance agreement
+is 1, i.e. both sides gave one and the same label to every item.
+
+Every row must carry the reply that was labelled (``response_text``). A row without one is
+rejected with its line and ticket_id, unless the caller passes the stored tickets
+(``load_reference(..., stored=...)``): then the row is joined to the stored ticket of the same
+ticket_id (the stored ticket's text is graded, the row gives only the labels) and listed in
+``ReferenceSet.joined``; a row whose ticket is not stored, or whose stored reply is blank, is
+rejected.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import orjson
 from pydantic import ValidationError
 
+from ticket_platform.evaluation.calibration_stats import Interval, kappa_interval, wilson_interval
 from ticket_platform.evaluation.rubric import CRITERIA, Criterion, EvaluationItem
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 BUILTIN_REFERENCES: dict[str, Path] = {"seed-nova-pro": REFERENCE_DIR / "seed_nova_pro.jsonl"}
 _TRUE = {"true", "1", "yes", "y", "pass", "passed"}
 _FALSE = {"false", "0", "no", "n", "fail", "failed"}
+# The stored tickets a reference row without a reply may be joined to: ticket_id -> item, or a
+# function given the ids wanted that returns those it found (called at most once per load).
+StoredTickets = (
+    Mapping[str, EvaluationItem] | Callable[[Collection[str]], Mapping[str, EvaluationItem]]
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class ReferenceSet:
     labelled_by: str
     items: tuple[LabelledItem, ...]
     rejected: tuple[str, ...]  # "line N: reason" for every row that could not be used
+    joined: tuple[str, ...] = ()  # ticket_ids whose reply came from the stored ticket
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,11 @@ class Agreement:
     both_fail: int
     judge_only_pass: int
     reference_only_pass: int
+    # 95 % confidence intervals (low, high); None where the statistic itself is undefined.
+    agreement_ci: Interval | None = None
+    cohen_kappa_ci: Interval | None = None
+    true_positive_rate_ci: Interval | None = None
+    true_negative_rate_ci: Interval | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,32 +98,81 @@ def resolve_reference(name_or_path: str) -> Path:
     return path
 
 
-def load_reference(name_or_path: str) -> ReferenceSet:
-    """Read a reference set; unusable rows are reported in ``rejected``, never silently dropped."""
+def load_reference(name_or_path: str, stored: StoredTickets | None = None) -> ReferenceSet:
+    """Read a reference set; unusable rows are reported in ``rejected``, never silently dropped.
+
+    A row without its reply (no or a blank ``response_text``) is rejected, unless ``stored``
+    holds the ticket of its ticket_id: then the stored ticket is graded with the row's labels
+    and its id is listed in ``joined``.
+    """
     path = resolve_reference(name_or_path)
     text = path.read_text(encoding="utf-8")
     rows = _csv_rows(text) if path.suffix.lower() == ".csv" else _json_rows(text)
-    items: list[LabelledItem] = []
-    rejected: list[str] = []
+    accepted: list[tuple[int, LabelledItem]] = []
+    rejected: list[tuple[int, str]] = []
     labellers: set[str] = set()
     seen: set[str] = set()
     for line, row in rows:
         if isinstance(row, str):
-            rejected.append(f"line {line}: {row}")
+            rejected.append((line, row))
             continue
         try:
             labelled = _labelled_item(row)
         except (ValidationError, ValueError) as error:
-            rejected.append(f"line {line}: {' '.join(str(error).split())[:300]}")
+            rejected.append((line, " ".join(str(error).split())[:300]))
             continue
-        if labelled.item.ticket_id in seen:
-            rejected.append(f"line {line}: duplicate ticket_id {labelled.item.ticket_id}")
+        ticket_id = labelled.item.ticket_id
+        if ticket_id in seen:
+            rejected.append((line, f"duplicate ticket_id {ticket_id}"))
             continue
-        seen.add(labelled.item.ticket_id)
+        seen.add(ticket_id)
         labellers.add(str(row.get("labelled_by") or "unknown"))
-        items.append(labelled)
+        accepted.append((line, labelled))
+    items, joined, unjoined = _with_replies(accepted, stored)
+    rejected.extend(unjoined)
     name = name_or_path if name_or_path in BUILTIN_REFERENCES else path.name
-    return ReferenceSet(name, ", ".join(sorted(labellers)), tuple(items), tuple(rejected))
+    return ReferenceSet(
+        name,
+        ", ".join(sorted(labellers)),
+        tuple(items),
+        tuple(f"line {line}: {reason}" for line, reason in sorted(rejected)),
+        tuple(joined),
+    )
+
+
+def _with_replies(
+    accepted: list[tuple[int, LabelledItem]], stored: StoredTickets | None
+) -> tuple[list[LabelledItem], list[str], list[tuple[int, str]]]:
+    """The rows that carry their reply, plus those joined to a stored ticket; the rest rejected."""
+    missing = [labelled.item.ticket_id for _, labelled in accepted if _blank(labelled.item)]
+    found: Mapping[str, EvaluationItem] = {}
+    if missing and stored is not None:
+        found = stored(missing) if callable(stored) else stored
+    items: list[LabelledItem] = []
+    joined: list[str] = []
+    rejected: list[tuple[int, str]] = []
+    for line, labelled in accepted:
+        ticket_id = labelled.item.ticket_id
+        if not _blank(labelled.item):
+            items.append(labelled)
+        elif stored is None:
+            rejected.append((line, f"ticket_id {ticket_id}: no response_text (the reply to grade)"))
+        elif ticket_id not in found:
+            rejected.append(
+                (line, f"ticket_id {ticket_id}: no response_text and no stored ticket of that id")
+            )
+        elif _blank(found[ticket_id]):
+            rejected.append(
+                (line, f"ticket_id {ticket_id}: no response_text, and the stored ticket has none")
+            )
+        else:
+            items.append(LabelledItem(found[ticket_id], labelled.labels))
+            joined.append(ticket_id)
+    return items, joined, rejected
+
+
+def _blank(item: EvaluationItem) -> bool:
+    return not item.response_text.strip()
 
 
 def compare(
@@ -168,6 +238,10 @@ def agreement_of(criterion: str, pairs: list[tuple[bool, bool]]) -> Agreement:
         both_fail=tn,
         judge_only_pass=fp,
         reference_only_pass=fn,
+        agreement_ci=wilson_interval(tp + tn, n),
+        cohen_kappa_ci=kappa_interval(tp, tn, fp, fn),
+        true_positive_rate_ci=wilson_interval(tp, tp + fn),
+        true_negative_rate_ci=wilson_interval(tn, tn + fp),
     )
 
 
@@ -197,6 +271,8 @@ def _labelled_item(row: dict) -> LabelledItem:
         labels[criterion] = _boolean(value, criterion.value)
     if not labels:
         raise ValueError("no label for any of the four criteria")
+    if not str(row.get("ticket_id") or "").strip():
+        raise ValueError("no ticket_id")
     fields = {k: row.get(k) for k in EvaluationItem.model_fields if row.get(k) is not None}
     return LabelledItem(EvaluationItem.model_validate(fields), labels)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,13 +10,36 @@ from ticket_platform.evaluation import store_sql as sql
 from ticket_platform.evaluation.calibration import Agreement, ReferenceSet
 from ticket_platform.evaluation.rubric import CRITERIA, RUBRIC_VERSION, Criterion, EvaluationItem
 from ticket_platform.ingest.tickets_sql import TICKETS_TABLE
-from ticket_platform.warehouse.session import WarehouseSession, replace_rows, run_in_transaction
+from ticket_platform.warehouse.session import (
+    WarehouseSession,
+    in_transaction,
+    replace_rows,
+    run_in_transaction,
+)
 
 _ITEM_COLUMNS = ("ticket_id", "subject", "description", "product", "issue_type", "response_text")
+_LOOKUP_CHUNK = 500  # ticket ids per query when joining reference rows to stored tickets
 
 
 def ensure_evaluation_tables(session: WarehouseSession) -> None:
+    """Create the evaluation tables where missing, and add the columns a newer version brought
+    to a calibration table an older version created."""
     run_in_transaction(session, sql.create_evaluation_tables_sql(session.dialect))
+    existing = table_columns(session, sql.CALIBRATION_TABLE)
+    missing = sql.add_columns_sql(sql.CALIBRATION_TABLE, sql.CALIBRATION_TYPES, existing)
+    if missing:
+        run_in_transaction(session, missing)
+
+
+def table_columns(session: WarehouseSession, table: str) -> set[str]:
+    """The (lower-case) column names of ``schema.table`` (information schema: every engine)."""
+    schema, name = table.split(".")
+    rows = session.query(
+        "select column_name from information_schema.columns "
+        f"where table_schema = {session.param} and table_name = {session.param}",
+        [schema, name],
+    )
+    return {str(column).lower() for (column,) in rows}
 
 
 def partition_items(session: WarehouseSession, day: date) -> list[EvaluationItem]:
@@ -26,13 +49,33 @@ def partition_items(session: WarehouseSession, day: date) -> list[EvaluationItem
         f"where _partition_date = {session.param} order by ticket_id",
         [day],
     )
-    return [
-        EvaluationItem(
-            **{name: value or "" for name, value in zip(_ITEM_COLUMNS, row[:-1], strict=True)},
-            priority=row[-1],
+    return [_item(row) for row in rows]
+
+
+def stored_items(
+    session: WarehouseSession, ticket_ids: Collection[str]
+) -> dict[str, EvaluationItem]:
+    """ticket_id -> what a judge sees of the stored ticket, for those of ``ticket_ids`` loaded
+    (none when the ticket table does not exist yet)."""
+    if not ticket_ids or not table_columns(session, TICKETS_TABLE):
+        return {}
+    found: dict[str, EvaluationItem] = {}
+    wanted = sorted(set(ticket_ids))
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start : start + _LOOKUP_CHUNK]
+        marks = ", ".join([session.param] * len(chunk))
+        rows = session.query(
+            f"select {', '.join(_ITEM_COLUMNS)}, priority from {TICKETS_TABLE} "
+            f"where ticket_id in ({marks})",
+            chunk,
         )
-        for row in rows
-    ]
+        found.update((row[0], _item(row)) for row in rows)
+    return found
+
+
+def _item(row: Sequence[Any]) -> EvaluationItem:
+    fields = {name: value or "" for name, value in zip(_ITEM_COLUMNS, row[:-1], strict=True)}
+    return EvaluationItem(**fields, priority=row[-1])
 
 
 def cached_keys(
@@ -63,16 +106,25 @@ def write_evaluations(
 
 
 def write_calibration(session: WarehouseSession, rows: Sequence[dict]) -> int:
-    """Replace the calibration rows of these (reference set, judge, rubric, criterion) keys."""
-    key = ("reference_set", "judge", "rubric_version", "criterion")
-    return replace_rows(
-        session,
-        sql.CALIBRATION_TABLE,
-        key,
-        sql.CALIBRATION_COLUMNS,
-        rows,
-        batch=sql.EVALUATIONS_BATCH,
-    )
+    """Replace the calibration rows of these (reference set, judge, rubric, criterion) keys, in
+    one transaction.
+
+    A handful of rows (one per criterion), written with plain parameterised statements rather
+    than ``replace_rows``: its DuckDB batch is an Arrow table typed from the shared column
+    registry (``warehouse/session.py``), which does not know the interval columns.
+    """
+    if not rows:
+        return 0
+    delete, insert = sql.replace_calibration_sql(session.param, len(rows))
+    key = sql.CALIBRATION_KEY
+
+    def work() -> None:
+        for row in rows:
+            session.execute(delete, [row[name] for name in key])
+        session.execute(insert, [row.get(name) for row in rows for name in sql.CALIBRATION_COLUMNS])
+
+    in_transaction(session, work)
+    return len(rows)
 
 
 def stored_verdicts(
@@ -107,12 +159,21 @@ def calibration_rows(
             "labelled_by": reference.labelled_by,
             "judge": judge,
             "rubric_version": RUBRIC_VERSION,
-            **agreement.as_dict(),
+            **_flat(agreement),
             "computed_at": computed_at,
             "run_id": run_id,
         }
         for agreement in agreements
     ]
+
+
+def _flat(agreement: Agreement) -> dict[str, Any]:
+    """The agreement's fields, each (low, high) interval as two columns ``<name>_low/_high``."""
+    row = agreement.as_dict()
+    for name in sql.CALIBRATION_INTERVALS:
+        low, high = row.pop(name) or (None, None)
+        row[f"{name}_low"], row[f"{name}_high"] = low, high
+    return row
 
 
 def partition_status_counts(session: WarehouseSession, days: Sequence[date]) -> dict[str, int]:

@@ -74,7 +74,21 @@ CALIBRATION_TYPES: dict[str, str] = {
     "computed_at": "timestamp not null",
     "run_id": "varchar(64)",
 }
+# The 95 % confidence intervals, added after the first release: appended (nullable) to a table
+# an older version created, by ``add_columns_sql``.
+CALIBRATION_INTERVALS: tuple[str, ...] = (
+    "agreement_ci",
+    "cohen_kappa_ci",
+    "true_positive_rate_ci",
+    "true_negative_rate_ci",
+)
+CALIBRATION_TYPES |= {
+    f"{statistic}_{bound}": "double precision"
+    for statistic in CALIBRATION_INTERVALS
+    for bound in ("low", "high")
+}
 CALIBRATION_COLUMNS: tuple[str, ...] = tuple(CALIBRATION_TYPES)
+CALIBRATION_KEY = ("reference_set", "judge", "rubric_version", "criterion")
 
 
 def create_evaluation_tables_sql(dialect: Dialect) -> list[str]:
@@ -91,6 +105,30 @@ def create_evaluation_tables_sql(dialect: Dialect) -> list[str]:
         f"create table if not exists {CALIBRATION_TABLE} (\n    {columns_ddl(CALIBRATION_TYPES)}\n)"
         + ("\ndiststyle all" if redshift else ""),
     ]
+
+
+def add_columns_sql(table: str, types: dict[str, str], existing: set[str]) -> list[str]:
+    """``alter table ... add column`` for each column of ``types`` not in ``existing``.
+
+    One column per statement, without ``if not exists``: Redshift accepts neither a list nor
+    that clause. The added columns must be nullable (a table's old rows have no value).
+    """
+    return [
+        f"alter table {table} add column {name} {kind}"
+        for name, kind in types.items()
+        if name not in existing
+    ]
+
+
+def replace_calibration_sql(param: str, rows: int) -> tuple[str, str]:
+    """The delete of one calibration key (run once per row) and the insert of ``rows`` rows."""
+    match = " and ".join(f"{name} = {param}" for name in CALIBRATION_KEY)
+    values = "(" + ", ".join([param] * len(CALIBRATION_COLUMNS)) + ")"
+    return (
+        f"delete from {CALIBRATION_TABLE} where {match}",
+        f"insert into {CALIBRATION_TABLE} ({', '.join(CALIBRATION_COLUMNS)}) values "
+        + ", ".join([values] * rows),
+    )
 
 
 def cached_rows_sql(table: str, param: str, *, by_partition: bool) -> str:
