@@ -11,7 +11,7 @@ INFRA_STAMP := infra_cdk/node_modules/.installed-stamp
 DEMO_TICKETS ?= 3000
 DEMO_DAYS    ?= 14
 
-.PHONY: install infra-install infra-synth infra-deploy demo test ui docs lint bench bench-quick bench-automation clean image
+.PHONY: install infra-install infra-synth infra-deploy demo test ui docs lint bench bench-quick bench-automation clean image fact-base
 
 $(STAMP): pyproject.toml ticket_platform_demo/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,21 @@ $(CHECKOV_STAMP):
 	touch $@
 
 install: $(STAMP) infra-install $(CHECKOV_STAMP)
+
+# The judge's fact base (ticket_platform/evaluation/facts/data): awscli pins its own botocore, so it
+# gets a venv of its own; only this rebuild needs it, the judge reads the committed files.
+AWSCLI_VERSION := 1.46.3
+AWSCLI_VENV    := .venv-tools/awscli
+AWSCLI_STAMP   := $(AWSCLI_VENV)/.installed-$(AWSCLI_VERSION)
+$(AWSCLI_STAMP):
+	rm -rf $(AWSCLI_VENV)
+	$(PYTHON) -m venv $(AWSCLI_VENV)
+	$(AWSCLI_VENV)/bin/pip install --quiet --disable-pip-version-check awscli==$(AWSCLI_VERSION)
+	touch $@
+
+## fact-base: rebuild the judge's AWS fact base (CLI tree from awscli, CDK canned metrics, manifest)
+fact-base: install $(AWSCLI_STAMP)
+	$(BIN)/python -m ticket_platform.evaluation.facts.build --awscli-python $(AWSCLI_VENV)/bin/python
 
 ## infra-synth: synthesize the AWS stack offline (empty dependency layer), cdk-nag included
 infra-synth: install

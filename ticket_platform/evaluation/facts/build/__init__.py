@@ -1,0 +1,1 @@
+"""Rebuild the fact base's generated data files: ``python -m ticket_platform.evaluation.facts.build``."""
