@@ -29,6 +29,8 @@ class JudgeConfig(Protocol):
     concurrency: int
     max_calls: int | None
     max_cost_usd: float | None
+    decompose_accuracy: bool
+    max_claims: int
 
 
 def build_judge(settings: JudgeConfig) -> Judge:
@@ -44,6 +46,8 @@ def build_judge(settings: JudgeConfig) -> Judge:
             model_id=settings.model_id or DEFAULT_BEDROCK_MODEL,
             temperature=settings.temperature,
             region_name=settings.region_name,
+            decompose_accuracy=settings.decompose_accuracy,
+            max_claims=settings.max_claims,
         )
     from ticket_platform.evaluation.llm import chat_model_judge
 
@@ -60,6 +64,8 @@ def build_judge(settings: JudgeConfig) -> Judge:
             kwargs,
             model_id=settings.model_id,
             method=settings.output,
+            decompose_accuracy=settings.decompose_accuracy,
+            max_claims=settings.max_claims,
         )
     except ValueError as error:
         raise SettingsError(f"TICKET_JUDGE_CHAT_MODEL: {error}") from error

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dagster as dg
 from pydantic import Field
 
+from ticket_platform.evaluation.claims import MAX_CLAIMS
 from ticket_platform.evaluation.factory import build_judge, judge_price, run_limits
 from ticket_platform.evaluation.judge import Judge
 from ticket_platform.evaluation.pricing import Price
@@ -14,9 +15,12 @@ from ticket_platform.settings import (
     JUDGE_KINDS,
     Settings,
     SettingsError,
+    env_choice,
     env_float,
     env_value,
 )
+
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
 
 class JudgeResource(dg.ConfigurableResource):
@@ -55,6 +59,17 @@ class JudgeResource(dg.ConfigurableResource):
         description="TICKET_JUDGE_PRICE_PER_1K: '<input>,<output>' USD per 1,000 tokens",
     )
     region_name: str | None = Field(default=None, description="AWS_REGION of Bedrock")
+    decompose_accuracy: bool = Field(
+        default=False,
+        description="TICKET_JUDGE_DECOMPOSE_ACCURACY: LLM judges check technical accuracy claim "
+        "by claim (up to 2 + max_claims model calls per ticket)",
+    )
+    max_claims: int = Field(
+        default=MAX_CLAIMS,
+        ge=1,
+        le=20,
+        description="TICKET_JUDGE_MAX_CLAIMS: claims verified per reply when decomposing",
+    )
 
     @classmethod
     def from_env(cls, settings: Settings) -> JudgeResource:
@@ -90,6 +105,11 @@ class JudgeResource(dg.ConfigurableResource):
             output=output,
             price_per_1k=env_value("TICKET_JUDGE_PRICE_PER_1K"),
             region_name=settings.aws_region,
+            decompose_accuracy=env_choice(
+                "TICKET_JUDGE_DECOMPOSE_ACCURACY", "false", _TRUE + _FALSE
+            )
+            in _TRUE,
+            max_claims=int(env_float("TICKET_JUDGE_MAX_CLAIMS", MAX_CLAIMS, 1, 20)),
         )
 
     def build(self) -> Judge:

@@ -86,27 +86,61 @@ class EvaluationRun:
 
 
 class Budget:
-    """Calls and estimated cost reserved before each call and settled after it (thread-safe)."""
+    """Calls and estimated cost reserved before each item and settled after it (thread-safe).
+
+    A reservation that would fit once the items in flight have settled waits for them; one that
+    would not fit even then is refused, so a run never spends past its budget and never defers an
+    item only because others held a worst-case reservation they did not use.
+    """
 
     def __init__(self, max_calls: int | None, max_cost_usd: float | None) -> None:
         self.max_calls, self.max_cost = max_calls, max_cost_usd
-        self.calls, self.spent, self.reserved = 0, 0.0, 0.0
-        self._lock = threading.Lock()
+        self.calls, self.spent, self.reserved = 0, 0.0, 0.0  # calls: used + reserved
+        self.reserved_calls = 0
+        self._settled = threading.Condition()
 
-    def reserve(self, estimate: float) -> bool:
-        with self._lock:
-            if self.max_calls is not None and self.calls >= self.max_calls:
-                return False
-            if self.max_cost is not None and self.spent + self.reserved + estimate > self.max_cost:
-                return False
-            self.calls += 1
-            self.reserved += estimate
-            return True
+    def reserve(self, estimate: float, calls: int = 1) -> bool:
+        """Hold ``calls`` model calls and ``estimate`` USD for one item; False when they cannot
+        fit the budget."""
+        with self._settled:
+            while self._fits(estimate, calls, with_in_flight=False):
+                if self._fits(estimate, calls, with_in_flight=True):
+                    self.calls += calls
+                    self.reserved_calls += calls
+                    self.reserved += estimate
+                    return True
+                self._settled.wait()
+            return False
 
-    def settle(self, estimate: float, actual: float) -> None:
-        with self._lock:
+    def settle(
+        self, estimate: float, actual: float, calls: int = 1, used_calls: int | None = None
+    ) -> None:
+        """Release a reservation: ``actual`` USD spent, ``used_calls`` of the ``calls`` held
+        (``None``: count them all)."""
+        with self._settled:
             self.reserved -= estimate
             self.spent += actual
+            self.reserved_calls -= calls
+            if used_calls is not None:
+                self.calls += used_calls - calls
+            self._settled.notify_all()
+
+    def _fits(self, estimate: float, calls: int, *, with_in_flight: bool) -> bool:
+        held_calls = self.reserved_calls if with_in_flight else 0
+        held_cost = self.reserved if with_in_flight else 0.0
+        used_calls = self.calls - self.reserved_calls
+        if self.max_calls is not None and used_calls + held_calls + calls > self.max_calls:
+            return False
+        return self.max_cost is None or self.spent + held_cost + estimate <= self.max_cost
+
+
+def worst_case_usage(judge: Judge, item: EvaluationItem) -> tuple[int, int, int]:
+    """The most (input tokens, output tokens, model calls) judging ``item`` can take: the judge's
+    own ``worst_case_usage`` (a judge making several calls per item has one), else one call."""
+    own = getattr(judge, "worst_case_usage", None)
+    if own is not None:
+        return own(item)
+    return estimated_input_tokens(item), MAX_OUTPUT_TOKENS, 1
 
 
 def cache_key(item: EvaluationItem, judge: Judge) -> str:
@@ -179,11 +213,12 @@ class _Context:
 
     def evaluate_one(self, item: EvaluationItem, key: str) -> tuple[dict[str, Any], RunStats]:
         stats = RunStats()
-        estimate = 0.0
+        estimate, calls = 0.0, 1
         if self.judge.calls_model:
+            input_tokens, output_tokens, calls = worst_case_usage(self.judge, item)
             if self.price is not None:
-                estimate = self.price.cost(estimated_input_tokens(item), MAX_OUTPUT_TOKENS)
-            if not self.budget.reserve(estimate):
+                estimate = self.price.cost(input_tokens, output_tokens)
+            if not self.budget.reserve(estimate, calls):
                 stats.deferred += 1
                 return self._row(item, key, "deferred", error=self._budget_note()), stats
 
@@ -199,16 +234,28 @@ class _Context:
         try:
             reply, latency_ms = self._retrying()(attempt)
         except JudgeError as error:
-            self.budget.settle(estimate, 0.0)
+            # What the item's calls cost before the error (a multi-call judge says; else none).
+            spent_in = getattr(error, "input_tokens", 0)
+            spent_out = getattr(error, "output_tokens", 0)
+            answered = getattr(error, "model_calls", None)
+            cost = self.price.cost(spent_in, spent_out) if self.price else None
+            # The failing call itself may have been billed too.
+            used = None if answered is None else min(calls, answered + 1)
+            self.budget.settle(estimate, cost or 0.0, calls, used)
             stats.failed += 1
-            self._count_calls(stats, attempts)
+            self._count_calls(stats, attempts, answered or 0)
             row = self._row(item, key, "failed", error=f"{type(error).__name__}: {error}")
             row["attempts"] = attempts
+            if spent_in or spent_out:
+                row.update(input_tokens=spent_in, output_tokens=spent_out)
+                row["cost_usd"] = round(cost, 6) if cost is not None else None
+                self._count_usage(stats, spent_in, spent_out, cost)
             return row, stats
 
+        model_calls = getattr(reply, "model_calls", 1)
         cost = self.price.cost(reply.input_tokens, reply.output_tokens) if self.price else None
-        self.budget.settle(estimate, cost or 0.0)
-        self._count_calls(stats, attempts)
+        self.budget.settle(estimate, cost or 0.0, calls, model_calls)
+        self._count_calls(stats, attempts, model_calls - 1)
         flags = self._flags(item, reply)
         verdict = reply.verdict
         row = self._row(item, key, "evaluated", flags=flags)
@@ -230,15 +277,21 @@ class _Context:
         stats.evaluated += 1
         stats.all_passed += int(verdict.all_passed())
         stats.flagged += int(bool(flags))
-        stats.input_tokens += reply.input_tokens
-        stats.output_tokens += reply.output_tokens
-        stats.cost_usd += cost or 0.0
+        self._count_usage(stats, reply.input_tokens, reply.output_tokens, cost)
         return row, stats
 
-    def _count_calls(self, stats: RunStats, attempts: int) -> None:
+    def _count_calls(self, stats: RunStats, attempts: int, other_calls: int) -> None:
+        """Model calls: one per attempt (its last call), plus the other calls of a multi-call
+        judge (each made once: its answers are kept across attempts)."""
         if self.judge.calls_model:
-            stats.model_calls += attempts
+            stats.model_calls += attempts + other_calls
             stats.retries += max(0, attempts - 1)
+
+    @staticmethod
+    def _count_usage(stats: RunStats, input_tokens: int, output_tokens: int, cost: float | None):
+        stats.input_tokens += input_tokens
+        stats.output_tokens += output_tokens
+        stats.cost_usd += cost or 0.0
 
     def _retrying(self) -> Retrying:
         return Retrying(
