@@ -343,9 +343,12 @@ def forced(flaws: tuple[str, ...]) -> dict[str, Any]:
         (("generic_steps",), {"actionable_guidance"}),
         (("missing_steps",), {"actionable_guidance"}),
         (("info_request_only",), {"actionable_guidance"}),
+        # Another product's reply names its details as that product's: off topic, not wrong.
         (("off_topic",), {"contextual_relevance"}),
         (("unsafe_advice",), {"technical_accuracy"}),
-        (("wrong_service_detail",), set()),  # the rules do not verify facts, as on the seed
+        # IAM's and Organizations' features named in the Cognito console: any ticket may use
+        # those services, so the fact base proves nothing (most of the seed's are like this).
+        (("wrong_service_detail",), set()),
     ],
 )
 def test_each_injected_flaw_moves_the_rules_judge_as_on_the_seed(flaw, failing):
@@ -390,7 +393,7 @@ def test_the_stored_rates_are_those_measured_on_the_seed_file():
     for key in ("overall", "by_priority", "by_family", "generic_specific_steps", "model_judge"):
         assert json.loads(json.dumps(fresh[key])) == stored[key], key
     assert stored["source"] == str(SEED_REPLIES)
-    assert stored["overall"]["all_four"] == 0.32  # the seed's all-four pass rate under rules-v1
+    assert stored["overall"]["all_four"] == 0.32  # the seed's all-four pass rate under rules-v2
 
 
 def test_generated_flaw_rates_match_the_measured_rates_by_priority():

@@ -1,12 +1,15 @@
 """Calibration: how far a judge agrees with a labelled reference set.
 
 A reference set is a JSON-lines or CSV file of tickets with their responses and a pass/fail label
-per criterion (any subset of the four). Two kinds ship or plug in:
+per criterion (any subset of the four). Three kinds ship or plug in:
 
 * ``seed-nova-pro`` (built in): the seed system's own Amazon Nova Pro verdicts on its 100 real
   tickets. A model's opinion, not the truth: it passed professional_tone on 97 of 100 responses
   although most contain contractions its rubric forbids.
-* a human-labelled file (``TICKET_JUDGE_REFERENCE``), same format.
+* ``team-labelled`` (built in): the team's own labels of the seed's 100 real replies, of replies
+  from the demo's generators and of held-out replies written to test the fact checks, with every
+  wrong detail named (``reference/LABELLING.md``);
+* a labelled file of your own (``TICKET_JUDGE_REFERENCE``), same format.
 
 Per criterion the comparison reports agreement, Cohen's kappa, and, taking "pass" as positive,
 the true-positive rate (reference passes the judge also passes) and true-negative rate
@@ -38,7 +41,11 @@ from ticket_platform.evaluation.calibration_stats import Interval, kappa_interva
 from ticket_platform.evaluation.rubric import CRITERIA, Criterion, EvaluationItem
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
-BUILTIN_REFERENCES: dict[str, Path] = {"seed-nova-pro": REFERENCE_DIR / "seed_nova_pro.jsonl"}
+BUILTIN_REFERENCES: dict[str, Path] = {
+    "seed-nova-pro": REFERENCE_DIR / "seed_nova_pro.jsonl",
+    # The team's own labels, every wrong detail named (reference/LABELLING.md says how).
+    "team-labelled": REFERENCE_DIR / "team_labels.jsonl",
+}
 _TRUE = {"true", "1", "yes", "y", "pass", "passed"}
 _FALSE = {"false", "0", "no", "n", "fail", "failed"}
 # The stored tickets a reference row without a reply may be joined to: ticket_id -> item, or a

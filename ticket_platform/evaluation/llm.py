@@ -79,7 +79,7 @@ def fact_check_evidence(item: EvaluationItem) -> list["FactFinding"]:
     """The fact base's findings on ``item``'s reply (imported on first use)."""
     from ticket_platform.evaluation.facts import check_reply
 
-    return check_reply(item.response_text, item.product)
+    return check_reply(item.response_text, item.product, f"{item.subject}\n{item.description}")
 
 
 @dataclass
@@ -138,6 +138,10 @@ class LangChainJudge:
         }
         if self.decompose_accuracy:
             params.update(claims_prompt_version=CLAIMS_PROMPT_VERSION, max_claims=self.max_claims)
+        if self._evidence.__wrapped__ is fact_check_evidence:
+            from ticket_platform.evaluation.facts.base import fact_base
+
+            params["fact_base"] = fact_base().version  # a new fact base re-evaluates
         return {**params, **self._parameters}
 
     def worst_case_usage(self, item: EvaluationItem) -> tuple[int, int, int]:

@@ -11,8 +11,10 @@ every model judge (see ``fact_check``). Per criterion:
 * ``contextual_relevance`` fails when the product is not named (full or short name), or when the
   response restates neither the issue type (or half its words, or two words of the subject) nor
   two phrases of the description. Word overlap cannot tell whether the advice fits: it is said.
-* ``technical_accuracy`` fails only on unsafe advice. Rules see the product's vocabulary but cannot
-  verify that a console page, metric or command is right: the reasoning says so.
+* ``technical_accuracy`` fails on unsafe advice and on any detail the AWS fact base proves wrong
+  (``facts``): a CLI command or option that does not exist, a misnamed namespace, a metric, log
+  group, console page or feature of another service, a log group the service never writes. A
+  detail the fact base does not cover is not checked, and the reasoning says so.
 
 ``checkable_facts`` keeps the objective findings only (contractions, fewer than two steps, product
 not named, unsafe advice...), without the word-overlap heuristic of the problem check or the polite
@@ -23,10 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ticket_platform.evaluation import text_checks as tc
+from ticket_platform.evaluation.facts import check_reply
+from ticket_platform.evaluation.facts.base import fact_base
 from ticket_platform.evaluation.judge import JudgeReply
 from ticket_platform.evaluation.rubric import Criterion, CriterionVerdict, EvaluationItem, Verdict
 
-RULES_VERSION = "rules-v1"
+RULES_VERSION = "rules-v2"  # v2: the AWS fact base checks technical_accuracy
 MIN_STEPS = 2
 _LISTED = 6  # at most this many findings are spelled out in a reasoning
 
@@ -150,8 +154,9 @@ def assess_relevance(item: EvaluationItem) -> Assessment:
 
 
 def assess_accuracy(item: EvaluationItem) -> Assessment:
-    """Unsafe advice fails; service vocabulary is reported; facts are not verified."""
+    """Unsafe advice and details the fact base proves wrong fail; the rest is not verified."""
     unsafe = tc.unsafe_advice(item.response_text)
+    wrong = check_reply(item.response_text, item.product, f"{item.subject}\n{item.description}")
     terms = tc.service_terms(item.response_text, item.product)
     parts = [
         f"Unsafe advice found: {_listing(unsafe)}."
@@ -160,15 +165,22 @@ def assess_accuracy(item: EvaluationItem) -> Assessment:
         "0.0.0.0/0, admin or wildcard permissions, sharing credentials, rm -rf, chmod 777, "
         "deleting data without a backup)."
     ]
+    if wrong:
+        shown = "; ".join(finding.describe() for finding in wrong[:_LISTED])
+        more = f" and {len(wrong) - _LISTED} more" if len(wrong) > _LISTED else ""
+        parts.append(f"Wrong by the AWS fact base: {shown}{more}.")
+    else:
+        parts.append(
+            "No command, namespace, metric, log group, console page or feature contradicts "
+            "the AWS fact base."
+        )
     if terms:
         parts.append(f"Service terms of {item.product} used: {_listing(terms)}.")
-    else:
-        parts.append(f"No catalog service terms of {item.product or 'the product'} used.")
     parts.append(
-        "Rules check vocabulary and unsafe advice only; they cannot verify that the details "
-        "are correct."
+        "Details the fact base does not cover (behaviour, defaults, limits) are not verified."
     )
-    return Assessment(reasoning=" ".join(parts), facts=tuple(unsafe))
+    facts = (*unsafe, *(f"{f.kind.value}: {f.detail} ({f.fact})" for f in wrong))
+    return Assessment(reasoning=" ".join(parts), facts=facts)
 
 
 def assess(item: EvaluationItem) -> dict[Criterion, Assessment]:
@@ -207,8 +219,8 @@ class RulesJudge:
     calls_model = False
 
     def parameters(self) -> dict[str, Any]:
-        """Nothing besides the rules' version (``model_id``) changes the verdicts."""
-        return {}
+        """Besides the rules' version (``model_id``), the fact base's version changes verdicts."""
+        return {"fact_base": fact_base().version}
 
     def judge(self, item: EvaluationItem) -> JudgeReply:
         """The verdict on ``item``; never raises for lack of a model."""

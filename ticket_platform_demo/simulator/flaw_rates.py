@@ -11,8 +11,9 @@ text checks behind it, one flag per flaw:
   information; ``info_request_only`` — fewer than two steps but requests for information;
 * ``off_topic`` — the product is not named or the problem is not restated (relevance findings);
 * ``unsafe_advice`` — the accuracy finding (``text_checks.safety``);
-* ``wrong_service_detail`` — the rules cannot see it (they do not verify facts), so its rate is
-  the seed's LLM judge's ``technical_accuracy`` failure rate, marked as such in the output.
+* ``wrong_service_detail`` — the rules see only the wrong details their AWS fact base can prove
+  (a page, command, metric or log group of another service), a few of those a reader finds, so
+  its rate is the seed's LLM judge's ``technical_accuracy`` failure rate, marked as such.
 
 ``python -m ticket_platform_demo.simulator.flaw_rates`` prints the rates (overall, by priority,
 by product family, per criterion, all four); ``--write`` stores them in
@@ -160,8 +161,8 @@ def measure_seed(replies: Path = SEED_REPLIES, verdicts: Path = SEED_VERDICTS) -
         "judge": rules.RULES_VERSION,
         "min_group": MIN_GROUP,
         "notes": {
-            "wrong_service_detail": "rules cannot see it; rate = 1 - the seed LLM judge's "
-            "technical_accuracy pass rate",
+            "wrong_service_detail": "rules see only what their fact base proves; rate = 1 - "
+            "the seed LLM judge's technical_accuracy pass rate",
             "tone": "contraction and exclamation are measured but not delivered by the demo's "
             "responder: the platform's house-style guard (GeneratedResponse) refuses them",
         },

@@ -89,7 +89,9 @@ def test_the_judge_puts_its_evidence_in_the_prompt_the_model_sees():
 def test_the_default_evidence_is_the_fact_base_check_of_the_reply(monkeypatch):
     asked = []
     facts = types.ModuleType("ticket_platform.evaluation.facts")
-    facts.check_reply = lambda text, product: asked.append((text, product)) or [WRONG_METRIC]
+    facts.check_reply = lambda text, product, ticket: (
+        asked.append((text, product)) or [WRONG_METRIC]
+    )
     monkeypatch.setitem(sys.modules, "ticket_platform.evaluation.facts", facts)
     model = verdict_model()
     ticket = item("T-1", response="Please watch the TimeoutCount metric.")

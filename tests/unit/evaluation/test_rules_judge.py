@@ -9,6 +9,7 @@ import pytest
 
 from ticket_platform.contracts import Priority, TicketSubmittedEvent
 from ticket_platform.evaluation import rules
+from ticket_platform.evaluation.facts.base import fact_base
 from ticket_platform.evaluation.rubric import CRITERIA, Criterion, EvaluationItem
 from ticket_platform.evaluation.rules import RULES_VERSION, RulesJudge, checkable_facts, fact_check
 from ticket_platform_demo.simulator.responder import compose_response
@@ -47,7 +48,7 @@ def item(response: str = FORMAL, **fields: str) -> EvaluationItem:
 def test_the_judge_protocol():
     judge = RulesJudge()
     assert (judge.name, judge.model_id, judge.calls_model) == ("rules", RULES_VERSION, False)
-    assert judge.parameters() == {}
+    assert judge.parameters() == {"fact_base": fact_base().version}
     reply = judge.judge(item())
     assert (reply.input_tokens, reply.output_tokens) == (0, 0)
 
@@ -60,7 +61,8 @@ def test_a_clean_formal_response_passes_all_four():
     )
     assert "Found 3 steps, 3 specific" in verdict.actionable_guidance.reasoning
     assert "Names the product as 'AWS Lambda'" in verdict.contextual_relevance.reasoning
-    assert "cannot verify" in verdict.technical_accuracy.reasoning
+    assert "contradicts the AWS fact base" in verdict.technical_accuracy.reasoning
+    assert "are not verified" in verdict.technical_accuracy.reasoning
     assert all(facts == [] for facts in checkable_facts(item()).values())
 
 

@@ -4,8 +4,8 @@
   ``--options``), dumped from awscli, i.e. botocore's service models plus the CLI's own commands;
 * ``cloudwatch_metrics.json``: metric names and dimensions per namespace, from aws-cdk-lib's
   canned metrics (generated from AWS's CloudWatch metrics specification);
-* ``aws_docs.yaml``: compiled from AWS documentation: each product's namespaces, log groups,
-  console pages, features, related services.
+* ``aws_docs.yaml``: compiled from AWS documentation: each product's namespaces, the metrics the
+  canned ones lack, log groups, console pages, features, related services.
 
 ``MANIFEST.json`` records each file's source, version and build date; ``python -m
 ticket_platform.evaluation.facts.build`` rebuilds the generated files.
@@ -32,7 +32,6 @@ class ServiceFacts:
     key: str
     names: tuple[str, ...]
     cli: tuple[str, ...]
-    cli_ec2_commands: re.Pattern[str] | None
     namespaces: frozenset[str]
     log_segments: frozenset[str]
     log_groups: tuple[re.Pattern[str], ...]
@@ -77,18 +76,6 @@ class FactBase:
         key = self.by_name.get(product.strip().lower())
         return self.services.get(key) if key else None
 
-    def services_of_cli(self, cli_service: str, command: str) -> tuple[str, ...]:
-        """Service keys an ``aws <cli_service> <command>`` belongs to (``ec2 describe-volumes``
-        -> ebs; ``ec2 describe-subnets`` -> vpc; other ec2 commands -> ec2)."""
-        keys = self.by_cli.get(cli_service, ())
-        if cli_service != "ec2":
-            return keys
-        for key in ("ebs", "vpc"):
-            pattern = self.services[key].cli_ec2_commands
-            if pattern is not None and pattern.search(command):
-                return (key,)
-        return ("ec2",)
-
 
 def _pattern(template: str) -> re.Pattern[str]:
     """``/aws/lambda/{name}`` -> a regex matching whole log group names."""
@@ -101,12 +88,10 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 
 def _service(key: str, row: dict) -> ServiceFacts:
-    ec2 = row.get("cli_ec2_commands")
     return ServiceFacts(
         key=key,
         names=tuple(row["names"]),
         cli=tuple(row.get("cli", [])),
-        cli_ec2_commands=re.compile(ec2) if ec2 else None,
         namespaces=frozenset(row.get("namespaces", [])),
         log_segments=frozenset(s.lower() for s in row.get("log_segments", [])),
         log_groups=tuple(_pattern(p) for p in row.get("log_groups", [])),
@@ -156,7 +141,11 @@ def fact_base() -> FactBase:
         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
     services = _symmetric({key: _service(key, row) for key, row in docs["services"].items()})
-    namespaces = {ns: frozenset(names) for ns, names in metrics["namespaces"].items()}
+    merged: dict[str, set[str]] = {ns: set(names) for ns, names in metrics["namespaces"].items()}
+    for row in docs["services"].values():
+        for namespace, names in (row.get("metrics") or {}).items():
+            merged.setdefault(namespace, set()).update(names)
+    namespaces = {ns: frozenset(names) for ns, names in merged.items()}
     metric_namespaces: dict[str, set[str]] = {}
     for namespace, names in namespaces.items():
         for name in names:
@@ -169,7 +158,7 @@ def fact_base() -> FactBase:
             for service, commands in cli["services"].items()
         },
         cli_global_options=frozenset(cli["global_options"]),
-        metrics_source=metrics["source"],
+        metrics_source=f"{metrics['source']} + aws_docs metrics",
         metrics=namespaces,
         metric_namespaces={name: frozenset(ns) for name, ns in metric_namespaces.items()},
         docs_compiled=str(docs["compiled"]),

@@ -86,10 +86,6 @@ def _name_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
 
 
-def _sentence_of(detail: str, text: str) -> str:
-    return next((s for s in extract.sentences(text) if detail in s), "")
-
-
 def _closest(word: str, choices: Iterable[str]) -> str:
     """A truncated name's completion ("get-function-config" -> "...-configuration"), else the
     most similar name."""
@@ -129,7 +125,13 @@ def _check_cli(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFinding]
         if options is None and command in _installed_commands(service):
             continue  # newer than the fact base: the installed botocore knows it
         if options is None:
-            fact = f"aws {service} has no command '{command}'{_closest(command, commands)}"
+            elsewhere = sorted(s for s, c in facts.cli_services.items() if command in c)[:3]
+            hint = (
+                f"; {command} is a command of {', '.join(f'aws {s}' for s in elsewhere)}"
+                if elsewhere
+                else _closest(command, commands)
+            )
+            fact = f"aws {service} has no command '{command}'{hint}"
             found.append(FactFinding(DetailKind.cli_command, mention.text, fact, source))
             continue
         for option in mention.options:
@@ -138,10 +140,6 @@ def _check_cli(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFinding]
                     f"aws {service} {command} takes no --{option} option{_closest(option, options)}"
                 )
                 found.append(FactFinding(DetailKind.cli_parameter, f"--{option}", fact, source))
-        owners = facts.services_of_cli(service, command)
-        if owners and not ticket.allows(owners, facts):
-            fact = _other_product(f"aws {service} {command}", owners, ticket, facts)
-            found.append(FactFinding(DetailKind.cli_command, mention.text, fact, source))
     return found
 
 
@@ -201,6 +199,8 @@ def _check_metrics(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFind
             continue
         if ticket.product is None or homes & ticket.product.namespaces:
             continue
+        if not any(ns in facts.metrics for ns in ticket.product.namespaces):
+            continue  # the product's own metrics are not in the fact base: cannot tell
         owners = {key for ns in homes for key in facts.by_namespace.get(ns, ())}
         if owners & _named_services(sentence, facts):
             continue  # "ThrottledRequests (for DynamoDB)": attributed to its owner
@@ -221,12 +221,12 @@ def _segment(name: str) -> str:
 def _check_log_groups(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFinding]:
     found = []
     source = f"aws_docs {facts.docs_compiled} (log groups per service)"
-    for name in extract.log_groups(text):
+    for name, sentence in extract.log_groups(text):
         owners = [
             s.key for s in facts.services.values() if any(p.match(name) for p in s.log_groups)
         ]
         if owners:
-            attributed = set(owners) & _named_services(_sentence_of(name, text), facts)
+            attributed = set(owners) & _named_services(sentence, facts)
             if not attributed and not ticket.allows(owners, facts, evidence=True):
                 fact = _other_product(f"the log group {name}", owners, ticket, facts)
                 found.append(FactFinding(DetailKind.log_group, name, fact, source))
@@ -256,8 +256,8 @@ def _check_console_pages(text: str, ticket: _Ticket, facts: FactBase) -> list[Fa
     source = f"aws_docs {facts.docs_compiled} (console pages per service)"
     for mention in extract.console_pages(text):
         owners = facts.page_owners.get(mention.page.lower())
-        if not owners or len(owners) >= _GENERIC_PAGE_OWNERS:
-            continue
+        if not owners or len(owners) >= _GENERIC_PAGE_OWNERS or " " not in mention.page.strip():
+            continue  # unknown, shared by many consoles, or one everyday word ("Summary")
         console = _console_service(mention, ticket, facts)
         if console is None or not console.console_pages or console.key in owners:
             continue
@@ -277,11 +277,19 @@ def _feature_pattern() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
         name.lower()
         for service in facts.services.values()
         for name in service.feature_names
-        if re.search(r"[\s@-]", name) or any(ch.isupper() for ch in name[1:])
+        if re.search(r"[\s@-]", name) or _coined(name)
     }
     ordered = sorted(names, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])", re.I)
     return pattern, facts.feature_owners
+
+
+def _coined(name: str) -> bool:
+    """ "SnapStart", "UltraWarm", "SPICE": not "WCU" (DynamoDB's write capacity units as well as
+    WAF's web ACL capacity units): acronyms of four letters or fewer mean several things."""
+    if name.isupper():
+        return len(name) > 4
+    return any(ch.isupper() for ch in name[1:])
 
 
 def _check_features(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFinding]:

@@ -107,14 +107,16 @@ def metric_candidates(text: str, known: Iterable[str] | frozenset[str]) -> list[
     return list(found.items())
 
 
-def log_groups(text: str) -> list[str]:
-    """Log group names (``/aws/lambda/my-fn``), placeholders made one segment, once each."""
-    found = []
-    for raw in _LOG_GROUP.findall(text):
-        name = _PLACEHOLDER.sub("x", raw).rstrip(".*/")
-        if name.count("/") >= 2 or not name.startswith("/"):
-            found.append(name)
-    return list(dict.fromkeys(found))
+def log_groups(text: str) -> list[tuple[str, str]]:
+    """(log group name, its sentence): ``/aws/lambda/<fn>`` becomes ``/aws/lambda/x`` (a
+    placeholder is one segment); each name once."""
+    found: dict[str, str] = {}
+    for sentence in sentences(text):
+        for raw in _LOG_GROUP.findall(sentence):
+            name = _PLACEHOLDER.sub("x", raw).rstrip(".*/")
+            if (name.count("/") >= 2 or not name.startswith("/")) and name not in found:
+                found[name] = sentence
+    return list(found.items())
 
 
 def sentences(text: str) -> list[str]:

@@ -25,7 +25,7 @@ from ticket_platform.evaluation.facts.build.cdk_metrics import canned_metrics
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
 DEFAULT_AWSCLI_PYTHON = Path(".venv-tools/awscli/bin/python")
-_SERVICE_KEYS = {"names", "cli", "cli_ec2_commands", "namespaces", "log_segments", "log_groups",
+_SERVICE_KEYS = {"names", "cli", "metrics", "namespaces", "log_segments", "log_groups",
                  "console_pages", "features", "related", "cross_cutting", "sources"}  # fmt: skip
 
 
