@@ -40,6 +40,9 @@ class Profile:
     routing_predict: int
     # 8. Redshift write path: rows per partition (tickets, events, verdicts, routes)
     redshift_write_rows: tuple[int, ...] = (300,)
+    # 4b. rules judge fact check: timing repeats over the labelled replies, fresh-process loads
+    judge_facts_repeats: int = 5
+    judge_facts_load_runs: int = 3
 
     @property
     def dbt_args(self) -> tuple[str, ...]:
@@ -79,6 +82,8 @@ FULL = Profile(
     routing_sizes=(3_000, 20_000, 50_000),
     routing_predict=20_000,
     redshift_write_rows=(500, 5_000, 20_000),
+    judge_facts_repeats=7,
+    judge_facts_load_runs=3,
 )
 
 # Every suite and every contender, at sizes that finish in well under 3 minutes. Its numbers are
@@ -110,6 +115,8 @@ QUICK = Profile(
     routing_sizes=(300,),
     routing_predict=300,
     redshift_write_rows=(300,),
+    judge_facts_repeats=2,
+    judge_facts_load_runs=1,
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK)}

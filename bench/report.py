@@ -10,6 +10,10 @@ from pathlib import Path
 
 MB_LIMIT = 1536
 SENSOR_TIMEOUT_S = 60
+# Issue 22's goals for the rules judge, per held-out writer and over every labelled reply.
+CHECKABLE_TNR_MIN, TECHNICAL_TPR_MIN = 0.6, 0.9
+GUIDANCE_KAPPA_MIN, RELEVANCE_KAPPA_MIN = 0.8, 0.7
+FACT_CHECK_MS_MAX = 5.0
 
 
 def _load(results: Path) -> dict[str, dict]:
@@ -77,6 +81,9 @@ def targets(data: dict[str, dict]) -> list[dict]:
     if evaluation:
         calls = evaluation["rerun"]["model_calls"]
         add("model calls on an evaluation re-run", calls, "0", calls == 0)
+    judge_facts = data.get("judge_facts", {}).get("result")
+    if judge_facts:
+        found += _judge_facts_targets(judge_facts)
     sensor = data.get("sensor", {}).get("result")
     if sensor:
         worst = max(sensor["rows"], key=lambda r: r["steady_tick_s"])
@@ -90,6 +97,43 @@ def targets(data: dict[str, dict]) -> list[dict]:
         add("Redshift: statements beyond one per batch, every write path and size", extra, "0",
             extra == 0)  # fmt: skip
     return found
+
+
+def _judge_facts_targets(result: dict) -> list[dict]:
+    """Issue 22's targets per held-out writer and overall; met on the point estimates."""
+    found = []
+    for group, q in result["quality"].items():
+        if group in ("seed", "demo"):
+            continue
+        label = "every labelled reply" if group == "all" else group
+        tnr, tpr = q["checkable"]["tnr"], q["criteria"]["technical_accuracy"]["tpr"]
+        met = tnr is not None and tpr is not None
+        met = met and tnr >= CHECKABLE_TNR_MIN and tpr >= TECHNICAL_TPR_MIN
+        found.append({"target": f"rules judge technical_accuracy, {label}",
+                      "value": f"checkable TNR {_r(tnr)} (n {q['checkable']['n']}), TPR {_r(tpr)}",
+                      "goal": f"checkable TNR >= {CHECKABLE_TNR_MIN} with TPR >= "
+                              f"{TECHNICAL_TPR_MIN}", "met": met})  # fmt: skip
+        for criterion, goal in (("actionable_guidance", GUIDANCE_KAPPA_MIN),
+                                ("contextual_relevance", RELEVANCE_KAPPA_MIN)):  # fmt: skip
+            kappa = q["criteria"][criterion]["kappa"]
+            found.append({"target": f"rules judge {criterion} kappa, {label}",
+                          "value": _r(kappa), "goal": f">= {goal}",
+                          "met": kappa is not None and kappa >= goal})  # fmt: skip
+    added = result["latency"]["added_ms_per_reply"]
+    found.append({"target": "rules judge: time the fact check adds per reply",
+                  "value": f"{added} ms", "goal": f"<= {FACT_CHECK_MS_MAX:g} ms",
+                  "met": added <= FACT_CHECK_MS_MAX})  # fmt: skip
+    return found
+
+
+def _r(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _with_ci(value: float | None, ci: list[float] | None) -> str:
+    if value is None:
+        return "-"
+    return _r(value) + (f" [{_r(ci[0])}, {_r(ci[1])}]" if ci else "")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -224,6 +268,63 @@ def _evaluation(result: dict, out: Path) -> list[str]:
     return [*lines, _plot(out, "evaluation", draw), ""]
 
 
+def _judge_facts(result: dict, _: Path) -> list[str]:
+    quality, latency, load = result["quality"], result["latency"], result["load"]
+    lines = [
+        f"## 4b. Rules judge fact check: {result['reference_rows']} team-labelled replies, "
+        f"judge `{result['judge']}`",
+        "",
+        f"Fact base: {result['fact_base']}. Groups by the row's `source`: seed (the seed "
+        "system's real replies), demo (the demo's generator and simulator), each held-out "
+        "writer, and all. Pass is positive: TPR is the share of replies labelled pass that the "
+        "judge passes, TNR of those labelled fail that it fails; 95 % intervals in brackets "
+        "(Wilson; Cohen's SE for kappa). The seed and demo replies were seen while the checks "
+        "were written; held-out writer D's were measured once and the checks then corrected "
+        "(reference/LABELLING.md), so no group is unseen. Targets are judged on the point "
+        "estimates; the intervals show how little a few dozen replies settle.",
+        "",
+    ]
+    rows = [[group if i == 0 else "", criterion, s["n"], _with_ci(s["tpr"], s["tpr_ci"]),
+             _with_ci(s["tnr"], s["tnr_ci"]), _with_ci(s["kappa"], s["kappa_ci"])]
+            for group, q in quality.items()
+            for i, (criterion, s) in enumerate(q["criteria"].items())]  # fmt: skip
+    lines += _table(["group", "criterion", "n", "TPR", "TNR", "kappa"], rows)
+    lines += ["technical_accuracy on the replies with a wrong detail of a checkable kind "
+              "(command, option, metric, namespace, log group, console page, feature owner, "
+              "unsafe advice):", ""]  # fmt: skip
+    rows = [[group, q["checkable"]["n"], _with_ci(q["checkable"]["tnr"], q["checkable"]["tnr_ci"]),
+             _with_ci(q["criteria"]["technical_accuracy"]["tpr"],
+                      q["criteria"]["technical_accuracy"]["tpr_ci"])]
+            for group, q in quality.items()]  # fmt: skip
+    lines += _table(["group", "checkable failures", "checkable TNR", "TPR"], rows)
+    groups = list(quality)
+    kinds = sorted({k for q in quality.values() for k in q["caught_by_kind"]})
+
+    def cell(group: str, kind: str) -> str:
+        counts = quality[group]["caught_by_kind"].get(kind)
+        return f"{counts['caught']}/{counts['caught'] + counts['missed']}" if counts else "-"
+
+    lines += ["Wrong details caught (the judge fails technical_accuracy on the reply) of all "
+              "labelled, by kind; `behaviour`, `default_or_limit` and `other` are not checkable "
+              "by a fact base:", ""]  # fmt: skip
+    lines += _table(["kind", *groups], [[k, *(cell(g, k) for g in groups)] for k in kinds])
+    lines += [f"Cost over the {latency['replies']} replies (`rules.assess_accuracy`, medians of "
+              f"{latency['repeats']} interleaved runs after a warm-up; load average "
+              f"{result.get('load_average_1min', '-')} on a shared machine):", ""]  # fmt: skip
+    lines += _table(["measure", "value"], [
+        ["assess_accuracy with the fact check, ms per reply", latency["with_ms_per_reply"]],
+        ["assess_accuracy without it, ms per reply", latency["without_ms_per_reply"]],
+        ["**added by the fact check, ms per reply**", latency["added_ms_per_reply"]],
+        ["check_reply alone, median / p95 / max ms", f"{latency['check_reply_median_ms']} / "
+         f"{latency['check_reply_p95_ms']} / {latency['check_reply_max_ms']}"],
+        [f"one-off: import + load of the fact base, fresh process (median of {load['runs']}), s",
+         load["load_seconds"]],
+        ["one-off: first check after the load (compiles the name pattern), s",
+         load["first_check_seconds"]],
+    ])  # fmt: skip
+    return lines
+
+
 def _sensor(result: dict, out: Path) -> list[str]:
     lines = ["## 6. Landing sensor: tick time by files in one day", ""]
     rows = [[r["landing"], _n(r["files"]), r["first_tick_s"], r["steady_tick_s"],
@@ -303,6 +404,7 @@ SECTIONS = {
     "incremental": _incremental,
     "dbt_volume": _dbt_volume,
     "evaluation": _evaluation,
+    "judge_facts": _judge_facts,
     "sensor": _sensor,
     "routing": _routing,
     "redshift_writes": _redshift_writes,

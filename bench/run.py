@@ -29,6 +29,7 @@ from bench.profiles import PROFILES
 # In this order: the cheap suites first, so a broken runner fails fast.
 SUITES = (
     "evaluation",
+    "judge_facts",
     "redshift_writes",
     "hot_path",
     "routing",

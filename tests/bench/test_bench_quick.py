@@ -96,12 +96,25 @@ def test_the_redshift_write_path_sends_one_statement_per_batch(quick_run):
         assert path["staged_objects_left"] == 0, name
 
 
+def test_the_judge_fact_check_grades_every_labelled_reply_and_is_timed(quick_run):
+    _, out = quick_run
+    judge_facts = _result(out, "judge_facts")
+    assert judge_facts["rejected"] == 0
+    assert judge_facts["quality"]["all"]["rows"] == judge_facts["reference_rows"] > 0
+    latency = judge_facts["latency"]
+    assert latency["replies"] == judge_facts["reference_rows"]
+    assert latency["repeats"] == QUICK.judge_facts_repeats
+    assert latency["with_ms_per_reply"] > 0 and latency["without_ms_per_reply"] > 0
+    assert judge_facts["load"]["load_seconds"] > 0
+
+
 def test_the_report_has_every_section_its_targets_and_plots(quick_run):
     _, out = quick_run
     text = (out / "RESULTS.md").read_text()
     for heading in ("## Targets", "## 1. Ingest", "## 1b. Ingest from S3", "## 2. Incremental",
-                    "## 3. ", "## 4. Evaluation", "## 6. Landing sensor", "## 7. Routing",
-                    "## 8. Redshift write path", "## Profile"):  # fmt: skip
+                    "## 3. ", "## 4. Evaluation", "## 4b. Rules judge fact check",
+                    "## 6. Landing sensor", "## 7. Routing", "## 8. Redshift write path",
+                    "## Profile"):  # fmt: skip
         assert heading in text
     assert "FAILED" not in text
     plots = sorted((out / "plots").glob("*.png"))
