@@ -46,6 +46,13 @@ def test_a_service_the_cli_does_not_have_is_wrong_in_code_only():
     assert check_reply("Please use the aws console to review it.", "AWS Lambda") == []
 
 
+def test_a_command_alone_on_an_indented_line_is_checked():
+    text = "Steps:\n1. List the partitions:\n   aws dynamodb describe-partitions --table-name t\n"
+    found = check_reply(text, "Amazon DynamoDB")
+    assert [f.kind for f in found] == [DetailKind.cli_command]
+    assert "aws dynamodb has no command 'describe-partitions'" in found[0].fact
+
+
 def test_a_command_of_another_service_is_named_with_its_service():
     found = check_reply("Run `aws lambda describe-instances` to list them.", "AWS Lambda")
     assert [f.kind for f in found] == [DetailKind.cli_command]
@@ -80,6 +87,8 @@ def test_another_services_metric_is_wrong_unless_attributed_or_involved():
 def test_a_metric_outside_the_namespace_it_is_given_is_wrong():
     found = check_reply("Watch IteratorAge in AWS/SQS.", "Amazon SQS")
     assert kinds(found) == [(DetailKind.metric, "IteratorAge")]
+    text = "Compare ConcurrentExecutions in AWS/Lambda with the RDS DatabaseConnections."
+    assert check_reply(text, "AWS Lambda") == []
 
 
 def test_log_groups_a_service_never_writes_are_wrong():

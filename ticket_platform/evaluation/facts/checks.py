@@ -191,6 +191,9 @@ def _check_metrics(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFind
     source = facts.metrics_source
     for metric, sentence in extract.metric_candidates(text, facts.metric_namespaces):
         homes = facts.metric_namespaces[metric]
+        owners = {key for ns in homes for key in facts.by_namespace.get(ns, ())}
+        if owners & _named_services(sentence, facts):
+            continue  # "ThrottledRequests (for DynamoDB)": attributed to its owner
         named = [ns for ns in extract.namespaces(sentence) if ns in facts.metrics]
         if named:
             if not homes & set(named):
@@ -201,9 +204,6 @@ def _check_metrics(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFind
             continue
         if not any(ns in facts.metrics for ns in ticket.product.namespaces):
             continue  # the product's own metrics are not in the fact base: cannot tell
-        owners = {key for ns in homes for key in facts.by_namespace.get(ns, ())}
-        if owners & _named_services(sentence, facts):
-            continue  # "ThrottledRequests (for DynamoDB)": attributed to its owner
         if owners and not ticket.allows(owners, facts, evidence=True):
             detail = f"the metric {metric} ({', '.join(sorted(homes))})"
             fact = _other_product(detail, owners, ticket, facts)

@@ -17,6 +17,8 @@ _CLI = re.compile(
 )
 _OPTION = re.compile(r"(?<![\w-])--([a-z0-9][a-z0-9-]*)")
 _COMMAND_CUE = re.compile(r"\b(?:run|running|use|using|execute|command|cli|try|call)\b", re.I)
+# A line that starts with the command (indented code under a list item, a shell prompt).
+_COMMAND_LINE = re.compile(r"^\s*(?:[$>#]\s+)?$")
 _NAMESPACE = re.compile(r"(?<![\w/])(AWS/[A-Za-z0-9][A-Za-z0-9./-]*[A-Za-z0-9])")
 _METRIC_TOKEN = re.compile(r"(?<![\w/.-])([A-Z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*)(?![\w/-])")
 _METRIC_CUE = re.compile(r"\bmetrics?\b", re.I)
@@ -42,7 +44,7 @@ class CliMention:
     command: str | None
     options: tuple[str, ...]
     text: str  # as written, e.g. "aws lambda get-function-config --function-name x"
-    in_code: bool
+    in_code: bool  # in a code span, or alone at the start of a line
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,9 @@ def cli_commands(text: str) -> list[CliMention]:
             raw = " ".join(match.group(0).split())
             if raw in seen:
                 continue
-            if not in_code and not _COMMAND_CUE.search(source[: match.start()][-60:]):
+            before = source[: match.start()]
+            at_line_start = bool(_COMMAND_LINE.match(before))
+            if not (in_code or at_line_start or _COMMAND_CUE.search(before[-60:])):
                 continue
             seen.add(raw)
             command = match.group(2)
@@ -79,7 +83,7 @@ def cli_commands(text: str) -> list[CliMention]:
                     command=command,
                     options=tuple(dict.fromkeys(_OPTION.findall(rest))),
                     text=raw,
-                    in_code=in_code,
+                    in_code=in_code or at_line_start,
                 )
             )
     return found
