@@ -162,14 +162,13 @@ def quality(rows: list[dict]) -> dict[str, dict]:
 
 def judged_rows() -> tuple[list[dict], list, dict]:
     """The reference rows graded by ``RulesJudge``, the items, and what was graded with what."""
-
     reference = load_reference("team-labelled")
     path = resolve_reference("team-labelled")
-    raw = {
-        row["ticket_id"]: row
-        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
-        if row
-    }
+    raw: dict[str, dict] = {}  # the fields calibration does not keep: source, wrong_details
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            raw.setdefault(str(row.get("ticket_id")), row)  # calibration keeps the first too
     judge = rules.RulesJudge()
     rows, items = [], []
     for labelled in reference.items:
