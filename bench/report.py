@@ -279,9 +279,10 @@ def _judge_facts(result: dict, _: Path) -> list[str]:
         "writer, and all. Pass is positive: TPR is the share of replies labelled pass that the "
         "judge passes, TNR of those labelled fail that it fails; 95 % intervals in brackets "
         "(Wilson; Cohen's SE for kappa). The seed and demo replies were seen while the checks "
-        "were written; held-out writer D's were measured once and the checks then corrected "
-        "(reference/LABELLING.md), so no group is unseen. Targets are judged on the point "
-        "estimates; the intervals show how little a few dozen replies settle.",
+        "were written; each held-out writer's were measured once before the checks were "
+        "corrected for what they showed (reference/LABELLING.md, docs/judging-facts.md), so "
+        "no group is unseen any more. Targets are judged on the point estimates; the "
+        "intervals show how little a few dozen replies settle.",
         "",
     ]
     rows = [[group if i == 0 else "", criterion, s["n"], _with_ci(s["tpr"], s["tpr_ci"]),
