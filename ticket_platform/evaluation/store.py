@@ -12,7 +12,6 @@ from ticket_platform.evaluation.rubric import CRITERIA, RUBRIC_VERSION, Criterio
 from ticket_platform.ingest.tickets_sql import TICKETS_TABLE
 from ticket_platform.warehouse.session import (
     WarehouseSession,
-    in_transaction,
     replace_rows,
     run_in_transaction,
 )
@@ -106,25 +105,15 @@ def write_evaluations(
 
 
 def write_calibration(session: WarehouseSession, rows: Sequence[dict]) -> int:
-    """Replace the calibration rows of these (reference set, judge, rubric, criterion) keys, in
-    one transaction.
-
-    A handful of rows (one per criterion), written with plain parameterised statements rather
-    than ``replace_rows``: its DuckDB batch is an Arrow table typed from the shared column
-    registry (``warehouse/session.py``), which does not know the interval columns.
-    """
-    if not rows:
-        return 0
-    delete, insert = sql.replace_calibration_sql(session.param, len(rows))
-    key = sql.CALIBRATION_KEY
-
-    def work() -> None:
-        for row in rows:
-            session.execute(delete, [row[name] for name in key])
-        session.execute(insert, [row.get(name) for row in rows for name in sql.CALIBRATION_COLUMNS])
-
-    in_transaction(session, work)
-    return len(rows)
+    """Replace the calibration rows of these (reference set, judge, rubric, criterion) keys."""
+    return replace_rows(
+        session,
+        sql.CALIBRATION_TABLE,
+        sql.CALIBRATION_KEY,
+        sql.CALIBRATION_COLUMNS,
+        rows,
+        batch=sql.EVALUATIONS_BATCH,
+    )
 
 
 def stored_verdicts(

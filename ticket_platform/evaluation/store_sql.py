@@ -120,17 +120,6 @@ def add_columns_sql(table: str, types: dict[str, str], existing: set[str]) -> li
     ]
 
 
-def replace_calibration_sql(param: str, rows: int) -> tuple[str, str]:
-    """The delete of one calibration key (run once per row) and the insert of ``rows`` rows."""
-    match = " and ".join(f"{name} = {param}" for name in CALIBRATION_KEY)
-    values = "(" + ", ".join([param] * len(CALIBRATION_COLUMNS)) + ")"
-    return (
-        f"delete from {CALIBRATION_TABLE} where {match}",
-        f"insert into {CALIBRATION_TABLE} ({', '.join(CALIBRATION_COLUMNS)}) values "
-        + ", ".join([values] * rows),
-    )
-
-
 def cached_rows_sql(table: str, param: str, *, by_partition: bool) -> str:
     """(ticket_id, cache_key) of one judge's evaluated rows under one rubric (and partition)."""
     partition = f" and partition_date = {param}" if by_partition else ""

@@ -75,6 +75,17 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
             "true_negative_rate",
             "reference_pass_rate",
             "judge_pass_rate",
+            # and their 95 % intervals (evaluation/store_sql.py CALIBRATION_INTERVALS)
+            *(
+                f"{statistic}_ci_{bound}"
+                for statistic in (
+                    "agreement",
+                    "cohen_kappa",
+                    "true_positive_rate",
+                    "true_negative_rate",
+                )
+                for bound in ("low", "high")
+            ),
         ),
         pa.float64(),
     ),
