@@ -69,6 +69,9 @@ def test_a_misspelt_namespace_is_named_with_the_real_one():
     found = check_reply("Graph ExecutionsFailed in the AWS/StepFunctions namespace.", "AWS Lambda")
     assert kinds(found) == [(DetailKind.namespace, "AWS/StepFunctions")]
     assert "AWS/States" in found[0].fact
+    # Spelled after the service's CLI name: configservice, dynamodbstreams.
+    found = check_reply("Chart it in the AWS/ConfigService namespace.", "AWS Config")
+    assert "publishes its metrics in AWS/Config" in found[0].fact
 
 
 def test_another_services_metric_is_wrong_unless_attributed_or_involved():
@@ -110,6 +113,8 @@ def test_a_page_of_another_services_console_is_wrong():
     assert kinds(found) == [(DetailKind.console_page, "Auto Scaling Groups")]
     assert "page of the Amazon EC2 console" in found[0].fact
     assert check_reply("In the EC2 console, open 'Auto Scaling Groups'.", "Amazon EKS") == []
+    text = "In the Global Accelerator console add the ALB; its Target Groups page (EC2) shows it."
+    assert check_reply(text, "AWS Global Accelerator") == []
     # Generic tabs shared by many consoles are not checked.
     assert check_reply("In the ECR console, open the Monitoring tab.", "Amazon ECR") == []
 

@@ -177,7 +177,8 @@ def _check_namespaces(text: str, ticket: _Ticket, facts: FactBase) -> list[FactF
             continue
         squashed = namespace.lower().removeprefix("aws/").replace("-", "")
         for service in facts.services.values():
-            spelled = {n.lower().replace(" ", "").replace("-", "") for n in service.names}
+            names = (*service.names, *service.cli)  # "AWS/ConfigService", "AWS/DynamoDBStreams"
+            spelled = {n.lower().replace(" ", "").replace("-", "") for n in names}
             real = sorted(service.namespaces - {namespace})
             if squashed in spelled and real:
                 fact = f"{service.name} publishes its metrics in {', '.join(real)}, not {namespace}"
@@ -261,7 +262,7 @@ def _check_console_pages(text: str, ticket: _Ticket, facts: FactBase) -> list[Fa
         console = _console_service(mention, ticket, facts)
         if console is None or not console.console_pages or console.key in owners:
             continue
-        if any(facts.services[key].name in mention.sentence for key in owners):
+        if owners & _named_services(mention.sentence, facts):
             continue  # "the EC2 console's Auto Scaling Groups page" names its owner
         fact = f"'{mention.page}' is a page of the {_label(owners, facts)} console, not of the {console.name} console"
         found.append(FactFinding(DetailKind.console_page, mention.page, fact, source))
