@@ -39,7 +39,9 @@ _VERBS = frozenset((
     "request", "activate", "deactivate", "define", "extend", "shorten", "increment", "reset",
     "align", "process", "avoid", "mount", "design", "connect", "convert", "wait", "reuse", "ask",
     "narrow", "trigger", "exempt", "re-authorize", "reauthorize", "reconnect", "rebuild", "retest",
-    "utilize", "utilise", "leverage",
+    "utilize", "utilise", "leverage", "give", "pull", "push", "write", "keep", "put", "get",
+    "graph", "shorten", "lengthen", "recycle", "broadcast", "override", "register", "associate",
+    "disassociate", "allow", "deny", "generate", "pass", "publish", "tighten", "re-enable",
 ))  # fmt: skip
 _REQUEST_VERBS = frozenset((
     "provide", "share", "send", "attach", "include", "reply", "tell", "contact", "reach",
@@ -51,7 +53,8 @@ _LEAD = re.compile(
     _I,
 )
 _CLAUSE = re.compile(
-    r"^(?:in|on|from|within|using|under|via|for|if|when|after|before|once|to|with|as|while)\b"
+    r"^(?:in|on|from|within|using|under|via|for|if|when|after|before|once|to|with|as|while"
+    r"|because|since|unless|until|where|whenever)\b"
     r"[^,]{0,100},\s*",
     _I,
 )
@@ -67,6 +70,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # resource (service vocabulary of the catalog, an API/metric identifier, a resource id).
 _SPECIFIC = {
     "console": re.compile(r"\bconsole\b", _I),
+    # A click path ("Manage QuickSight > Domains and Embedding", "**EC2** > **Auto Scaling
+    # groups**") or a named page, tab or option ("the **Events** tab", "the 'Edit' option").
+    "console page": re.compile(
+        r"[A-Za-z0-9*'\"][\w .*'\"()-]{0,40}\s+>\s+[*'\"]{0,2}[A-Z]"
+        r"|(?:\*\*[^*\n]{1,40}\*\*|'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"|\b[A-Z][a-z]+(?: [A-Z][a-z]+)*)"
+        r"\s+(?:tab|page|pane|panel|menu|button|option|section|wizard)\b"
+    ),
     "logs": re.compile(
         r"\blog(?:s|\s+groups?|\s+streams?|\s+files?)?\b|\bCloudTrail\b"
         r"|\b(?:event|execution|query|scaling activity|deployment|build) history\b"
@@ -95,9 +105,29 @@ _AWS_TERMS = (
     "VPC endpoint", "Enhanced Monitoring", "retention period", "Auto Scaling group", "WLM",
     "scaling policy", "cooldown period", "memory size", "volume type", "storage class",
     "lifecycle policy", "workload management", "permission boundary", "key state",
-    "retry policy", "service-linked role",
+    "retry policy", "service-linked role", "memory allocation", "memory configuration",
+    "configured memory", "memory configured", "time range", "node type", "volume size",
+    "exit code", "batch size",
 )  # fmt: skip
 _URL = re.compile(r"\bhttps?://\S+")
+# A generic object: what the rubric's "Review your configuration" stands for.
+_GENERIC_OBJECT = re.compile(
+    r"\b(?:any|recent|latest)\s+(?:recent\s+)?(?:changes|updates|modifications)\b"
+    r"|\b(?:properly|correctly|appropriately)\s+(?:configured|set\s+up)\b"
+    r"|\bconfigured\s+(?:properly|correctly|appropriately)\b"
+    r"|\b(?:the|your|its|their|and|or)\s+(?:configurations?|settings|setup|set-up)\b"
+    r"(?=\s*$|\s*[.,;:)]|\s+(?:of|for|in|on|to|and|or|is|are|that|which|with|settings?)\b)",
+    _I,
+)
+_EXAMPLES = re.compile(r"\b(?:including|such as|for example|e\.g\.|in particular)\s", _I)
+# Where a step's purpose begins ("... to ensure they are correctly configured"): the generic
+# words of a purpose do not make the step's object generic.
+_PURPOSE = re.compile(
+    r"\s(?:to\s+(?:ensure|verify|confirm|make sure|see|identify|check)|so that|that (?:might|may|could))\b",
+    _I,
+)
+# Markers that name what to look at; the bare word "console" or a resource name alone do not.
+_STRONG_MARKERS = frozenset(("logs", "metrics", "command", "console page", "identifier"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,20 +148,39 @@ def _named_setting() -> re.Pattern[str] | None:
     return _term_pattern([*_specific_vocab(t for p in catalog() for t in p.vocab), *_AWS_TERMS])
 
 
+def generic_wording(step: str) -> str | None:
+    """The words that make ``step`` generic ("recent changes", "properly configured", "the
+    configuration"), when nothing but the bare word "console" or a named resource makes it
+    specific: "Review your configuration" is not specific, in the console or not."""
+    match = _GENERIC_OBJECT.search(_PURPOSE.split(prose(step), maxsplit=1)[0])
+    if match is None or _STRONG_MARKERS & {m.split(":")[0] for m in _raw_markers(step)}:
+        return None
+    examples = _EXAMPLES.split(step, maxsplit=1)
+    if len(examples) > 1 and _raw_markers(examples[1]):  # "..., including permission boundaries"
+        return None
+    return match.group(0)
+
+
 def step_markers(step: str) -> tuple[str, ...]:
     """What ``step`` refers to among console, logs, metrics, command and a named setting.
 
-    A link counts only when it opens the console: documentation is not a step's target.
+    A link counts only when it opens the console: documentation is not a step's target. A step
+    whose object is generic (``generic_wording``) refers to nothing specific.
     """
-    step = _URL.sub(lambda m: " console " if "console." in m.group(0) else " ", step)
-    markers = [name for name, pattern in _SPECIFIC.items() if pattern.search(prose(step))]
+    return () if generic_wording(step) else _raw_markers(step)
+
+
+def _raw_markers(step: str) -> tuple[str, ...]:
+    text = _URL.sub(lambda m: " console " if "console." in m.group(0) else " ", prose(step))
+    markers = [name for name, pattern in _SPECIFIC.items() if pattern.search(text)]
+    step = _URL.sub(" ", step)
     named = _named_setting()
     setting = named.search(step) if named else None
     identifiers = [m for m in _IDENTIFIER.findall(step) if m not in product_words()]
+    if identifiers:
+        markers.append(f"identifier: {identifiers[0]}")
     if setting:
         markers.append(f"setting: {setting.group(0)}")
-    elif identifiers:
-        markers.append(f"identifier: {identifiers[0]}")
     return tuple(markers)
 
 
@@ -172,47 +221,132 @@ def is_instruction(sentence: str) -> bool:
     return False
 
 
-def _lists(text: str) -> tuple[list[tuple[str, list[str]]], list[str]]:
-    """The lists of ``text`` as (intro line, items), and its prose lines outside lists."""
-    lists: list[tuple[str, list[str]]] = []
-    prose_lines: list[str] = []
-    intro, in_list = "", False
+# A command line: a shell prompt, a CLI tool with an argument, or an SQL statement.
+_COMMAND_LINE = re.compile(
+    r"^\s*(?:\$\s+)?(?:sudo\s+)?(?:aws|kubectl|eksctl|sam|cdk|copilot|curl|wget|dig|nslookup"
+    r"|ping|traceroute|telnet|nc|openssl|ssh|mount|systemctl|journalctl|docker|git|pip3?|npm"
+    r"|python3?|psql|mysql|redis-cli|terraform|helm|ss|netstat|tail|grep)\s+\S"
+    r"|^\s*(?:SELECT|SHOW|EXPLAIN|ALTER|CREATE|UPDATE|INSERT|DELETE|GRANT|VACUUM|ANALYZE|CALL)"
+    r"\s+\S"
+)
+_FENCE = re.compile(r"^\s*```")
+_INDENTED = re.compile(r"^(?: {2,}|\t)\S")
+# A list intro that asks the customer to do each item ("Please check:", "Recommended steps").
+_INSTRUCTIVE_INTRO = re.compile(
+    r"\bsteps?\b|\btry\b|\b(?:check|review|verify|confirm|inspect|look at|recommend\w*|do next)\b",
+    _I,
+)
+
+
+def is_command_line(line: str) -> bool:
+    """A line that is a command to run (``aws ...``, ``dig ...``, an SQL statement)."""
+    return _COMMAND_LINE.match(line) is not None
+
+
+def _has_command(text: str) -> bool:
+    spans = re.findall(r"`([^`\n]+)`", text)
+    return any(is_command_line(span) for span in spans) or bool(
+        re.search(r"\baws\s+[a-z0-9-]+\s+[a-z0-9]+-[a-z0-9-]+", text)
+    )
+
+
+@dataclass
+class _Layout:
+    """A response cut into lists (intro, items), prose lines and commands outside lists."""
+
+    lists: list[tuple[str, list[str]]]
+    prose_lines: list[str]
+    commands: list[str]
+
+
+def _layout(text: str) -> _Layout:
+    """Lists with their items (wrapped lines, and the indented commands and code blocks that
+    follow an item, belong to it), prose lines outside lists, and command lines outside lists
+    (a command continued with a trailing backslash is one command)."""
+    layout = _Layout([], [], [])
+    intro, in_list, in_fence, joining = "", False, False, False
     for line in text.splitlines():
-        item = _ITEM.match(line)
-        if item:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue
+        item = None if in_fence else _ITEM.match(line)
+        command = is_command_line(line)
+        if in_list and (in_fence or (item is None and _INDENTED.match(line))):
+            code = in_fence or command
+            layout.lists[-1][1][-1] += f" `{stripped}`" if code else f" {stripped}"
+        elif joining:
+            layout.commands[-1] += " " + stripped
+        elif command and item is None:
+            layout.commands.append(stripped)
+        elif in_fence:
+            pass  # output, JSON or a policy in a code block is not a step by itself
+        elif item:
             if not in_list:
-                lists.append((intro, []))
+                layout.lists.append((intro, []))
                 in_list = True
-            lists[-1][1].append(item.group(1).strip())
-        elif in_list and line[:1] in (" ", "\t") and line.strip():
-            lists[-1][1][-1] += " " + line.strip()  # a wrapped list item
-        elif line.strip():
-            intro, in_list = line.strip(), False
-            prose_lines.append(intro)
-    return lists, prose_lines
+            layout.lists[-1][1].append(item.group(1).strip())
+        else:
+            intro, in_list = stripped, False
+            layout.prose_lines.append(intro)
+        joining = (joining or (command and item is None)) and stripped.endswith("\\")
+    return layout
 
 
 def _requests_list(intro: str) -> bool:
     return bool(_REQUEST_INTRO.search(intro)) and not _STEP_INTRO.search(intro)
 
 
-def extract_steps(text: str) -> list[Step]:
-    """The executable steps of a response, in order.
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text``; a full stop inside a code span does not end one."""
+    masked = re.sub(r"`[^`\n]*`", lambda m: "`" * len(m.group(0)), text)
+    sentences, start = [], 0
+    for end in _SENTENCE_END.finditer(masked):
+        sentences.append(text[start : end.start()])
+        start = end.end()
+    sentences.append(text[start:])
+    return [sentence for sentence in sentences if sentence.strip()]
 
-    Steps are the imperative items of lists (numbered or bulleted) whose intro is not a request
-    for information, plus imperative sentences in the prose. List intros (lines ending with ":"),
-    requests ("please provide ...", "reply with ...") and questions are not steps.
+
+def _item_is_step(item: str, intro_instructs: bool) -> bool:
+    """A list item is a step when it tells the customer to do something, holds a command, or is
+    one of the things an instruction intro ("Please check:") asks to look at."""
+    sentences = _sentences(item)
+    if not sentences or is_request(sentences[0]) or item.rstrip().endswith("?"):
+        return False
+    return intro_instructs or _has_command(item) or any(is_instruction(s) for s in sentences)
+
+
+def extract_steps(text: str) -> list[Step]:
+    """The executable steps of a response, in order of kind.
+
+    Steps are the items of lists (numbered or bulleted) whose intro is not a request for
+    information, when the item is an instruction, holds a command, or the intro asks to check
+    each item; imperative sentences in the prose; and commands on their own lines or in code
+    blocks. List intros (lines ending with ":"), requests ("please provide ...", "reply with
+    ...") and questions are not steps.
     """
-    lists, prose_lines = _lists(text)
-    candidates = [item for intro, items in lists if not _requests_list(intro) for item in items]
-    for line in prose_lines:
-        candidates += [s for s in _SENTENCE_END.split(line) if not s.rstrip().endswith(":")]
-    return [Step(s, step_markers(s)) for s in candidates if is_instruction(s)]
+    layout = _layout(text)
+    steps = [
+        Step(item, step_markers(item))
+        for intro, items in layout.lists
+        if not _requests_list(intro)
+        for item in items
+        if _item_is_step(item, bool(_INSTRUCTIVE_INTRO.search(intro)) and not is_request(intro))
+    ]
+    for line in layout.prose_lines:
+        sentences = [s for s in _sentences(line) if not s.rstrip().endswith(":")]
+        steps += [Step(s, step_markers(s)) for s in sentences if is_instruction(s)]
+    steps += [Step(c, ("command",)) for c in layout.commands]
+    return steps
 
 
 def info_requests(text: str) -> list[str]:
     """What the response asks the customer to send: items of request lists, request sentences."""
-    lists, prose_lines = _lists(text)
+    layout = _layout(text)
+    lists, prose_lines = layout.lists, layout.prose_lines
     found = [item for intro, items in lists if _requests_list(intro) for item in items]
     found += [
         item
