@@ -158,7 +158,16 @@ def test_problem_restated_or_not():
         subject="Events missed",
         product="Amazon EventBridge",
     )
-    assert restated.restates_issue_type and restated.addressed
+    # Echoing the issue type is not addressing the problem (rubric: not a generic reply).
+    assert restated.restates_issue_type and not restated.addressed
+    engaged = tc.problem_match(
+        "We understand the issue with event pattern matching. Please compare the rule's event"
+        " pattern with one of the missed events in the sandbox.",
+        issue_type="Event Pattern Matching",
+        subject="Events missed",
+        product="Amazon EventBridge",
+    )
+    assert engaged.addressed and {"pattern", "missed"} <= set(engaged.engaged)
     unrelated = tc.problem_match(
         "Please review the billing dashboard for your invoices.",
         issue_type="Cold Start Latency",

@@ -28,9 +28,9 @@ _STOPWORDS = frozenset((
 
 def _stem(word: str) -> str:
     word = word.lower()
-    if len(word) >= 6:
-        return word[:6]  # "configuration" ~ "configure", "replication" ~ "replicate"
-    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]  # "queues" ~ "queue"
+    return word[:6]  # "configuration" ~ "configure", "replication" ~ "replicate"
 
 
 @cache
@@ -73,6 +73,88 @@ def _phrases(text: str, product: str) -> dict[tuple[str, str], str]:
     }
 
 
+# Words of any support conversation that name no particular problem: courtesy, time, people,
+# the ticket itself, and the verbs of a generic checklist ("review", "check", "identify the
+# cause"). A reply that shares only these with the ticket has not engaged with its problem.
+_CHATTER = frozenset((
+    "team", "teams", "time", "times", "day", "days", "daily", "hour", "hours", "week", "weeks",
+    "month", "months", "year", "years", "today", "morning", "yesterday", "ago", "since",
+    "ticket", "tickets", "case", "cases", "regards", "hello", "hi", "dear", "cheers", "best",
+    "sincerely", "kind", "kindly", "customer", "customers", "user", "users", "team", "side",
+    "work", "works", "working", "worked", "error", "errors", "resource", "resources", "affected",
+    "affect", "affects", "affecting", "step", "steps", "cause", "causes", "root", "identify",
+    "region", "regions", "setup", "console", "support", "check", "checked", "checking", "review",
+    "reviewed", "reviewing", "identical", "environment", "environments", "staging", "prod",
+    "dev", "test", "failed", "failing", "fail", "fails", "failure", "failures", "through",
+    "first", "last", "run", "runs", "running", "change", "changed", "changes", "details",
+    "detail", "described", "message", "messages", "state", "status", "account", "accounts",
+    "guidance", "advise", "advice", "recommend", "recommended", "recommendation",
+    "recommendations", "next", "thing", "things", "everything", "nothing", "something",
+    "anything", "look", "looks", "like", "see", "seeing", "seen", "happening", "happen",
+    "happens", "started", "start", "tried", "try", "trying", "also", "already", "every",
+    "each", "many", "much", "one", "two", "three", "few", "lot", "lots", "part", "know", "let",
+    "hope", "hoping", "appreciate", "appreciated", "currently", "current", "new", "same",
+    "different", "make", "sure", "able", "unable", "getting", "get", "got", "use", "using",
+    "used", "want", "wanted", "configured", "configure", "config", "configuration", "setting",
+    "settings", "appears", "appear", "seem", "seems", "behaviour", "behavior", "following",
+    "below", "above", "regarding", "attached", "note", "noticed", "notice", "observed",
+    "information", "info", "assist", "assistance", "contact", "contacting", "reach", "glad",
+    "happy", "sorry", "understand", "understood", "apologize", "experiencing", "encountering",
+    "causing", "might", "may", "provide", "find", "docs", "documentation", "whether", "between",
+    "across", "without", "within", "per", "via", "usually", "way", "ways", "ones", "further",
+    "aspect",
+))  # fmt: skip
+
+# The problem is engaged when the advice uses at least this many of the customer's terms.
+MIN_ENGAGED = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
+
+
+_SIGN_OFF = re.compile(
+    r"^\s*(?:thanks|thank you|cheers|best|regards|kind regards|best regards|sincerely|"
+    r"many thanks|thanks in advance)\b[^\n]{0,20}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _without_signature(text: str) -> str:
+    """``text`` without its closing ("Thanks,\nPierre"): the customer's name is no term of the
+    problem."""
+    closings = list(_SIGN_OFF.finditer(text))
+    if closings and text.count("\n", closings[-1].start()) <= 4:
+        return text[: closings[-1].start()]
+    return text
+
+
+def _key_words(text: str, product: str, skip: set[str] = frozenset()) -> list[str]:
+    """Content words of ``text`` that name something: no chatter, no numbers, not in ``skip``
+    (stemmed)."""
+    return [
+        w
+        for w in content_words(text, product)
+        if w not in _CHATTER and not w.isdigit() and _stem(w) not in skip
+    ]
+
+
+# Words of questions any ticket may ask ("How long will this take?", "What is going wrong?").
+_VAGUE_ASKING = frozenset((
+    "take", "long", "soon", "going", "wrong", "pay", "business", "resolve", "resolved", "improve",
+    "missing", "expect", "escalate", "fix", "happened", "doing", "discrepancy",
+))  # fmt: skip
+
+
+def _asked(description: str, product: str, issue_type: str) -> list[str]:
+    """The key words of the customer's specific questions (sentences ending with "?"), beyond
+    the issue type's words, which any templated reply echoes, and beyond the words of questions
+    any ticket may ask ("How long will this take?")."""
+    skip = {_stem(w) for w in content_words(issue_type, product)}
+    asked = []
+    for sentence in _SENTENCE_END.split(description):
+        if sentence.strip().endswith("?"):
+            asked += [w for w in _key_words(sentence, product, skip) if w not in _VAGUE_ASKING]
+    return _unique(asked)
+
+
 @dataclass(frozen=True, slots=True)
 class ProblemMatch:
     """How the response relates to the ticket's problem."""
@@ -82,9 +164,15 @@ class ProblemMatch:
     subject_words: tuple[str, ...]  # content words of the subject, not in the issue type
     found: tuple[str, ...]  # those of both found in the response
     phrases: tuple[str, ...]  # two-word phrases of the description found in the response
+    # The customer's terms (issue type, subject, description; no chatter) and those the advice
+    # uses: the reply without its greeting and without its echo of the issue type.
+    problem_words: tuple[str, ...] = ()
+    engaged: tuple[str, ...] = ()
+    question_words: tuple[str, ...] = ()  # key words of the customer's question(s), if asked
+    answered: tuple[str, ...] = ()  # those found in the response
 
     @property
-    def addressed(self) -> bool:
+    def restated(self) -> bool:
         """Issue type restated, half its words or two subject words found, or two phrases of
         the description repeated (the subject is often generic: "Minor Query")."""
         issue_found = [w for w in self.issue_words if w in self.found]
@@ -96,13 +184,39 @@ class ProblemMatch:
             or len(self.phrases) >= 2
         )
 
+    @property
+    def engages(self) -> bool:
+        """The advice uses ``MIN_ENGAGED`` of the customer's terms (all of them when fewer)."""
+        return len(self.engaged) >= min(MIN_ENGAGED, len(self.problem_words))
+
+    @property
+    def answers_question(self) -> bool:
+        """No specific question asked, or the reply uses one of its key words and half of
+        them (rounded down)."""
+        if not self.question_words:
+            return True
+        return len(self.answered) >= max(1, len(self.question_words) // 2)
+
+    @property
+    def addressed(self) -> bool:
+        """The specific problem addressed, not only named: the customer's specific question
+        answered if one is asked, else the advice engages with the customer's terms. A ticket
+        too short to have MIN_ENGAGED terms falls back to the restatement of its issue type or
+        subject."""
+        if self.question_words:
+            return self.answers_question
+        if len(self.problem_words) < MIN_ENGAGED:
+            return self.restated
+        return self.engages
+
 
 def problem_match(
     response: str, *, issue_type: str, subject: str, description: str = "", product: str = ""
 ) -> ProblemMatch:
     """Whether ``response`` restates the issue type, and what of the ticket's words it shares."""
     normalized = " ".join(response.split()).lower()
-    restated = bool(issue_type.strip()) and " ".join(issue_type.split()).lower() in normalized
+    issue_text = " ".join(issue_type.split()).lower()
+    restated = bool(issue_text) and issue_text in normalized
     issue_words = content_words(issue_type, product)
     subject_words = [w for w in content_words(subject, product) if w not in issue_words]
     if _POLITE["greeting"].match(response):  # the customer's name is no shared phrase
@@ -111,6 +225,26 @@ def problem_match(
     found = [w for w in (*issue_words, *subject_words) if _stem(w) in stems]
     said = _phrases(response, product)
     phrases = [text for key, text in _phrases(description, product).items() if key in said]
+    # The advice: the reply without its echo of the issue type ("... about Cache Behavior").
+    advice = " ".join(response.split())
+    if issue_text:
+        advice = re.sub(re.escape(issue_text), " ", advice, flags=re.IGNORECASE)
+    advice_stems = {_stem(w) for w in content_words(advice, product)}
+    terms: dict[str, str] = {}
+    description = _without_signature(description)
+    for word in _key_words(f"{issue_type}\n{subject}\n{description}", product):
+        terms.setdefault(_stem(word), word)
+    engaged = [word for stem, word in terms.items() if stem in advice_stems]
+    asked = _asked(description, product, issue_type)
+    answered = [w for w in asked if _stem(w) in stems]
     return ProblemMatch(
-        restated, tuple(issue_words), tuple(subject_words), tuple(found), tuple(phrases)
+        restated,
+        tuple(issue_words),
+        tuple(subject_words),
+        tuple(found),
+        tuple(phrases),
+        tuple(terms.values()),
+        tuple(engaged),
+        tuple(asked),
+        tuple(answered),
     )
