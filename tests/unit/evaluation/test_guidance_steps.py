@@ -98,6 +98,13 @@ def test_console_click_paths_and_named_tabs_are_console_pages(step: str):
     assert "console page" in tc.step_markers(step)
 
 
+@pytest.mark.parametrize(
+    "step", ["This section explains the limits.", "Pick the option that fits your workload."]
+)
+def test_a_determiner_before_page_or_option_names_no_console_page(step: str):
+    assert "console page" not in tc.step_markers(step)
+
+
 def test_a_link_inside_a_command_does_not_hide_the_command():
     step = "Cache headers: run `curl -sI https://<domain>/<asset>` twice and compare X-Cache."
     assert "command" in tc.step_markers(step)

@@ -74,7 +74,9 @@ _SPECIFIC = {
     # groups**") or a named page, tab or option ("the **Events** tab", "the 'Edit' option").
     "console page": re.compile(
         r"[A-Za-z0-9*'\"][\w .*'\"()-]{0,40}\s+>\s+[*'\"]{0,2}[A-Z]"
-        r"|(?:\*\*[^*\n]{1,40}\*\*|'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"|\b[A-Z][a-z]+(?: [A-Z][a-z]+)*)"
+        r"|(?:\*\*[^*\n]{1,40}\*\*|'[^'\n]{1,40}'|\"[^\"\n]{1,40}\""
+        r"|\b(?!(?:The|This|That|These|Those|Each|Every|Any|An?|Your|Our|Its|Their|Another|Next"
+        r"|Same|Other|One)\b)[A-Z][a-z]+(?: [A-Z][a-z]+)*)"
         r"\s+(?:tab|page|pane|panel|menu|button|option|section|wizard)\b"
     ),
     "logs": re.compile(
