@@ -6,11 +6,14 @@ every model judge (see ``fact_check``). Per criterion:
 * ``professional_tone`` fails on any contraction, exclamation mark, emoji or slang word, and when
   the response has none of greeting, "please", thanks and sign-off.
 * ``actionable_guidance`` fails with fewer than two specific steps. Steps are imperative list items
-  (not under a "please provide" intro) and imperative sentences; a step is specific when it refers
-  to a console, logs, metrics, a command, or a named setting or resource (``text_checks``).
+  (not under a "please provide" intro), imperative sentences and commands (in code or alone on a
+  line); a step is specific when it refers to a console page or click-path, logs, metrics, a
+  command, or a named setting or resource, and not only to generic objects ("recent changes").
 * ``contextual_relevance`` fails when the product is not named (full or short name), or when the
-  response restates neither the issue type (or half its words, or two words of the subject) nor
-  two phrases of the description. Word overlap cannot tell whether the advice fits: it is said.
+  advice does not engage with the customer's problem: it must use three of the customer's own
+  terms (issue type, subject, description; echoing the issue type alone does not count) and
+  answer a specific question the customer asks. Shared terms cannot prove that the advice fits:
+  the reasoning says so.
 * ``technical_accuracy`` fails on unsafe advice and on any detail the AWS fact base proves wrong
   (``facts``): a CLI command or option that does not exist, a misnamed namespace, a metric, log
   group, console page or feature of another service, a log group the service never writes. A
@@ -30,7 +33,7 @@ from ticket_platform.evaluation.facts.base import fact_base
 from ticket_platform.evaluation.judge import JudgeReply
 from ticket_platform.evaluation.rubric import Criterion, CriterionVerdict, EvaluationItem, Verdict
 
-RULES_VERSION = "rules-v2"  # v2: the AWS fact base checks technical_accuracy
+RULES_VERSION = "rules-v3"  # v2: AWS fact base; v3: relevance and guidance against labels
 MIN_STEPS = 2
 _LISTED = 6  # at most this many findings are spelled out in a reasoning
 
@@ -99,7 +102,10 @@ def assess_guidance(response: str) -> Assessment:
     if vague:
         parts.append(
             "Not specific (no console, logs, metrics, command or named setting): "
-            + "; ".join(_quote(text) for text in vague[:3])
+            + "; ".join(
+                _quote(text) + (f" (generic: '{g}')" if (g := tc.generic_wording(text)) else "")
+                for text in vague[:3]
+            )
             + "."
         )
     if requests:
@@ -135,21 +141,32 @@ def assess_relevance(item: EvaluationItem) -> Assessment:
         parts = [f"The product ({names or 'none given'}) is not named."]
     if match.restates_issue_type:
         parts.append(f"Restates the issue type '{item.issue_type}'.")
-    elif match.found:
-        parts.append(f"Shares words of the issue type or subject: {_listing(match.found)}.")
-    if match.phrases:
-        parts.append(f"Repeats phrases of the description: {_listing(match.phrases)}.")
-    if not match.restates_issue_type and not match.found:
-        words = _listing([*match.issue_words, *match.subject_words]) or "none"
-        parts.append(f"Shares none of the issue type's or subject's words ({words}).")
+    if match.question_words:
+        missed = [w for w in match.question_words if w not in match.answered]
+        parts.append(
+            f"The customer asks about {_listing(match.question_words)}; the reply "
+            + (f"uses {_listing(match.answered)}" if match.answered else "uses none of them")
+            + (f" but not {_listing(missed)}." if match.answered and missed else ".")
+        )
+    elif match.engaged:
+        only = "" if match.engages else f"only {len(match.engaged)} of "
+        parts.append(f"The advice uses {only}the customer's terms: {_listing(match.engaged)}.")
+    elif match.problem_words:
+        parts.append(
+            f"The advice uses none of the customer's terms ({_listing(match.problem_words)})."
+        )
     if not match.addressed:
-        parts.append("The problem is not restated.")
-    if named and match.addressed:
-        parts.append("Word overlap cannot tell whether the advice fits the problem.")
+        parts.append(
+            "The question asked is not answered."
+            if match.question_words
+            else "The specific problem is not addressed: generic advice, or another problem's."
+        )
+    elif named:
+        parts.append("Shared terms cannot prove that the advice fits the problem.")
     return Assessment(
         reasoning=" ".join(parts),
         facts=() if named else ("product not named",),
-        concerns=() if match.addressed else ("problem not restated",),
+        concerns=() if match.addressed else ("problem not addressed",),
     )
 
 
