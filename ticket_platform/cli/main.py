@@ -123,7 +123,10 @@ def calibrate(
         str | None, typer.Option(help="rules | bedrock | langchain (default: TICKET_JUDGE)")
     ] = None,
     reference: Annotated[
-        str, typer.Option(help="seed-nova-pro (built in) or a labelled .jsonl/.csv file")
+        str,
+        typer.Option(
+            help="seed-nova-pro or team-labelled (built in), or a labelled .jsonl/.csv file"
+        ),
     ] = "seed-nova-pro",
     show: Annotated[int, typer.Option(min=0, help="Disagreements to list per criterion")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,

@@ -37,7 +37,12 @@ from pathlib import Path
 import orjson
 from pydantic import ValidationError
 
-from ticket_platform.evaluation.calibration_stats import Interval, kappa_interval, wilson_interval
+from ticket_platform.evaluation.calibration_stats import (
+    Interval,
+    cohen_kappa,
+    kappa_interval,
+    wilson_interval,
+)
 from ticket_platform.evaluation.rubric import CRITERIA, Criterion, EvaluationItem
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -250,18 +255,6 @@ def agreement_of(criterion: str, pairs: list[tuple[bool, bool]]) -> Agreement:
         true_positive_rate_ci=wilson_interval(tp, tp + fn),
         true_negative_rate_ci=wilson_interval(tn, tn + fp),
     )
-
-
-def cohen_kappa(tp: int, tn: int, fp: int, fn: int) -> float | None:
-    """Cohen's kappa of a 2x2 table; ``None`` when chance agreement is 1 (undefined)."""
-    n = tp + tn + fp + fn
-    if n == 0:
-        return None
-    observed = (tp + tn) / n
-    chance = ((tp + fp) * (tp + fn) + (tn + fn) * (tn + fp)) / (n * n)
-    if chance >= 1.0:
-        return None
-    return round((observed - chance) / (1 - chance), 4)
 
 
 def _ratio(part: int, whole: int) -> float | None:

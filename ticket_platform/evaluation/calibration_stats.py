@@ -31,18 +31,34 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> Interval | 
     return _rounded(max(0.0, centre - half_width), min(1.0, centre + half_width))
 
 
+def _agreements(tp: int, tn: int, fp: int, fn: int) -> tuple[int, float, float] | None:
+    """(n, observed agreement, chance agreement) of a 2x2 table; ``None`` when kappa is
+    undefined (no items, or chance agreement of 1)."""
+    n = tp + tn + fp + fn
+    if n == 0:
+        return None
+    chance = ((tp + fp) * (tp + fn) + (tn + fn) * (tn + fp)) / (n * n)
+    return None if chance >= 1.0 else (n, (tp + tn) / n, chance)
+
+
+def cohen_kappa(tp: int, tn: int, fp: int, fn: int) -> float | None:
+    """Cohen's kappa of a 2x2 table; ``None`` when chance agreement is 1 (undefined)."""
+    parts = _agreements(tp, tn, fp, fn)
+    if parts is None:
+        return None
+    _, observed, chance = parts
+    return round((observed - chance) / (1 - chance), 4)
+
+
 def kappa_interval(tp: int, tn: int, fp: int, fn: int, z: float = Z_95) -> Interval | None:
     """Cohen's kappa ± z · its large-sample standard error (Cohen 1960), clipped to [-1, 1].
 
     ``None`` where kappa is undefined (no items, or chance agreement of 1).
     """
-    n = tp + tn + fp + fn
-    if n == 0:
+    parts = _agreements(tp, tn, fp, fn)
+    if parts is None:
         return None
-    observed = (tp + tn) / n
-    chance = ((tp + fp) * (tp + fn) + (tn + fn) * (tn + fp)) / (n * n)
-    if chance >= 1.0:
-        return None
+    n, observed, chance = parts
     kappa = (observed - chance) / (1 - chance)
     standard_error = math.sqrt(observed * (1 - observed) / (n * (1 - chance) ** 2))
     return _rounded(max(-1.0, kappa - z * standard_error), min(1.0, kappa + z * standard_error))
