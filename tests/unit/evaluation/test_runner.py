@@ -144,3 +144,22 @@ def test_a_failed_criterion_is_not_flagged_and_rows_carry_reasoning_and_usage():
     assert (row["input_tokens"], row["output_tokens"]) == (1000, 200)
     assert row["cost_usd"] == pytest.approx(0.0008 + 0.00064)
     assert row["judge"] == "fake-llm:fake-model-1" and row["partition_date"] == DAY
+
+
+def test_an_llm_verdict_that_passes_a_wrong_aws_detail_is_flagged():
+    """The rules' fact check is the second opinion: CountingJudge passes every criterion, and
+    the reply runs a lambda command that does not exist."""
+    from ticket_platform.evaluation.rules import fact_check
+
+    wrong = item("T-1").model_copy(
+        update={"response_text": "Please run `aws lambda get-function-config --function-name f`."}
+    )
+    (row,) = evaluate(
+        [wrong], CountingJudge(), partition_date=DAY, limits=FAST, fact_check=fact_check
+    ).rows
+    flags = orjson.loads(row["flags"])
+    assert any(
+        flag.startswith("disagreement: technical_accuracy passed although cli_command:")
+        and "get-function-configuration" in flag
+        for flag in flags
+    ), flags
