@@ -393,7 +393,8 @@ def test_the_stored_rates_are_those_measured_on_the_seed_file():
     for key in ("overall", "by_priority", "by_family", "generic_specific_steps", "model_judge"):
         assert json.loads(json.dumps(fresh[key])) == stored[key], key
     assert stored["source"] == str(SEED_REPLIES)
-    assert stored["overall"]["all_four"] == 0.32  # the seed's all-four pass rate under rules-v3
+    # The seed's all-four pass rate, re-measured under rules-v3 (0.32 under rules-v2).
+    assert stored["overall"]["all_four"] == 0.30
 
 
 def test_generated_flaw_rates_match_the_measured_rates_by_priority():
