@@ -25,7 +25,28 @@ from ticket_platform_demo.synthetic.catalog import PRODUCTS, IssueType, Product,
 
 # What any customer may have tried, whatever the issue ("restarted the affected components").
 _GENERIC_TRIED: tuple[str, ...] = phrases("slots")["generic_tried"]
+# Questions any synthetic ticket may close with ("What would you recommend as next steps?"):
+# the steps answer them, there is nothing specific to quote.
+_ANY_TICKET_ASKS = frozenset(
+    sentence.strip()
+    for pool in ("neg_ask", "neu_ask", "mix_close", "pos_close", "background", "neg_complaint")
+    for line in phrases("descriptions")[pool]
+    for sentence in re.split(r"(?<=[.?!])\s+", line)
+    if sentence.strip().endswith("?")
+)
 _SLOT = re.compile(r"\\\{(\w+)\\\}")
+# The customer's own workload: "our payments workload", "our customer-facing orders service".
+_WORKLOAD = re.compile(
+    r"\bour (?:customer-facing )?(?!own\b|whole\b|entire\b|support\b)([a-z][\w-]*) "
+    r"(workload|platform|service|processing|team|pipeline|application)\b",
+    re.IGNORECASE,
+)
+# A resource id the customer names in one of the usual ways ("Resource in question: ...").
+_NAMED_RESOURCE = re.compile(
+    r"(?:affected resource is|resource in question:|^- resource:|happening on|it affects)\s+"
+    r"([\w:/@.-]*\w)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
 _QUOTED = re.compile(r"\"([^\"\n]{6,200})\"")
 _TROUBLE = re.compile(
@@ -58,6 +79,7 @@ class TicketFacts:
     error: str | None = None
     metric: str | None = None
     resource: str | None = None
+    workload: str | None = None  # "payments workload", said back as "your payments workload"
     tried: tuple[str, ...] = ()
     question: str | None = None  # as the customer wrote it, to be quoted
     known_question: bool = False  # one of the issue type's questions (its steps answer it)
@@ -126,7 +148,11 @@ def _speakable(text: str | None) -> str | None:
 def _first_question(description: str) -> str | None:
     for sentence in _SENTENCES.split(description):
         sentence = sentence.strip()
-        if sentence.endswith("?") and len(sentence.split()) >= 4:
+        if (
+            sentence.endswith("?")
+            and len(sentence.split()) >= 4
+            and sentence not in _ANY_TICKET_ASKS
+        ):
             return re.sub(r"^[^:?]{0,60}:\s*", "", sentence)  # "Our question: ..." -> "..."
     return None
 
@@ -149,7 +175,11 @@ def read_ticket(ticket: TicketSubmittedEvent) -> TicketFacts:
     data, info = ticket.data, ticket.data.product_issue_information
     text = f"{data.subject}\n{data.description}"
     quoted = _QUOTED.search(data.description)
+    workload = _WORKLOAD.search(data.description)
+    named = _NAMED_RESOURCE.search(data.description)
     plain = TicketFacts(
+        resource=named.group(1) if named else None,
+        workload=f"{workload.group(1)} {workload.group(2)}".lower() if workload else None,
         symptom=_speakable(second_person(_plain_symptom(data.subject, data.description) or "")),
         error=_speakable(quoted.group(1) if quoted else None),
         question=_speakable(_first_question(data.description)),
@@ -165,7 +195,8 @@ def read_ticket(ticket: TicketSubmittedEvent) -> TicketFacts:
         symptom=_speakable(second_person(symptoms[0])) if symptoms else plain.symptom,
         error=_speakable(errors[0]) if errors else plain.error,
         metric=_speakable(second_person(metrics[0])) if metrics else None,
-        resource=resources[0] if resources else None,
+        resource=resources[0] if resources else plain.resource,
+        workload=plain.workload,
         tried=tuple(
             second_person(t) for t in _found(issue.tried + _GENERIC_TRIED, text) if _speakable(t)
         ),

@@ -23,13 +23,12 @@ SIGN_OFF = "Best regards,\nAWS Support"
 
 _ACKNOWLEDGEMENTS = {
     Priority.HIGH: (
-        "We understand the impact this has on your business, and we have given this case high "
-        "priority.",
+        "Given the impact on your business, we have given this case high priority.",
         "We have given this case high priority, as it affects your business.",
     ),
     Priority.MEDIUM: (
-        "We understand that this is disrupting your work, and we will help you resolve it quickly.",
-        "We understand that this is slowing your team down, and we are here to help.",
+        "This is disrupting your work, and we will help you resolve it quickly.",
+        "We know that this is slowing your team down, and we are here to help.",
     ),
     Priority.NORMAL: (
         "We are glad to help you with this.",
@@ -119,7 +118,10 @@ def concrete(step: str, vocab: tuple[str, ...]) -> bool:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    """``text`` to follow other words: "The user pool ID" -> "the user pool ID", "A timestamp"
+    -> "a timestamp", but "ACL rules" stays."""
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first[1:].islower() or len(first) == 1 else text
 
 
 def _understanding(facts: TicketFacts) -> str:
@@ -133,8 +135,11 @@ def _understanding(facts: TicketFacts) -> str:
     if facts.metric:
         said.append(f"that {facts.metric}")
     sentences = [f"We understand {', and '.join(said)}."] if said else []
+    noted = [f"that this concerns your {facts.workload}"] if facts.workload else []
     if facts.resource:
-        sentences.append(f"We have noted the affected resource {facts.resource}.")
+        noted.append(f"the affected resource {facts.resource}")
+    if noted:
+        sentences.append(f"We have noted {' and '.join(noted)}.")
     if facts.tried:
         sentences.append(
             f"You mention that you already {' and '.join(facts.tried[:2])}, so the steps below "

@@ -190,22 +190,16 @@ def _event(record: dict) -> TicketSubmittedEvent:
     )
 
 
-def test_the_simulators_template_responses_pass_all_but_relevance():
-    """The template's family checklists name the product but often not the customer's problem:
-    readers failed 27 of 30 such replies on contextual_relevance (team_labels.jsonl), and so
-    does the judge when the advice uses too few of the customer's terms."""
+def test_the_simulators_template_responses_pass_all_four():
+    """The template's clean replies say the customer's problem back in their words, answer the
+    question asked and give concrete steps: they pass every criterion (readers failed 27 of 30
+    of the earlier family checklists on contextual_relevance, team_labels.jsonl)."""
     judge = RulesJudge()
     for record in _tickets(150, informal=0.0):
         response = compose_response(_event(record), Priority(record["priority"]))
-        item = _item(record, response)
-        verdict = judge.judge(item).verdict
-        others = (verdict.technical_accuracy, verdict.professional_tone)
-        assert all(v.passed for v in (*others, verdict.actionable_guidance)), verdict
-        assert checkable_facts(item)[Criterion.contextual_relevance] == []  # product named
-        if not verdict.contextual_relevance.passed:
-            assert "not addressed" in verdict.contextual_relevance.reasoning or (
-                "not answered" in verdict.contextual_relevance.reasoning
-            )
+        verdict = judge.judge(_item(record, response)).verdict
+        failed = [c for c in Criterion if not getattr(verdict, c.value).passed]
+        assert failed == [], (failed, response)
         assert not verdict.steering_attempt
 
 
