@@ -217,13 +217,14 @@ def test_the_clean_reply_addresses_the_customer_and_gives_concrete_steps():
     assert text.startswith("Hello Jonas,\n")
     assert "Reserved Instance Billing on Amazon EC2" in text
     assert "TKT-20250808-2001" in text
+    assert "We understand that all instances fail health checks." in text  # their words
     steps = re.findall(r"^\d\. (.+)$", text, re.MULTILINE)
     assert len(steps) == 3
     assert all(re.search(r"console|CloudWatch|`aws |CloudTrail|kubectl", s) for s in steps)
     assert text.endswith("Best regards,\nAWS Support")
     assert response.priority == "HIGH"
     assert (response.model_id, response.prompt_version) == (MODEL_ID, PROMPT_VERSION)
-    assert (MODEL_ID, PROMPT_VERSION) == ("offline-template-responder", "template-v2-flawed")
+    assert (MODEL_ID, PROMPT_VERSION) == ("offline-template-responder", "template-v3-flawed")
 
 
 def test_a_routine_ticket_gets_two_steps():

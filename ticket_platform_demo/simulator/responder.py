@@ -2,11 +2,13 @@
 
 ``TemplateResponder`` implements the response generator's ``Responder`` protocol, so the offline
 simulator runs the real ``generate_response`` with it. It is honest about what it is: its records
-carry ``model_id = "offline-template-responder"`` and ``prompt_version = "template-v2-flawed"``,
+carry ``model_id = "offline-template-responder"`` and ``prompt_version = "template-v3-flawed"``,
 its priority comes from explicit rules (the reasoning names the rule that fired), and its wording
-is drawn from a small library of troubleshooting steps per product family (``responder_steps``,
-``responder_reply``). The same ticket always gets the same response (choices are seeded by the
-ticket id).
+is templated: it says the customer's own account back (symptom, error, metric, resource, what they
+tried, read from the ticket by ``responder_context``), answers the question asked with the issue
+type's closest step, and gives steps from the issue type's own and the product family's library
+(``responder_steps``, ``responder_reply``). The same ticket always gets the same response (choices
+are seeded by the ticket id).
 
 Real generated replies are not perfect, so neither are these: ``responder_flaws`` spoils the
 template reply at the rates measured on the seed system's 100 real replies (Nova Pro,
@@ -42,7 +44,7 @@ from ticket_platform_demo.simulator.responder_reply import compose_response
 __all__ = ["MODEL_ID", "PROMPT_VERSION", "TemplateResponder", "compose_response", "decide_priority"]
 
 MODEL_ID = "offline-template-responder"
-PROMPT_VERSION = "template-v2-flawed"
+PROMPT_VERSION = "template-v3-flawed"
 
 STRONG_DISTRESS = 0.60
 MODERATE_DISTRESS = 0.30

@@ -56,9 +56,14 @@ _TROUBLE = re.compile(
 )
 _PRONOUNS = {
     "we": "you", "our": "your", "us": "you", "ours": "yours", "ourselves": "yourselves",
-    "i": "you", "my": "your", "me": "you", "am": "are",
+    "my": "your", "me": "you",
 }  # fmt: skip
-_PRONOUN = re.compile(r"\b(?:" + "|".join(_PRONOUNS) + r")\b", re.IGNORECASE)
+# Whole words only: "i-0abc" is an instance id, "us-east-1" a region.
+_PRONOUN = re.compile(r"(?<![\w-])(?:" + "|".join(_PRONOUNS) + r")(?![\w-])", re.IGNORECASE)
+_FIRST_PERSON = (
+    (re.compile(r"(?<![\w-])I am\b"), "you are"),
+    (re.compile(r"(?<![\w-])I(?![\w-])"), "you"),
+)
 _CONTRACTIONS = (
     (r"\bcan['\u2019]t\b", "cannot"),
     (r"\bwon['\u2019]t\b", "will not"),
@@ -101,6 +106,8 @@ def second_person(text: str) -> str:
         word = _PRONOUNS[match.group(0).lower()]
         return word.capitalize() if match.group(0)[0].isupper() and match.start() == 0 else word
 
+    for pattern, said in _FIRST_PERSON:
+        text = pattern.sub(said, text)
     return _PRONOUN.sub(swap, text)
 
 

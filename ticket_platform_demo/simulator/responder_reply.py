@@ -1,9 +1,13 @@
 """The template responder's clean reply, in parts that ``responder_flaws`` can spoil.
 
-Greeting, opening (thanks, the issue type and product, the ticket id, an acknowledgement by
-priority), an intro and 2-3 numbered steps from the product family's library
-(``responder_steps``), what to send back, sign-off. Choices are seeded by the ticket id, so the
-same ticket always gets the same clean reply.
+Greeting; opening (thanks, the issue type and product, the ticket id, then the customer's own
+account said back: the symptom in their words, the error they quote, what their monitoring shows,
+their workload and resource, what they already tried, read by ``responder_context``; an
+acknowledgement by priority); the customer's question quoted and answered with the issue type's
+closest step (without a question, that step for the symptom); an intro and 2-3 numbered steps,
+the issue type's concrete ones closest to the symptom first, then the product family's
+(``responder_steps``: console, logs, metrics, CLI); what to send back; sign-off. Choices are
+seeded by the ticket id, so the same ticket always gets the same clean reply.
 """
 
 from __future__ import annotations
@@ -129,11 +133,11 @@ def _understanding(facts: TicketFacts) -> str:
     what they tried."""
     said = []
     if facts.symptom:
-        said.append(f"that {facts.symptom}")
+        said.append(f"that {_lower_first(facts.symptom)}")
     if facts.error:
         said.append(f'that you receive the error "{facts.error}"')
     if facts.metric:
-        said.append(f"that {facts.metric}")
+        said.append(f"that {_lower_first(facts.metric)}")
     sentences = [f"We understand {', and '.join(said)}."] if said else []
     noted = [f"that this concerns your {facts.workload}"] if facts.workload else []
     if facts.resource:
@@ -202,9 +206,11 @@ def compose_parts(
         else family.asks
     )
     error_ask = (
-        "the full output around the error you quoted"
+        ""
+        if "error" in asks
+        else ", together with the full output around the error you quoted"
         if facts.error
-        else "any error message exactly as shown"
+        else ", together with any error message exactly as shown"
     )
     opening = (
         f"Thank you for contacting AWS Support about {issue_type} on {product}, recorded as "
@@ -216,7 +222,7 @@ def compose_parts(
         answer=_answer(facts, advice),
         intro=rng.choice(_STEP_INTROS),
         steps=steps,
-        ask=f"If the issue continues, please reply with {asks}, together with {error_ask}.",
+        ask=f"If the issue continues, please reply with {asks}{error_ask}.",
     )
 
 
