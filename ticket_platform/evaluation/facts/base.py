@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 
@@ -60,7 +60,6 @@ class FactBase:
     services: dict[str, ServiceFacts]
     supporting: frozenset[str]
     by_name: dict[str, str]  # lower-cased service name -> key
-    by_cli: dict[str, tuple[str, ...]]  # CLI service name -> keys
     by_namespace: dict[str, tuple[str, ...]]
     by_log_segment: dict[str, tuple[str, ...]]
     page_owners: dict[str, frozenset[str]]  # lower-cased page -> keys
@@ -120,15 +119,9 @@ def _symmetric(services: dict[str, ServiceFacts]) -> dict[str, ServiceFacts]:
         for other in service.related:
             related.setdefault(other, set()).add(key)
     return {
-        key: _replace_related(service, frozenset(related[key] & services.keys()))
+        key: replace(service, related=frozenset(related[key] & services.keys()))
         for key, service in services.items()
     }
-
-
-def _replace_related(service: ServiceFacts, related: frozenset[str]) -> ServiceFacts:
-    from dataclasses import replace
-
-    return replace(service, related=related)
 
 
 @cache
@@ -165,7 +158,6 @@ def fact_base() -> FactBase:
         services=services,
         supporting=frozenset(docs.get("supporting_services", [])),
         by_name=by_name,
-        by_cli=_index(services, "cli"),
         by_namespace=_index(services, "namespaces"),
         by_log_segment=_index(services, "log_segments"),
         page_owners={p: frozenset(k) for p, k in _index(services, "console_pages").items()},

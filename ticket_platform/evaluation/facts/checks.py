@@ -1,11 +1,20 @@
 """Check a reply's service-specific details against the fact base.
 
 Each check reports only what a fact contradicts; a detail the fact base does not cover is unknown,
-and unknown is not wrong. "Another product's detail" means a command, metric, log group, console
-page or feature of a service that is neither the ticket's product, a service every ticket may use
-(CloudWatch, CloudTrail, IAM, KMS, VPC, S3), one related to the product (Lambda and SQS), nor a
-service named in the ticket or the reply; a product whose tickets may involve any service
-(CloudWatch, Step Functions...) has no "other product".
+and unknown is not wrong:
+
+* a CLI command or option that does not exist (a command of another service is named as such; a
+  real command of a service the ticket does not name is not wrong: the customer may run it);
+* a namespace spelt after the product's name that is not its real one (``AWS/StepFunctions``);
+* another product's metric, log group or namespace: evidence about this ticket's problem must
+  come from the product, a service every ticket may use (CloudWatch, CloudTrail, IAM, KMS, VPC,
+  S3) or one the ticket itself names, unless the sentence attributes it to its owner;
+* a log group a service never writes, or not under that name;
+* a page of another console; a distinctive feature of a service that neither the ticket, the
+  reply nor the product's related services involve.
+
+A product whose tickets may involve any service (CloudWatch, Step Functions...) has no "other
+product". ``docs/judging-facts.md`` has the measurements and the blind spots.
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ from ticket_platform.evaluation.facts import extract
 from ticket_platform.evaluation.facts.base import FactBase, ServiceFacts, fact_base
 from ticket_platform.evaluation.facts.findings import DetailKind, FactFinding
 
-# Commands and options of AWS CLI v2 that v1's command tree (the fact base's) lacks.
+# Commands and options of AWS CLI v2 that v1's command tree (the fact base's) lacks (AWS CLI v2
+# user guide, "New features and changes in AWS CLI version 2").
 _CLI_V2_COMMANDS = {("logs", "tail"), ("logs", "start-live-tail"), ("configure", "sso"),
                     ("configure", "sso-session"), ("configure", "export-credentials"),
                     ("configure", "list-profiles"), ("sso", "login"), ("sso", "logout"),
