@@ -163,3 +163,80 @@ def test_requests_and_questions_are_still_not_steps():
     steps = tc.extract_steps(text)
     assert [s.text for s in steps] == ["`aws s3api get-bucket-policy --bucket <bucket>`"]
     assert "The Region" in tc.info_requests(text)
+
+
+# How other assistants write steps: prose, tables, headings, named features (issue 22).
+PROSE_STEPS = """Hello,
+
+First, open the Lambda console and review the Throttles metric of the function. Then run
+`aws lambda get-function-configuration --function-name app` to confirm the timeout.
+
+Regards"""
+
+TABLE_STEPS = """Hello,
+
+| Step | Action |
+|---|---|
+| 1 | Find the key: `aws sns get-topic-attributes --topic-arn <arn>` |
+| 2 | Review the `sns/eu-north-1/<account-id>/crm-events-topic` log group |
+
+Regards"""
+
+HEADED_STEPS = """Hello,
+
+### Check the metrics
+In CloudWatch, review ConcurrentExecutions for the function.
+
+### Raise the limit
+Request a higher concurrency quota in the Service Quotas console.
+
+Regards"""
+
+
+def test_actions_joined_in_prose_sentences_are_separate_steps():
+    single_line = PROSE_STEPS.replace("\n`", " `")
+    steps = tc.extract_steps(single_line)
+    assert [s.text.split()[0] for s in steps] == ["First,", "Then"]
+    joined = "Hello,\n\nCheck it with `aws kms get-key-policy --key-id k`, and look at the Key policy tab.\n"
+    assert len(tc.extract_steps(joined)) == 2
+    assert assess_guidance(single_line).facts == ()
+
+
+def test_table_rows_are_steps_and_the_header_is_not():
+    steps = tc.extract_steps(TABLE_STEPS)
+    assert [s.specific for s in steps] == [True, True]
+    assert assess_guidance(TABLE_STEPS).facts == ()
+
+
+def test_headings_are_titles_and_the_lines_under_them_are_the_steps():
+    steps = tc.extract_steps(HEADED_STEPS)
+    assert [s.text.split()[0] for s in steps] == ["In", "Request"]
+
+
+def test_a_named_feature_of_the_fact_base_makes_a_step_specific():
+    assert tc.extract_steps("Please consider training a Custom Labels model on your classes.")[
+        0
+    ].specific
+    assert tc.extract_steps("Use the EventBridge schema discovery feature.")[0].specific
+    assert not tc.extract_steps("Consider training a better model on your classes.")[0].specific
+
+
+def test_requests_and_generic_wording_stay_out_of_prose_steps():
+    text = (
+        "Hello,\n\nIf the issue continues, please reply with the job, query or cluster "
+        "identifier, and the Region. Please review your configuration, and check for any "
+        "recent changes.\n"
+    )
+    steps = tc.extract_steps(text)
+    assert not any("reply" in s.text for s in steps)
+    assert not any(s.specific for s in steps)
+
+
+def test_a_paragraph_mentioning_fair_share_does_not_make_the_list_a_request():
+    text = (
+        "Fair share scheduling is configured with a scheduling policy.\n\n"
+        "1. Create the policy: `aws batch create-scheduling-policy --name teams`\n"
+        "2. Submit jobs: `aws batch submit-job --job-name nightly --share-identifier a`\n"
+    )
+    assert len(tc.extract_steps(text)) == 2
+    assert tc.info_requests(text) == []

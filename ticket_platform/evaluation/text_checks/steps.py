@@ -42,13 +42,15 @@ _VERBS = frozenset((
     "utilize", "utilise", "leverage", "give", "pull", "push", "write", "keep", "put", "get",
     "graph", "shorten", "lengthen", "recycle", "broadcast", "override", "register", "associate",
     "disassociate", "allow", "deny", "generate", "pass", "publish", "tighten", "re-enable",
+    "see", "crop", "train", "retrain", "compress", "bump", "point", "re-activate", "reactivate",
 ))  # fmt: skip
 _REQUEST_VERBS = frozenset((
     "provide", "share", "send", "attach", "include", "reply", "tell", "contact", "reach",
     "notify", "forward", "email",
 ))  # fmt: skip
 _LEAD = re.compile(
-    r"^(?:(?:please|first|then|next|finally|also|additionally|lastly|optionally|second|third)"
+    r"^(?:(?:please|first|then|next|finally|also|additionally|lastly|optionally|second|third"
+    r"|alternatively|instead|afterwards|now)"
     r",?\s+)+",
     _I,
 )
@@ -150,6 +152,24 @@ def _named_setting() -> re.Pattern[str] | None:
     return _term_pattern([*_specific_vocab(t for p in catalog() for t in p.vocab), *_AWS_TERMS])
 
 
+@cache
+def _named_feature() -> re.Pattern[str] | None:
+    """A feature or console page the AWS fact base names ("Custom Labels", "schema discovery",
+    "build history"): several words case-insensitively, one capitalised word as written."""
+    from ticket_platform.evaluation.facts.base import fact_base  # the fact base loads lazily
+
+    names = {n for s in fact_base().services.values() for n in (*s.feature_names, *s.console_pages)}
+    phrases = [n for n in names if " " in n.strip()]
+    words = [n for n in names if " " not in n.strip() and re.search(r"[A-Z]", n)]
+    parts = [re.escape(n).replace(r"\ ", r"\s+") for n in sorted(phrases, key=len, reverse=True)]
+    cased = [re.escape(n) for n in sorted(words, key=len, reverse=True)]
+    if not parts and not cased:
+        return None
+    alternatives = [f"(?i:{'|'.join(parts)})"] if parts else []
+    alternatives += [f"(?:{'|'.join(cased)})"] if cased else []
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?:s|es)?(?![\w-])")
+
+
 def generic_wording(step: str) -> str | None:
     """The words that make ``step`` generic ("recent changes", "properly configured", "the
     configuration"), when nothing but the bare word "console" or a named resource makes it
@@ -183,13 +203,15 @@ def _raw_markers(step: str) -> tuple[str, ...]:
         markers.append(f"identifier: {identifiers[0]}")
     if setting:
         markers.append(f"setting: {setting.group(0)}")
+    elif (feature_pattern := _named_feature()) and (feature := feature_pattern.search(step)):
+        markers.append(f"setting: {feature.group(0)}")
     return tuple(markers)
 
 
 def _core(sentence: str) -> tuple[str, bool]:
     """The sentence from its main verb on (without "Please", "In the console, "...), and whether
     it was hedged ("You can ...", "We recommend ...")."""
-    core = sentence.strip().lstrip("*_ ")
+    core = sentence.strip().lstrip("#*_ ")
     for _ in range(3):
         core = _CLAUSE.sub("", _LEAD.sub("", core))
     hedged = _HEDGE.match(core) is not None
@@ -235,7 +257,8 @@ _FENCE = re.compile(r"^\s*```")
 _INDENTED = re.compile(r"^(?: {2,}|\t)\S")
 # A list intro that asks the customer to do each item ("Please check:", "Recommended steps").
 _INSTRUCTIVE_INTRO = re.compile(
-    r"\bsteps?\b|\btry\b|\b(?:check|review|verify|confirm|inspect|look at|recommend\w*|do next)\b",
+    r"\bsteps?\b|\btry\b"
+    r"|\b(?:check|review|verify|confirm|inspect|look at|recommend\w*|suggest\w*|do next)\b",
     _I,
 )
 
@@ -261,13 +284,48 @@ class _Layout:
     commands: list[str]
 
 
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+_ROW_NUMBER = re.compile(r"^(?:step\s*)?\d{1,2}[.)]?$", _I)
+
+
+def _tables_as_lists(text: str) -> str:
+    """Markdown tables as bulleted lists: a header row (the row above the ``|---|`` rule) and
+    the rule go, each other row becomes an item of its cells ("| 1 | Open ... |" -> "- Open ...")."""
+    lines = text.splitlines()
+    out = []
+    for index, line in enumerate(lines):
+        row = _TABLE_ROW.match(line)
+        if row is None:
+            out.append(line)
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if _TABLE_RULE.match(line) or _TABLE_RULE.match(following):
+            continue
+        cells = [c.strip() for c in row.group(1).split("|")]
+        cells = [c for c in cells if c and not _ROW_NUMBER.match(c)]
+        if cells:
+            out.append("- " + ": ".join(cells))
+    return "\n".join(out)
+
+
+# A heading: "## Check the logs", or a line that is bold from end to end ("**Option 1**").
+_HEADING = re.compile(r"^(?:#{1,6}\s+.*|\*\*[^*\n]+\*\*:?|__[^_\n]+__:?)$")
+
+
+def _code_only_command(line: str) -> bool:
+    """A line that is nothing but a command in a code span ("`aws kms update-alias ...`")."""
+    span = re.fullmatch(r"\s*`([^`\n]+)`[.:]?\s*", line)
+    return span is not None and is_command_line(span.group(1))
+
+
 def _layout(text: str) -> _Layout:
     """Lists with their items (wrapped lines, and the indented commands and code blocks that
     follow an item, belong to it), prose lines outside lists, and command lines outside lists
     (a command continued with a trailing backslash is one command)."""
     layout = _Layout([], [], [])
     intro, in_list, in_fence, joining = "", False, False, False
-    for line in text.splitlines():
+    for line in _tables_as_lists(text).splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
@@ -275,14 +333,15 @@ def _layout(text: str) -> _Layout:
         if not stripped:
             continue
         item = None if in_fence else _ITEM.match(line)
-        command = is_command_line(line)
+        command = is_command_line(line) or (item is None and _code_only_command(line))
         if in_list and (in_fence or (item is None and _INDENTED.match(line))):
             code = in_fence or command
+            code = code and not stripped.startswith("`")
             layout.lists[-1][1][-1] += f" `{stripped}`" if code else f" {stripped}"
         elif joining:
             layout.commands[-1] += " " + stripped
         elif command and item is None:
-            layout.commands.append(stripped)
+            layout.commands.append(stripped.strip("`.: "))
         elif in_fence:
             pass  # output, JSON or a policy in a code block is not a step by itself
         elif item:
@@ -292,13 +351,17 @@ def _layout(text: str) -> _Layout:
             layout.lists[-1][1].append(item.group(1).strip())
         else:
             intro, in_list = stripped, False
-            layout.prose_lines.append(intro)
+            if not _HEADING.match(stripped):  # a title; the lines under it hold the steps
+                layout.prose_lines.append(intro)
         joining = (joining or (command and item is None)) and stripped.endswith("\\")
     return layout
 
 
 def _requests_list(intro: str) -> bool:
-    return bool(_REQUEST_INTRO.search(intro)) and not _STEP_INTRO.search(intro)
+    """An intro asking for information: it introduces the list (ends with ":") or is itself a
+    request, so a paragraph that merely says "fair share" does not make the list a request."""
+    introduces = intro.rstrip().endswith(":") or is_request(_sentences(intro or " ")[-1])
+    return introduces and bool(_REQUEST_INTRO.search(intro)) and not _STEP_INTRO.search(intro)
 
 
 def _sentences(text: str) -> list[str]:
@@ -318,7 +381,44 @@ def _item_is_step(item: str, intro_instructs: bool) -> bool:
     sentences = _sentences(item)
     if not sentences or is_request(sentences[0]) or item.rstrip().endswith("?"):
         return False
-    return intro_instructs or _has_command(item) or any(is_instruction(s) for s in sentences)
+    return (
+        intro_instructs
+        or _has_command(item)
+        or _CLICK_PATH.search(item) is not None
+        or any(is_instruction(c) for s in sentences for c in _clauses(s))
+    )
+
+
+# A console click path ("CloudFront console > Distributions > ..."): navigating is a step.
+_CLICK_PATH = re.compile(r"[A-Za-z0-9*'\"][\w .*'\"()-]{0,40}\s+>\s+[*'\"]{0,2}[A-Z]")
+# Where a sentence joins a second action: "..., then run ...", "...; check ...", "..., and open".
+_JOIN = re.compile(r"\s*;\s+|,?\s+(?:and\s+)?then\s+|,\s+(?:and|or)\s+(?=[a-z])|,\s+(?=[a-z])", _I)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence and the parts after each join ("..., then re-activate ...")."""
+    return [sentence, *(sentence[m.end() :] for m in _JOIN.finditer(sentence))]
+
+
+def _prose_steps(sentence: str) -> list[str]:
+    """The actions of a prose sentence: each part that is an instruction or holds a command
+    ("First, open ... Then run ..."; "Check ... with `aws ...`, and look at ..."). A part that is
+    neither stays with the action next to it (a leading clause with the action after it)."""
+    cuts = [(m.start(), m.end()) for m in _JOIN.finditer(sentence)]
+    starts = [0, *(end for _, end in cuts)]
+    stops = [*(start for start, _ in cuts), len(sentence)]
+    steps: list[str] = []
+    pending = ""
+    for begin, stop, raw_stop in zip(starts, stops, [*starts[1:], len(sentence)], strict=True):
+        part = sentence[begin:stop]
+        if not is_request(part) and (is_instruction(part) or _has_command(part)):
+            steps.append(pending + sentence[begin:raw_stop])
+            pending = ""
+        elif steps:
+            steps[-1] += sentence[begin:raw_stop]
+        else:
+            pending += sentence[begin:raw_stop]
+    return [step.strip() for step in steps]
 
 
 def extract_steps(text: str) -> list[Step]:
@@ -340,7 +440,8 @@ def extract_steps(text: str) -> list[Step]:
     ]
     for line in layout.prose_lines:
         sentences = [s for s in _sentences(line) if not s.rstrip().endswith(":")]
-        steps += [Step(s, step_markers(s)) for s in sentences if is_instruction(s)]
+        actions = [a for s in sentences if not is_request(s) for a in _prose_steps(s)]
+        steps += [Step(a, step_markers(a)) for a in actions]
     steps += [Step(c, ("command",)) for c in layout.commands]
     return steps
 
