@@ -157,3 +157,24 @@ def test_the_cli_tree_agrees_with_the_installed_botocore(cli_service):
     assert len(installed) > 20
     own = commands - installed  # the CLI's customizations: wait, get-login-password...
     assert len(own) <= 12, sorted(own)
+
+
+def test_the_compiled_documentation_file_is_valid_and_its_check_catches_mistakes(tmp_path):
+    from ticket_platform.evaluation.facts.build.__main__ import validate_docs
+
+    assert validate_docs(DATA / "aws_docs.yaml") == []
+    broken = tmp_path / "aws_docs.yaml"
+    broken.write_text(
+        "services:\n  lambda:\n    names: [AWS Lambda]\n    related: [nosuch]\n    colour: red\n"
+    )
+    problems = validate_docs(broken)
+    assert "lambda: no sources" in problems
+    assert "lambda: related service 'nosuch' is not in the file" in problems
+    assert "lambda: unknown keys ['colour']" in problems
+
+
+def test_a_component_services_evidence_belongs_to_the_product():
+    """Secrets Manager rotates secrets with a Lambda function: its log group is evidence."""
+    text = "Search the rotation function's log group /aws/lambda/<rotation-fn> for the error."
+    assert check_reply(text, "AWS Secrets Manager") == []
+    assert check_reply(text, "Amazon DynamoDB") != []

@@ -272,3 +272,16 @@ def test_steering_signals(text: str, kind: str):
 )
 def test_ordinary_ticket_text_is_not_steering(text: str):
     assert tc.steering_signals(text) == []
+
+
+def test_a_wildcard_in_a_deny_statement_is_not_unsafe():
+    from ticket_platform.evaluation.text_checks import unsafe_advice
+
+    statement = '{{"Effect": "{effect}", "Principal": "*", "Action": "s3:*", "Resource": "*"}}'
+    deny = "Add it to the bucket policy:\n```json\n" + statement.format(effect="Deny") + "\n```"
+    allow = "Add it to the bucket policy:\n```json\n" + statement.format(effect="Allow") + "\n```"
+    assert unsafe_advice(deny) == []
+    assert {finding.split(":")[0] for finding in unsafe_advice(allow)} == {
+        "makes data public",
+        "grants admin or wildcard permissions",
+    }

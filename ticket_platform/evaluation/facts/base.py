@@ -40,6 +40,7 @@ class ServiceFacts:
     features: frozenset[str]  # lower-cased
     feature_names: tuple[str, ...]  # as written: "SnapStart", "task definition"
     related: frozenset[str]
+    components: frozenset[str]  # services it runs its own work on (rotation functions...)
     cross_cutting: bool
     sources: tuple[str, ...]
 
@@ -99,6 +100,7 @@ def _service(key: str, row: dict) -> ServiceFacts:
         features=frozenset(f.lower() for f in row.get("features", [])),
         feature_names=tuple(row.get("features", [])),
         related=frozenset(row.get("related", [])),
+        components=frozenset(row.get("components", [])),
         cross_cutting=bool(row.get("cross_cutting", False)),
         sources=tuple(row.get("sources", [])),
     )

@@ -60,7 +60,7 @@ class _Ticket:
         keys = set(keys)
         if self.product is None or self.product.cross_cutting or not keys:
             return True
-        allowed = {self.product.key} | facts.supporting | self.in_ticket
+        allowed = {self.product.key} | self.product.components | facts.supporting | self.in_ticket
         if not evidence:
             allowed |= self.product.related | self.in_reply
         return bool(keys & allowed) or any(facts.services[k].cross_cutting for k in keys)

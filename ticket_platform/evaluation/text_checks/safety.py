@@ -81,6 +81,18 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
     return text[begin:end], text[begin:start] + " " + text[end:finish]
 
 
+_EFFECT = re.compile(r'"Effect"\s*:\s*"(Allow|Deny)"', _I)
+_POLICY_KINDS = frozenset(("makes data public", "grants admin or wildcard permissions"))
+
+
+def _in_deny_statement(text: str, start: int) -> bool:
+    """Whether the policy statement around ``start`` denies: ``"Principal": "*"`` with
+    ``"Action": "s3:*"`` in a Deny statement (deny insecure transport) grants nothing."""
+    block_start = max(text.rfind("```", 0, start), text.rfind("\n\n", 0, start))
+    effects = _EFFECT.findall(text, max(block_start, 0), start)
+    return bool(effects) and effects[-1].lower() == "deny"
+
+
 def unsafe_advice(text: str) -> list[str]:
     """Unsafe advice in ``text``, as ``"<kind>: '<words>'"``; advice against it is not counted.
 
@@ -96,6 +108,8 @@ def unsafe_advice(text: str) -> list[str]:
             if _NEGATION.search(upto):
                 continue
             if kind == "deletes data without a backup" and _BACKUP.search(rest):
+                continue
+            if kind in _POLICY_KINDS and _in_deny_statement(text, match.start()):
                 continue
             found.append(f"{kind}: '{match.group(0)}'")
     shares = "shares or hard-codes credentials"

@@ -26,12 +26,12 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
 DEFAULT_AWSCLI_PYTHON = Path(".venv-tools/awscli/bin/python")
 _SERVICE_KEYS = {"names", "cli", "metrics", "namespaces", "log_segments", "log_groups",
-                 "console_pages", "features", "related", "cross_cutting", "sources"}  # fmt: skip
+                 "console_pages", "features", "related", "components", "cross_cutting", "sources"}  # fmt: skip
 
 
 def validate_docs(path: Path) -> list[str]:
     """Problems in the hand-compiled file: unknown keys, missing names or sources, dangling
-    ``related`` keys."""
+    ``related`` or ``components`` keys."""
     docs = yaml.safe_load(path.read_text(encoding="utf-8"))
     services = docs.get("services") or {}
     problems = []
@@ -42,9 +42,10 @@ def validate_docs(path: Path) -> list[str]:
             problems.append(f"{key}: no names")
         if not row.get("sources"):
             problems.append(f"{key}: no sources")
-        for other in row.get("related", []):
-            if other not in services:
-                problems.append(f"{key}: related service {other!r} is not in the file")
+        for field in ("related", "components"):
+            for other in row.get(field, []):
+                if other not in services:
+                    problems.append(f"{key}: {field} service {other!r} is not in the file")
     for other in docs.get("supporting_services", []):
         if other not in services:
             problems.append(f"supporting service {other!r} is not in the file")
