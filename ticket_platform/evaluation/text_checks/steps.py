@@ -12,8 +12,9 @@ from ticket_platform.evaluation.text_checks.products import (
     product_words,
 )
 from ticket_platform.evaluation.text_checks.prose import _I, CODE_SPAN, prose
+from ticket_platform.evaluation.text_checks.step_layout import is_command_line
+from ticket_platform.evaluation.text_checks.step_layout import layout as cut_layout
 
-_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]|[-*\u2022\u2013])\s+(\S.*)$", _I)
 _REQUEST_INTRO = re.compile(
     r"\b(?:provide|share|send|include|attach|let us know|tell us|reply with|gather|collect)\b"
     r"|\b(?:details|information) (?:we need|needed|required)\b",
@@ -245,16 +246,6 @@ def is_instruction(sentence: str) -> bool:
     return False
 
 
-# A command line: a shell prompt, a CLI tool with an argument, or an SQL statement.
-_COMMAND_LINE = re.compile(
-    r"^\s*(?:\$\s+)?(?:sudo\s+)?(?:aws|kubectl|eksctl|sam|cdk|copilot|curl|wget|dig|nslookup"
-    r"|ping|traceroute|telnet|nc|openssl|ssh|mount|systemctl|journalctl|docker|git|pip3?|npm"
-    r"|python3?|psql|mysql|redis-cli|terraform|helm|ss|netstat|tail|grep)\s+\S"
-    r"|^\s*(?:SELECT|SHOW|EXPLAIN|ALTER|CREATE|UPDATE|INSERT|DELETE|GRANT|VACUUM|ANALYZE|CALL)"
-    r"\s+\S"
-)
-_FENCE = re.compile(r"^\s*```")
-_INDENTED = re.compile(r"^(?: {2,}|\t)\S")
 # A list intro that asks the customer to do each item ("Please check:", "Recommended steps").
 _INSTRUCTIVE_INTRO = re.compile(
     r"\bsteps?\b|\btry\b"
@@ -263,98 +254,11 @@ _INSTRUCTIVE_INTRO = re.compile(
 )
 
 
-def is_command_line(line: str) -> bool:
-    """A line that is a command to run (``aws ...``, ``dig ...``, an SQL statement)."""
-    return _COMMAND_LINE.match(line) is not None
-
-
 def _has_command(text: str) -> bool:
     spans = re.findall(r"`([^`\n]+)`", text)
     return any(is_command_line(span) for span in spans) or bool(
         re.search(r"\baws\s+[a-z0-9-]+\s+[a-z0-9]+-[a-z0-9-]+", text)
     )
-
-
-@dataclass
-class _Layout:
-    """A response cut into lists (intro, items), prose lines and commands outside lists."""
-
-    lists: list[tuple[str, list[str]]]
-    prose_lines: list[str]
-    commands: list[str]
-
-
-_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
-_ROW_NUMBER = re.compile(r"^(?:step\s*)?\d{1,2}[.)]?$", _I)
-
-
-def _tables_as_lists(text: str) -> str:
-    """Markdown tables as bulleted lists: a header row (the row above the ``|---|`` rule) and
-    the rule go, each other row becomes an item of its cells ("| 1 | Open ... |" -> "- Open ...")."""
-    lines = text.splitlines()
-    out = []
-    for index, line in enumerate(lines):
-        row = _TABLE_ROW.match(line)
-        if row is None:
-            out.append(line)
-            continue
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if _TABLE_RULE.match(line) or _TABLE_RULE.match(following):
-            continue
-        cells = [c.strip() for c in row.group(1).split("|")]
-        cells = [c for c in cells if c and not _ROW_NUMBER.match(c)]
-        if cells:
-            out.append("- " + ": ".join(cells))
-    return "\n".join(out)
-
-
-# A heading: "## Check the logs", or a line that is bold from end to end ("**Option 1**").
-_HEADING = re.compile(r"^(?:#{1,6}\s+.*|\*\*[^*\n]+\*\*:?|__[^_\n]+__:?)$")
-
-
-def _code_only_command(line: str) -> bool:
-    """A line that is nothing but a command in a code span ("`aws kms update-alias ...`")."""
-    span = re.fullmatch(r"\s*`([^`\n]+)`[.:]?\s*", line)
-    return span is not None and is_command_line(span.group(1))
-
-
-def _layout(text: str) -> _Layout:
-    """Lists with their items (wrapped lines, and the indented commands and code blocks that
-    follow an item, belong to it), prose lines outside lists, and command lines outside lists
-    (a command continued with a trailing backslash is one command)."""
-    layout = _Layout([], [], [])
-    intro, in_list, in_fence, joining = "", False, False, False
-    for line in _tables_as_lists(text).splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        stripped = line.strip()
-        if not stripped:
-            continue
-        item = None if in_fence else _ITEM.match(line)
-        command = is_command_line(line) or (item is None and _code_only_command(line))
-        if in_list and (in_fence or (item is None and _INDENTED.match(line))):
-            code = in_fence or command
-            code = code and not stripped.startswith("`")
-            layout.lists[-1][1][-1] += f" `{stripped}`" if code else f" {stripped}"
-        elif joining:
-            layout.commands[-1] += " " + stripped
-        elif command and item is None:
-            layout.commands.append(stripped.strip("`.: "))
-        elif in_fence:
-            pass  # output, JSON or a policy in a code block is not a step by itself
-        elif item:
-            if not in_list:
-                layout.lists.append((intro, []))
-                in_list = True
-            layout.lists[-1][1].append(item.group(1).strip())
-        else:
-            intro, in_list = stripped, False
-            if not _HEADING.match(stripped):  # a title; the lines under it hold the steps
-                layout.prose_lines.append(intro)
-        joining = (joining or (command and item is None)) and stripped.endswith("\\")
-    return layout
 
 
 def _requests_list(intro: str) -> bool:
@@ -430,7 +334,7 @@ def extract_steps(text: str) -> list[Step]:
     blocks. List intros (lines ending with ":"), requests ("please provide ...", "reply with
     ...") and questions are not steps.
     """
-    layout = _layout(text)
+    layout = cut_layout(text)
     steps = [
         Step(item, step_markers(item))
         for intro, items in layout.lists
@@ -448,7 +352,7 @@ def extract_steps(text: str) -> list[Step]:
 
 def info_requests(text: str) -> list[str]:
     """What the response asks the customer to send: items of request lists, request sentences."""
-    layout = _layout(text)
+    layout = cut_layout(text)
     lists, prose_lines = layout.lists, layout.prose_lines
     found = [item for intro, items in lists if _requests_list(intro) for item in items]
     found += [
