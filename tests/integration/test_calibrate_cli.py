@@ -30,7 +30,10 @@ def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict:
-    return {**os.environ, "TICKET_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    """The CLI's environment: this test's data folder and no other platform setting, so a
+    setting left in the worker's environment by another test cannot point it elsewhere."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_")}
+    return {**clean, "TICKET_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
 
 
 @pytest.fixture

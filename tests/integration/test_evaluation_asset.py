@@ -10,6 +10,7 @@ from ticket_platform.evaluation.assets import (
     build_judge_calibration_asset,
     build_response_evaluations_asset,
 )
+from ticket_platform.evaluation.calibration import BUILTIN_REFERENCES
 from ticket_platform.evaluation.resource import JudgeResource
 from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.settings import get_settings
@@ -114,7 +115,9 @@ def test_calibration_compares_the_judge_with_nova_pro_and_a_human_file(
     )
     assert ("human.jsonl", "professional_tone", 1) in rows
     assert ("seed-nova-pro", "professional_tone", 100) in rows
-    assert len(rows) == 8
+    labelled = sum(1 for line in BUILTIN_REFERENCES["team-labelled"].open() if line.strip())
+    assert ("team-labelled", "professional_tone", labelled) in rows
+    assert len(rows) == 12  # four criteria for each of the three reference sets
 
 
 def test_human_labels_without_replies_are_joined_to_the_loaded_tickets(

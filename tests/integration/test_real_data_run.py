@@ -161,7 +161,7 @@ def test_the_printed_summary_gives_the_routing_skip_and_success(seed_run, capsys
 
 def test_the_summary_gives_the_judges_pass_rate_per_criterion_on_the_real_replies(seed_run, capsys):
     """On the seed system's 100 real replies the rules judge passes professional tone on 33
-    (two in three use contractions) and all four criteria on 32."""
+    (two in three use contractions) and all four criteria on 30."""
     rates = seed_run.summary["evaluation"]["criteria_pass_rates"]
     assert set(rates) == {
         "contextual_relevance",
@@ -172,5 +172,5 @@ def test_the_summary_gives_the_judges_pass_rate_per_criterion_on_the_real_replie
     assert rates["professional_tone"] == pytest.approx(0.33)
     print_summary(seed_run.summary)
     printed = " ".join(capsys.readouterr().out.split())
-    assert "pass rate, all four criteria │ 32.0%" in printed
+    assert "pass rate, all four criteria │ 30.0%" in printed
     assert "pass rate, professional tone │ 33.0%" in printed
