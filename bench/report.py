@@ -109,10 +109,12 @@ def _judge_facts_targets(result: dict) -> list[dict]:
         tnr, tpr = q["checkable"]["tnr"], q["criteria"]["technical_accuracy"]["tpr"]
         met = tnr is not None and tpr is not None
         met = met and tnr >= CHECKABLE_TNR_MIN and tpr >= TECHNICAL_TPR_MIN
-        found.append({"target": f"rules judge technical_accuracy, {label}",
-                      "value": f"checkable TNR {_r(tnr)} (n {q['checkable']['n']}), TPR {_r(tpr)}",
-                      "goal": f"checkable TNR >= {CHECKABLE_TNR_MIN} with TPR >= "
-                              f"{TECHNICAL_TPR_MIN}", "met": met})  # fmt: skip
+        if q["checkable"]["n"]:  # a set without wrong replies measures no TNR
+            found.append({"target": f"rules judge technical_accuracy, {label}",
+                          "value": f"checkable TNR {_r(tnr)} (n {q['checkable']['n']}), "
+                                   f"TPR {_r(tpr)}",
+                          "goal": f"checkable TNR >= {CHECKABLE_TNR_MIN} with TPR >= "
+                                  f"{TECHNICAL_TPR_MIN}", "met": met})  # fmt: skip
         for criterion, goal in (("actionable_guidance", GUIDANCE_KAPPA_MIN),
                                 ("contextual_relevance", RELEVANCE_KAPPA_MIN)):  # fmt: skip
             kappa = q["criteria"][criterion]["kappa"]
