@@ -251,6 +251,11 @@ class _Context:
                 row["cost_usd"] = round(cost, 6) if cost is not None else None
                 self._count_usage(stats, spent_in, spent_out, cost)
             return row, stats
+        except BaseException:
+            # A bug, not a judge's error: release the reservation, or items waiting for the
+            # budget would wait for it forever.
+            self.budget.settle(estimate, 0.0, calls, 0)
+            raise
 
         model_calls = getattr(reply, "model_calls", 1)
         cost = self.price.cost(reply.input_tokens, reply.output_tokens) if self.price else None

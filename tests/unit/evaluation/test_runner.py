@@ -163,3 +163,19 @@ def test_an_llm_verdict_that_passes_a_wrong_aws_detail_is_flagged():
         and "get-function-configuration" in flag
         for flag in flags
     ), flags
+
+
+def test_a_judge_that_crashes_releases_its_budget_reservation():
+    """An exception that is not a JudgeError propagates, and the run's budget is not left held
+    (an item waiting for budget would otherwise wait forever)."""
+    from ticket_platform.evaluation.runner import Budget, _Context
+
+    class Crashing(CountingJudge):
+        def judge(self, it):
+            raise RuntimeError("bug in the judge")
+
+    budget = Budget(max_calls=10, max_cost_usd=None)
+    context = _Context(Crashing(), DAY, FAST, None, None, "run", budget)
+    with pytest.raises(RuntimeError, match="bug in the judge"):
+        context.evaluate_one(item("T-1"), "key")
+    assert budget.reserved_calls == 0 and budget.reserved == 0.0 and budget.calls == 0
