@@ -18,6 +18,18 @@ from ticket_platform.ingest.landing import LocalLanding
 REPO = Path(__file__).resolve().parents[2]
 
 
+def cli(*args: str, env: dict, timeout: int = 600) -> subprocess.CompletedProcess:
+    """``ticket-platform <args>`` in a subprocess with ``env``; never raises on its exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "ticket_platform.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @dataclass
 class CliRun:
     """One `ticket-platform run --json` in its own data folder, landing zone and DAGSTER_HOME."""

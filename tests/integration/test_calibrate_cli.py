@@ -4,28 +4,16 @@ row by row when the warehouse does not hold the tickets, joined to them when it 
 
 import json
 import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.cli_run import cli
 
 from ticket_platform.ingest.tickets import load_partition
 from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
 SEED_IDS = ["TKT-20250808-1046", "TKT-20250808-1157", "TKT-20250808-1309"]
-
-
-def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ticket_platform.cli.main", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -47,7 +35,7 @@ def labels_without_replies(tmp_path: Path) -> Path:
 def test_labels_without_replies_or_stored_tickets_exit_non_zero_naming_each_row(
     env, labels_without_replies
 ):
-    result = _cli(
+    result = cli(
         "calibrate", "--judge", "rules", "--reference", str(labels_without_replies), env=env
     )
     assert result.returncode == 1
@@ -65,7 +53,7 @@ def test_labels_without_replies_are_joined_to_the_tickets_in_the_warehouse(
         load_partition(seed_landing, session, date(2025, 8, 8), run_id="test")
 
     args = ("calibrate", "--judge", "rules", "--reference", str(labels_without_replies))
-    result = _cli(*args, "--json", env=env)
+    result = cli(*args, "--json", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
     assert report["joined"] == SEED_IDS
@@ -78,7 +66,7 @@ def test_labels_without_replies_are_joined_to_the_tickets_in_the_warehouse(
     low, high = tone["agreement_ci"]
     assert low <= tone["agreement"] <= high and high - low > 0.3  # three items: a wide interval
 
-    shown = _cli(*args, env=env)
+    shown = cli(*args, env=env)
     assert shown.returncode == 0, shown.stderr[-3000:]
     assert "95% confidence intervals" in shown.stdout
     assert f"{tone['agreement']:.0%} [{low:.0%}, {high:.0%}]" in shown.stdout

@@ -3,30 +3,18 @@
 import io
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from helpers.cli_run import cli
 
 from ticket_platform.contracts import ProcessedTicket
 from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.routing.teams import team_of
 
 pytestmark = pytest.mark.dbt
-
-
-def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ticket_platform.cli.main", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -39,7 +27,7 @@ def env(tmp_path: Path) -> dict:
 
 
 def test_generate_run_and_rerun(env, tmp_path, seed_lines):
-    generated = _cli(
+    generated = cli(
         "generate", "--count", "400", "--days", "3", "--end", "2025-08-11", "--seed", "7", env=env
     )
     assert generated.returncode == 0, generated.stderr
@@ -48,7 +36,7 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
         landing.write(ProcessedTicket.model_validate_json(line).lake_key(), line)
     landing.write("tickets/2025/08/09/ticket_broken.json", b'{"ticket_id": "TKT-BROKEN"')
 
-    first = _cli("run", "--json", env=env)
+    first = cli("run", "--json", env=env)
     assert first.returncode == 0, first.stderr[-3000:]
     summary = json.loads(first.stdout)
     assert summary["success"] and summary["partitions"] == 4
@@ -90,7 +78,7 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     assert (evaluation["evaluated"], evaluation["cached"], evaluation["model_calls"]) == (500, 0, 0)
     assert 0 < evaluation["pass_rate"] < 1
 
-    again = _cli("run", "--json", env=env)
+    again = cli("run", "--json", env=env)
     assert again.returncode == 0, again.stderr[-3000:]
     rerun = json.loads(again.stdout)
     assert rerun["ingest"]["files_already_loaded"] == 501
@@ -130,22 +118,22 @@ def _volume_groups(landing: LocalLanding) -> int:
 
 def test_generate_is_deterministic_and_does_not_rewrite(env, tmp_path):
     args = ("generate", "--count", "50", "--days", "2", "--end", "2025-01-02", "--seed", "3")
-    assert _cli(*args, env=env).returncode == 0
+    assert cli(*args, env=env).returncode == 0
     landing = LocalLanding(tmp_path / "data" / "landing")
     before = {o.key: o.etag for o in landing.list("tickets/")}
     assert len(before) == 50
-    assert _cli(*args, env=env).returncode == 0
+    assert cli(*args, env=env).returncode == 0
     assert {o.key: o.etag for o in landing.list("tickets/")} == before
 
 
 def test_configuration_errors_are_reported_not_raised(env):
-    result = _cli("run", env={**env, "TICKET_PLATFORM_ENV": "prod", "TICKET_LANDING_URI": ""})
+    result = cli("run", env={**env, "TICKET_PLATFORM_ENV": "prod", "TICKET_LANDING_URI": ""})
     assert result.returncode == 2
     assert "TICKET_LANDING_URI" in result.stderr
 
 
 def test_run_on_an_empty_landing_builds_empty_marts(env):
-    result = _cli("run", "--json", env=env)
+    result = cli("run", "--json", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)
     assert summary["success"] and summary["partitions"] == 0
@@ -153,7 +141,7 @@ def test_run_on_an_empty_landing_builds_empty_marts(env):
 
 
 def test_calibrate_reports_the_rules_judge_against_nova_pro(env):
-    result = _cli("calibrate", "--judge", "rules", "--json", env=env)
+    result = cli("calibrate", "--judge", "rules", "--json", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
     assert report["judge"] == "rules:rules-v3" and report["reference"] == "seed-nova-pro"
@@ -166,6 +154,6 @@ def test_calibrate_reports_the_rules_judge_against_nova_pro(env):
 
 
 def test_calibrate_rejects_an_unknown_judge_or_reference(env):
-    assert _cli("calibrate", "--judge", "oracle", env=env).returncode == 2
-    missing = _cli("calibrate", "--reference", "nowhere.jsonl", env=env)
+    assert cli("calibrate", "--judge", "oracle", env=env).returncode == 2
+    missing = cli("calibrate", "--reference", "nowhere.jsonl", env=env)
     assert missing.returncode == 2 and "seed-nova-pro" in missing.stderr

@@ -14,7 +14,6 @@ class DetailKind(StrEnum):
     log_group = "log_group"  # a log group path the service never writes
     console_page = "console_page"  # a console page or tab of another service, or none
     feature_owner = "feature_owner"  # a feature or setting attributed to the wrong service
-    unsafe_advice = "unsafe_advice"  # advice that weakens security or loses data
 
 
 @dataclass(frozen=True, slots=True)
