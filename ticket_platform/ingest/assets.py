@@ -5,7 +5,7 @@ import dagster as dg
 from ticket_platform.ingest.daily_load import RawFeedAsset, build_raw_asset, raw_asset_definitions
 from ticket_platform.ingest.tickets import (
     LoadReport,
-    load_partition,
+    load_partitions,
     partition_quality,
     staged_row_count,
 )
@@ -33,7 +33,7 @@ TICKETS_ASSET = RawFeedAsset(
     job_name=INGEST_JOB,
     job_description="Load landed ticket files into raw.tickets for the selected days.",
     report=lambda partition: LoadReport(partition=partition),
-    load=load_partition,
+    load=load_partitions,
     quality=partition_quality,
     row_count=staged_row_count,
     describe=lambda r: (

@@ -1,6 +1,6 @@
 """The raw load assets (``raw/tickets``, ``raw/ticket_events``): one builder for every feed of the
-landing zone. Per partition day of a run it loads, logs, sums the reports and grades the
-quarantine rate; each feed (``assets.py``, ``events_assets.py``) brings its loader and wording.
+landing zone. It loads the run's partition days together (one report), logs it and grades each
+day's quarantine rate; each feed (``assets.py``, ``events_assets.py``) brings its loader and wording.
 """
 
 from collections.abc import Callable
@@ -20,7 +20,7 @@ from ticket_platform.warehouse.resource import WarehouseResource
 from ticket_platform.warehouse.session import WarehouseSession
 
 Progress = Callable[[int, int], None]
-# loader(store, session, day, run_id=, read_workers=, on_progress=) -> the feed's report
+# loader(store, session, days, run_id=, read_workers=, on_progress=) -> the feed's report
 Loader = Callable[..., Any]
 # quality(session, day) -> (records, quarantined, files) over every load of the day
 Quality = Callable[[WarehouseSession, date], tuple[int, int, int]]
@@ -42,7 +42,7 @@ class RawFeedAsset:
     load: Loader
     quality: Quality
     row_count: Callable[[WarehouseSession, date, date], int]
-    describe: Callable[[Any], str]  # one day's report in a log line
+    describe: Callable[[Any], str]  # a load's report in a log line
     # the feed's own metadata, between the file counts and bytes_read
     metadata: Callable[[Any, WarehouseSession, list[str]], dict[str, Any]]
     what: str = "files"
@@ -128,30 +128,32 @@ def _load_days(
     settings: Settings,
     max_rate: float,
 ) -> dict[str, float]:
-    """Load each partition day of the run into ``total``; returns the days whose quarantined
+    """Load the run's partition days into ``total`` (transactions gather files across days, so
+    a backfill of many small days is a few transactions); returns the days whose quarantined
     share, over every load of that day, exceeds ``max_rate``."""
+    days = sorted(date.fromisoformat(key) for key in context.partition_keys)
+    label = days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}"
+
+    def progress(done: int, pending: int) -> None:
+        context.log.info(f"{label}: {done:,}/{pending:,} new {feed.what} processed")
+
+    report = feed.load(
+        store,
+        session,
+        days,
+        run_id=context.run.run_id,
+        read_workers=settings.read_workers,
+        on_progress=progress,
+    )
+    context.log.info(f"{label}: {feed.describe(report)}")
+    for message in report.errors:
+        context.log.warning(f"{label}: {message}")
+    total.add(report)
     over_limit: dict[str, float] = {}
-    for key in context.partition_keys:
-        day = date.fromisoformat(key)
-
-        def progress(done: int, pending: int, key: str = key) -> None:
-            context.log.info(f"{key}: {done:,}/{pending:,} new {feed.what} processed")
-
-        report = feed.load(
-            store,
-            session,
-            day,
-            run_id=context.run.run_id,
-            read_workers=settings.read_workers,
-            on_progress=progress,
-        )
-        context.log.info(f"{key}: {feed.describe(report)}")
-        for message in report.errors:
-            context.log.warning(f"{key}: {message}")
-        total.add(report)
+    for day in days:
         records, quarantined, _ = feed.quality(session, day)
         if records and quarantined / records > max_rate:
-            over_limit[key] = round(quarantined / records, 4)
+            over_limit[day.isoformat()] = round(quarantined / records, 4)
     return over_limit
 
 

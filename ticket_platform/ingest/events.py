@@ -239,6 +239,7 @@ EVENTS: Feed[EventLoadReport] = Feed(
 
 # The events' load, as the assets, sensors and tests call it.
 load_event_partition = EVENTS.load_partition
+load_event_partitions = EVENTS.load_partitions
 parse_event_files = EVENTS.parse_files
 ensure_event_tables = EVENTS.ensure_tables
 apply_event_batch = EVENTS.apply_batch

@@ -8,7 +8,7 @@ from ticket_platform.ingest.daily_load import RawFeedAsset, build_raw_asset, raw
 from ticket_platform.ingest.events import (
     EventLoadReport,
     event_partition_quality,
-    load_event_partition,
+    load_event_partitions,
     quarantine_reasons,
     staged_event_count,
 )
@@ -60,7 +60,7 @@ EVENTS_ASSET = RawFeedAsset(
     job_name=INGEST_EVENTS_JOB,
     job_description="Load landed lifecycle event files into raw.ticket_events for the chosen days.",
     report=lambda partition: EventLoadReport(partition=partition),
-    load=load_event_partition,
+    load=load_event_partitions,
     quality=event_partition_quality,
     row_count=staged_event_count,
     describe=lambda r: (

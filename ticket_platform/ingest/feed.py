@@ -118,31 +118,76 @@ class Feed(Generic[R]):
         Files are parsed in batches and written in transactions of about ``chunk_files`` files
         (the feed's own number by default), so memory stays bounded whatever the size of the day.
         """
+        return self.load_partitions(
+            landing,
+            session,
+            [day],
+            run_id=run_id,
+            chunk_files=chunk_files,
+            read_workers=read_workers,
+            max_file_bytes=max_file_bytes,
+            on_progress=on_progress,
+        )
+
+    def load_partitions(
+        self,
+        landing: Landing,
+        session: WarehouseSession,
+        days: Sequence[date],
+        *,
+        run_id: str | None = None,
+        chunk_files: int | None = None,
+        read_workers: int = 1,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> R:
+        """Load every new file of several days' prefixes: one report for them all.
+
+        A transaction gathers about ``chunk_files`` files whatever their day, so a backfill of
+        many small days pays for a few transactions, not one per day; each row, quarantine row
+        and ledger row keeps its own partition date, and the merge is the same as for one day.
+        """
         if chunk_files is None:
             chunk_files = self.chunk_files
-        report = self.report(partition=day.isoformat())
+        days = sorted(set(days))
+        label = days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}" if days else ""
+        report = self.report(partition=label)
+        if not days:
+            return report
         self.ensure_tables(session)
-        ledger = self.tables.ledger
-        known = set(session.query(feed_sql.loaded_files_sql(session.param, ledger), (day,)))
-        listed = sorted(landing.list(partition_prefix(day, self.prefix)), key=lambda o: o.key)
-        report.files_seen = len(listed)
-        pending = [o for o in listed if (o.key, o.etag) not in known]
-        report.files_already_loaded = len(listed) - len(pending)
-        digests_sql = feed_sql.loaded_digests_sql(session.param, ledger)
-        digests = loaded_digests(session, digests_sql, day, pending)
-
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         batch_size = max(1, min(PARSE_BATCH, chunk_files))
-        parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers, digests)
+        work = [(day, *self._pending(landing, session, day, report)) for day in days]
+
+        def parsed() -> Iterator[ParsedBatch]:
+            for day, pending, digests in work:
+                parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers, digests)
+                for part in _slices(pending, batch_size):
+                    yield self.parse_files(landing, part, *parse_args)
+
         write_in_chunks(
-            (self.parse_files(landing, part, *parse_args) for part in _slices(pending, batch_size)),
+            parsed(),
             ParsedBatch.combine,
             lambda batch: self._write(session, batch, report),
             chunk_files=chunk_files,
-            pending=len(pending),
+            pending=sum(len(pending) for _, pending, _ in work),
             on_progress=on_progress,
         )
         return report
+
+    def _pending(
+        self, landing: Landing, session: WarehouseSession, day: date, report: R
+    ) -> tuple[list[LandingObject], dict[str, str]]:
+        """The day's listed files the ledger does not hold (counted into ``report``), and the
+        content hashes of those loaded whole before under another etag."""
+        ledger = self.tables.ledger
+        known = set(session.query(feed_sql.loaded_files_sql(session.param, ledger), (day,)))
+        listed = sorted(landing.list(partition_prefix(day, self.prefix)), key=lambda o: o.key)
+        pending = [o for o in listed if (o.key, o.etag) not in known]
+        report.files_seen += len(listed)
+        report.files_already_loaded += len(listed) - len(pending)
+        digests_sql = feed_sql.loaded_digests_sql(session.param, ledger)
+        return pending, loaded_digests(session, digests_sql, day, pending)
 
     def parse_files(
         self,

@@ -71,6 +71,7 @@ TICKETS: Feed[LoadReport] = Feed(
 
 # The tickets' load, as the assets, sensors and tests call it.
 load_partition = TICKETS.load_partition
+load_partitions = TICKETS.load_partitions
 ensure_tables = TICKETS.ensure_tables
 apply_batch = TICKETS.apply_batch
 partition_quality = TICKETS.partition_quality
