@@ -51,7 +51,9 @@ def platform_ingest(landing: Path, workdir: Path) -> int:
     days, _ = discover_days(store)  # the day folders, as `ticket-platform run` finds them
     with duckdb_session(workdir / "platform.duckdb") as session:
         # as the raw/tickets asset loads a run's partitions (a backfill is one run)
-        return load_partitions(store, session, days, run_id="bench").rows_inserted
+        return load_partitions(
+            store, session, days, run_id="bench", parse_processes=os.cpu_count() or 1
+        ).rows_inserted
 
 
 def dlt_filesystem(landing: Path, workdir: Path) -> int:

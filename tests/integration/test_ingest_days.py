@@ -136,3 +136,25 @@ def test_transactions_hold_about_chunk_files_files_whatever_their_day(
 def test_no_days_is_an_empty_report(session):
     report = load_partitions(LocalLanding("/nonexistent"), session, [])
     assert (report.partition, report.files_seen, report.rows_inserted) == ("", 0, 0)
+
+
+def test_worker_processes_load_what_this_process_loads(tmp_path, seed_lines, monkeypatch, caplog):
+    from ticket_platform.ingest import parse_pool
+    from ticket_platform.warehouse.duckdb_engine import duckdb_session
+
+    monkeypatch.setattr(parse_pool, "MIN_FILES_FOR_PROCESSES", 1)
+    landing = _three_days(tmp_path, seed_lines)
+    tickets = "select ticket_id, _partition_date, _source_key, _source_etag from raw.tickets"
+    ledger = f"select file_key, etag, status, rows_accepted, partition_date from {sql.LEDGER_TABLE}"
+    quarantine = f"select file_key, reason from {sql.QUARANTINE_TABLE}"
+    results = []
+    for processes in (1, 2):
+        with duckdb_session(tmp_path / f"{processes}.duckdb") as session:
+            report = TICKETS.load_partitions(
+                landing, session, DAYS, chunk_files=8, parse_processes=processes
+            )
+            tables = [sorted(session.query(q)) for q in (tickets, ledger, quarantine)]
+            results.append((report.rows_inserted, report.files_quarantined, tables))
+    assert results[0] == results[1]
+    assert results[0][:2] == (30, 1) and len(results[0][2][1]) == 31
+    assert "parse workers stopped" not in caplog.text  # the workers did the parsing

@@ -140,6 +140,7 @@ def parse_batch(
     (``quarantine_extra`` adds a feed's own quarantine columns, given a rejected record or None
     for a whole-file rejection)."""
     staged: list[dict] = []
+    sources: list[tuple[str, str, int]] = []  # (key, etag, rows) per file, in staged order
     quarantine: list[dict] = []
     ledger: list[dict] = []
     unreadable: list[str] = []
@@ -163,13 +164,9 @@ def parse_batch(
             parsed = parse_safely(landed, parse)
             rows, rejections, rejected_count = parsed.rows, parsed.rejected, parsed.records_rejected
             bytes_read += len(landed.body or b"")
-        for row in rows:
-            row["_source_key"] = obj.key
-            row["_source_etag"] = obj.etag
-            row["_partition_date"] = day
-            row["_loaded_at"] = loaded_at
-            row["_run_id"] = run_id
-        staged += rows
+        if rows:
+            staged += rows
+            sources.append((obj.key, obj.etag, len(rows)))
         for r in rejections:
             extra = quarantine_extra(r if not landed.rejection else None)
             quarantine.append(
@@ -181,12 +178,43 @@ def parse_batch(
         ledger.append(
             ledger_row(obj, landed.body, day, len(rows), rejected_count, loaded_at, run_id)
         )
-    return ParsedBatch(arrow_rows(staged, schema), quarantine, ledger, bytes_read, unreadable)
+    lineage = _lineage(sources, len(staged), day, loaded_at, run_id)
+    table = arrow_rows(staged, schema, lineage)
+    return ParsedBatch(table, quarantine, ledger, bytes_read, unreadable)
 
 
-def arrow_rows(rows: list[dict], schema: pa.Schema) -> pa.Table:
-    columns = [pa.array([row[f.name] for row in rows], type=f.type) for f in schema]
-    return pa.Table.from_arrays(columns, schema=schema)
+def _lineage(
+    sources: list[tuple[str, str, int]],
+    rows: int,
+    day: date,
+    loaded_at: datetime,
+    run_id: str | None,
+) -> dict[str, list]:
+    """The lineage columns every feed's staged rows carry, built per file, not per row."""
+    keys: list[str] = []
+    etags: list[str] = []
+    for key, etag, count in sources:
+        keys += [key] * count
+        etags += [etag] * count
+    return {
+        "_source_key": keys,
+        "_source_etag": etags,
+        "_partition_date": [day] * rows,
+        "_loaded_at": [loaded_at] * rows,
+        "_run_id": [run_id] * rows,
+    }
+
+
+def arrow_rows(
+    rows: list[dict], schema: pa.Schema, columns: Mapping[str, list] | None = None
+) -> pa.Table:
+    """``rows`` as a table of ``schema``; a column given in ``columns`` is taken from there."""
+    given = columns or {}
+    arrays = [
+        pa.array(given[f.name] if f.name in given else [row[f.name] for row in rows], type=f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def quarantine_row(

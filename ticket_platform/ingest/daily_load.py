@@ -20,7 +20,8 @@ from ticket_platform.warehouse.resource import WarehouseResource
 from ticket_platform.warehouse.session import WarehouseSession
 
 Progress = Callable[[int, int], None]
-# loader(store, session, days, run_id=, read_workers=, on_progress=) -> the feed's report
+# loader(store, session, days, run_id=, read_workers=, parse_processes=, on_progress=)
+# -> the feed's report
 Loader = Callable[..., Any]
 # quality(session, day) -> (records, quarantined, files) over every load of the day
 Quality = Callable[[WarehouseSession, date], tuple[int, int, int]]
@@ -143,6 +144,7 @@ def _load_days(
         days,
         run_id=context.run.run_id,
         read_workers=settings.read_workers,
+        parse_processes=settings.parse_processes,
         on_progress=progress,
     )
     context.log.info(f"{label}: {feed.describe(report)}")

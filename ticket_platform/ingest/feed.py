@@ -30,8 +30,9 @@ import pyarrow as pa
 from ticket_platform.ingest import feed_sql
 from ticket_platform.ingest.batch import ParsedBatch, parse_batch
 from ticket_platform.ingest.feed_sql import LEDGER_COLUMNS, FeedTables
-from ticket_platform.ingest.landing import Landing, LandingObject
+from ticket_platform.ingest.landing import Landing, LandingObject, LocalLanding
 from ticket_platform.ingest.layout import partition_prefix
+from ticket_platform.ingest.parse_pool import ordered_results, processes_for
 from ticket_platform.ingest.parsing import DEFAULT_MAX_FILE_BYTES, ParsedFile
 from ticket_platform.warehouse.session import (
     WarehouseSession,
@@ -110,6 +111,7 @@ class Feed(Generic[R]):
         run_id: str | None = None,
         chunk_files: int | None = None,
         read_workers: int = 1,
+        parse_processes: int = 1,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> R:
@@ -125,6 +127,7 @@ class Feed(Generic[R]):
             run_id=run_id,
             chunk_files=chunk_files,
             read_workers=read_workers,
+            parse_processes=parse_processes,
             max_file_bytes=max_file_bytes,
             on_progress=on_progress,
         )
@@ -138,6 +141,7 @@ class Feed(Generic[R]):
         run_id: str | None = None,
         chunk_files: int | None = None,
         read_workers: int = 1,
+        parse_processes: int = 1,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> R:
@@ -146,6 +150,8 @@ class Feed(Generic[R]):
         A transaction gathers about ``chunk_files`` files whatever their day, so a backfill of
         many small days pays for a few transactions, not one per day; each row, quarantine row
         and ledger row keeps its own partition date, and the merge is the same as for one day.
+        A local landing's files are parsed in ``parse_processes`` worker processes when there
+        are enough of them (``parse_pool``); remote reads use ``read_workers`` threads.
         """
         if chunk_files is None:
             chunk_files = self.chunk_files
@@ -158,19 +164,23 @@ class Feed(Generic[R]):
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         batch_size = max(1, min(PARSE_BATCH, chunk_files))
         work = [(day, *self._pending(landing, session, day, report)) for day in days]
-
-        def parsed() -> Iterator[ParsedBatch]:
-            for day, pending, digests in work:
-                parse_args = (day, run_id, loaded_at, max_file_bytes, read_workers, digests)
-                for part in _slices(pending, batch_size):
-                    yield self.parse_files(landing, part, *parse_args)
-
+        pending_files = sum(len(pending) for _, pending, _ in work)
+        processes = parse_processes if isinstance(landing, LocalLanding) else 1
+        tasks = (
+            (
+                self.parse_files,
+                (landing, part, day, run_id, loaded_at, max_file_bytes, read_workers, digests),
+                {},
+            )
+            for day, pending, digests in work
+            for part in _slices(pending, batch_size)
+        )
         write_in_chunks(
-            parsed(),
+            ordered_results(tasks, processes_for(pending_files, processes)),
             ParsedBatch.combine,
             lambda batch: self._write(session, batch, report),
             chunk_files=chunk_files,
-            pending=sum(len(pending) for _, pending, _ in work),
+            pending=pending_files,
             on_progress=on_progress,
         )
         return report
