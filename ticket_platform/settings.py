@@ -70,6 +70,8 @@ class Settings:
     max_quarantine_rate: float
     partitions_start: str
     read_workers: int
+    # Worker processes parsing a large local load while the loading process writes (1: none).
+    parse_processes: int = 1
     docs_uri: str | None = None  # s3://bucket/prefix the dbt docs site is published to
     automation: AutomationSettings = field(default_factory=AutomationSettings)
     routing: RoutingSettings = field(default_factory=RoutingSettings)
@@ -128,6 +130,9 @@ def get_settings() -> Settings:
         partitions_start=env_value("TICKET_PARTITIONS_START", "2025-01-01"),
         read_workers=int(
             env_value("TICKET_READ_WORKERS", "32" if landing_uri.startswith("s3://") else "1")
+        ),
+        parse_processes=int(
+            env_float("TICKET_PARSE_PROCESSES", min(os.cpu_count() or 1, 8), 1, 64)
         ),
         docs_uri=env_value("TICKET_DOCS_URI"),
         automation=_automation_settings(),
