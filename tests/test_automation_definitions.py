@@ -191,3 +191,15 @@ def test_docs_are_built_by_the_nightly_dbt_job_not_on_every_change(local):
     assert graph.get(docs).automation_condition is None
     assert docs in local.resolve_job_def("dbt_build").asset_layer.selected_asset_keys
     assert local.resolve_schedule_def("nightly_dbt_build").job_name == "dbt_build"
+
+
+def test_the_file_to_mart_path_ticks_on_every_daemon_loop(local, tmp_path, monkeypatch):
+    """The landing sensors and the dbt automation sensor tick on each of the daemons' 5 s loops
+    (a 4 s minimum interval); the other automation sensors keep TICKET_SENSOR_INTERVAL_SECONDS."""
+    hot = {"landing_sensor", "events_landing_sensor", "dbt_automation_sensor"}
+    intervals = {s.name: s.minimum_interval_seconds for s in local.get_repository_def().sensor_defs}
+    assert {name: intervals[name] for name in hot} == dict.fromkeys(hot, 4)
+    assert intervals["evaluation_automation_sensor"] == intervals["routing_automation_sensor"] == 15
+    slower = _load(tmp_path / "slow", monkeypatch, {"TICKET_HOT_PATH_INTERVAL_SECONDS": "30"})
+    assert slower.resolve_sensor_def("dbt_automation_sensor").minimum_interval_seconds == 30
+    assert slower.resolve_sensor_def("landing_sensor").minimum_interval_seconds == 30

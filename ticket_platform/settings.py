@@ -43,7 +43,12 @@ class AutomationSettings:
     """The landing sensor and freshness targets (``TICKET_SENSOR_*``, ``TICKET_FRESHNESS_*``)."""
 
     lookback_days: int = 2  # days before yesterday the landing sensor still lists for late files
-    sensor_interval_seconds: int = 15
+    sensor_interval_seconds: int = 15  # routing, evaluation and feedback sensors
+    # The file-to-mart path: the landing sensors and the dbt automation sensor, whose ticks are
+    # cheap (a listing and one ledger query; a condition evaluation of the dbt models). The
+    # daemons loop every 5 s: 4 s ticks on every loop (5 s would tick on every other one when a
+    # loop comes round a little early).
+    hot_path_interval_seconds: int = 4
     freshness_hours: float = 26.0  # project-wide default: every asset updated within a day
     staging_freshness_hours: float = 1.0  # staging and fct_tickets in prod
 
@@ -154,6 +159,7 @@ def _automation_settings() -> AutomationSettings:
     return AutomationSettings(
         lookback_days=int(env_float("TICKET_SENSOR_LOOKBACK_DAYS", 2, 0, 90)),
         sensor_interval_seconds=int(env_float("TICKET_SENSOR_INTERVAL_SECONDS", 15, 5, 3600)),
+        hot_path_interval_seconds=int(env_float("TICKET_HOT_PATH_INTERVAL_SECONDS", 4, 1, 3600)),
         freshness_hours=env_float("TICKET_FRESHNESS_HOURS", 26.0, 0.1, 24 * 30),
         staging_freshness_hours=env_float("TICKET_STAGING_FRESHNESS_HOURS", 1.0, 0.05, 24 * 30),
     )

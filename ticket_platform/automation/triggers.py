@@ -11,20 +11,29 @@ from ticket_platform.ingest.assets import RAW_TICKETS
 from ticket_platform.ingest.events_assets import RAW_TICKET_EVENTS
 from ticket_platform.settings import get_settings
 from ticket_platform.transform.assets import DBT_BUILD_JOB
+from ticket_platform.transform.build_config import DBT_TESTS_BLOCKING, DBT_TESTS_TAG
 
 DAILY_EVALUATION_CRON = "0 2 * * *"
 NIGHTLY_DBT_CRON = "30 3 * * *"
 
 
-def automation_sensors(interval_seconds: int) -> list[dg.AutomationConditionSensorDefinition]:
-    """One sensor per kind, so a slow evaluation of one kind never delays the other."""
+def automation_sensors(
+    interval_seconds: int, dbt_interval_seconds: int | None = None
+) -> list[dg.AutomationConditionSensorDefinition]:
+    """One sensor per kind, so a slow evaluation of one kind never delays the other. The dbt
+    sensor is on the file-to-mart path: it ticks every ``dbt_interval_seconds`` (the settings'
+    ``hot_path_interval_seconds``)."""
     return [
         dg.AutomationConditionSensorDefinition(
             "dbt_automation_sensor",
             target=dg.AssetSelection.kind("dbt"),
             default_status=dg.DefaultSensorStatus.RUNNING,
-            minimum_interval_seconds=interval_seconds,
-            description="Rebuilds dbt models after their upstream assets update.",
+            minimum_interval_seconds=dbt_interval_seconds or interval_seconds,
+            run_tags={DBT_TESTS_TAG: DBT_TESTS_BLOCKING},
+            description=(
+                "Rebuilds dbt models after their upstream assets update, with their blocking "
+                "tests (the nightly build runs every test)."
+            ),
         ),
         dg.AutomationConditionSensorDefinition(
             "routing_automation_sensor",
@@ -100,7 +109,10 @@ def defs() -> dg.Definitions:
     return dg.Definitions(
         asset_checks=checks,
         sensors=[
-            *automation_sensors(settings.automation.sensor_interval_seconds),
+            *automation_sensors(
+                settings.automation.sensor_interval_seconds,
+                settings.automation.hot_path_interval_seconds,
+            ),
             freshness_sensor,
         ],
         schedules=[daily_evaluation, nightly_dbt_build],

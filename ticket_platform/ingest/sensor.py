@@ -88,7 +88,7 @@ def build_landing_sensor(
     @dg.sensor(
         name=feed.sensor_name,
         job_name=feed.job_name,
-        minimum_interval_seconds=settings.automation.sensor_interval_seconds,
+        minimum_interval_seconds=settings.automation.hot_path_interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=(
             f"Lists the landing zone's {feed.prefix}/ day prefixes that can receive files (today, "

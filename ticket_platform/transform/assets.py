@@ -1,15 +1,28 @@
 """dbt models as Dagster assets: staging views, marts, and their tests as asset checks."""
 
+import importlib.metadata
+import json
 import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
+from packaging import version
 
 from ticket_platform.pools import writer_pool
 from ticket_platform.settings import Settings, get_settings
-from ticket_platform.transform.build_config import DbtBuildConfig, dbt_build_args
+from ticket_platform.transform.build_config import (
+    DBT_TESTS_ALL,
+    DBT_TESTS_TAG,
+    DbtBuildConfig,
+    dbt_build_args,
+)
 from ticket_platform.transform.dbt_sources import ensure_dbt_sources
 from ticket_platform.transform.project import dbt_environment, dbt_project, prepare_manifest
 from ticket_platform.transform.translator import TicketDbtTranslator
@@ -46,12 +59,70 @@ def with_row_counts(
                 counts[unique_id] = int(
                     session.query(f"select count(*) from {relations[unique_id]}")[0][0]
                 )
-    for event in events:
-        if isinstance(event, dg.Output) and "unique_id" in event.metadata:
+    # The models' outputs first (in dbt's order, which is topological), then the test results
+    # and observations: hundreds of check events no longer delay the materializations. Each
+    # check result still follows the output of the model it tests.
+    outputs = [e for e in events if isinstance(e, dg.Output)]
+    for event in outputs:
+        if "unique_id" in event.metadata:
             count = counts.get(event.metadata["unique_id"].value)
             if count is not None:
                 event = event.with_metadata({**event.metadata, "dagster/row_count": count})
         yield event
+    yield from (e for e in events if not isinstance(e, dg.Output))
+
+
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def keep_partial_parse_warm(invocation_target: Path, project_target: Path) -> bool:
+    """Copy the parse state a successful dbt invocation wrote to the project's target folder.
+
+    dagster-dbt gives each invocation a folder of its own and seeds it with the project target's
+    ``partial_parse.msgpack``; without this the seed is whatever ``dbt parse`` wrote when the
+    manifest was prepared, often with another profile (warehouse path), and every run re-parsed
+    the whole project (about 5 s). dbt checks the state it reads (project files, profile, vars,
+    version) and re-parses whatever changed, so a stale copy costs time, never correctness.
+    Replaced atomically: a run copying it meanwhile reads the old or the new file, never half.
+    """
+    source = invocation_target / PARTIAL_PARSE
+    if not source.is_file() or not project_target.is_dir():
+        return False
+    tmp: str | None = None
+    try:  # a read-only target folder (an image's) only loses the speed-up
+        fd, tmp = tempfile.mkstemp(dir=project_target, prefix=f".{PARTIAL_PARSE}.")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        shutil.copymode(source, tmp)
+        os.replace(tmp, project_target / PARTIAL_PARSE)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return False
+    return True
+
+
+class _DbtCliWithoutAdapter(DbtCliResource):
+    """The project's ``DbtCliResource`` without what dagster-dbt does in the run's process before
+    each invocation: ``dbt --version`` in a subprocess (3 to 6 s: it imports dbt) when the
+    executable is this environment's, whose dbt-core version is known without it; and the
+    in-process dbt adapter (imports dbt, loads the project and profile), which serves only
+    dagster-dbt's column-metadata and row-count fetchers, unused here (``with_row_counts`` counts
+    after dbt exits)."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        if Path(self.dbt_executable).resolve() == (Path(sys.executable).parent / "dbt").resolve():
+            return version.parse(importlib.metadata.version("dbt-core"))
+        return super()._cli_version
+
+    def _initialize_dbt_core_adapter(self, args):  # type: ignore[override]
+        return None  # dagster-dbt then runs without one (as it does for dbt Fusion)
+
+
+def _without_adapter(dbt: DbtCliResource) -> DbtCliResource:
+    fields = {name: getattr(dbt, name) for name in DbtCliResource.model_fields}
+    return _DbtCliWithoutAdapter(**fields)
 
 
 def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
@@ -74,10 +145,20 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         os.environ.update(dbt_environment(settings))
         with warehouse.session() as session:  # dbt's sources exist even before the first load
             ensure_dbt_sources(session)
-        invocation = dbt.cli(dbt_build_args(config), context=context, raise_on_error=False)
+        # The dbt automation sensor tags its runs "blocking"; everything else runs every test.
+        tests = context.run.tags.get(DBT_TESTS_TAG, DBT_TESTS_ALL)
+        manifest = json.loads(project.manifest_path.read_text()) if tests != DBT_TESTS_ALL else None
+        args = dbt_build_args(config, tests=tests, manifest=manifest)
+        invocation = _without_adapter(dbt).cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
-        yield from with_row_counts(events, model_relations(invocation.manifest), warehouse)
         error = invocation.get_error()
+        if error is None and config.window_start is None:
+            # Not after a windowed build: its vars are in the parse state, and the next
+            # automation run (no vars) would have to re-parse.
+            keep_partial_parse_warm(
+                invocation.target_path, project.project_dir / project.target_path
+            )
+        yield from with_row_counts(events, model_relations(invocation.manifest), warehouse)
         if error is not None:
             raise error
 

@@ -1,7 +1,10 @@
-"""Launch options of the dbt build: a window of days to re-build, or a full refresh."""
+"""Launch options of the dbt build: a window of days to re-build, or a full refresh; and which
+tests a run runs (every test, or on the automation's hot path only the blocking ones)."""
 
 import json
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import dagster as dg
 from pydantic import Field, model_validator
@@ -45,10 +48,65 @@ def _iso_day(value: str) -> date:
         raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def dbt_build_args(config: DbtBuildConfig) -> list[str]:
+# Run tag choosing the tests of a dbt run. Only the dbt automation sensor sets it (to
+# "blocking"); every other run (the nightly build, `ticket-platform run`, a launch from the UI)
+# has no tag and runs every test of what it builds.
+DBT_TESTS_TAG = "ticket/dbt_tests"
+DBT_TESTS_BLOCKING = "blocking"
+DBT_TESTS_ALL = "all"
+
+_BUILT = ("model", "seed", "snapshot")
+
+
+def non_blocking_tests(manifest: Mapping[str, Any]) -> list[str]:
+    """Names of the dbt tests whose failure cannot stop anything in a ``dbt build``: every node
+    they test feeds no model, seed or snapshot (a leaf mart, an exposure's input). Their tables are
+    already written when they run, so they only report; the nightly build runs them.
+
+    A test of a node that feeds a model is blocking: when it fails, dbt skips everything
+    downstream, and that is what keeps bad rows from spreading. Unit tests are not data tests
+    (they test SQL on fixtures, which changes only with the code) and are left to the nightly
+    build and CI by ``dbt_build_args``.
+    """
+    children = manifest.get("child_map", {})
+
+    def feeds_a_model(unique_id: str) -> bool:
+        return any(child.split(".", 1)[0] in _BUILT for child in children.get(unique_id, []))
+
+    names = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        tested = [
+            parent
+            for parent in node["depends_on"]["nodes"]
+            if parent.split(".", 1)[0] in (*_BUILT, "source")
+        ]
+        if tested and not any(feeds_a_model(parent) for parent in tested):
+            names.append(node["name"])
+    return sorted(names)
+
+
+def dbt_build_args(
+    config: DbtBuildConfig,
+    tests: str = DBT_TESTS_ALL,
+    manifest: Mapping[str, Any] | None = None,
+) -> list[str]:
     """The ``dbt build`` arguments for ``config``: the window reaches the models as dbt vars
-    (``ticket_window_start`` / ``ticket_window_end``, see macros/incremental_tickets.sql)."""
+    (``ticket_window_start`` / ``ticket_window_end``, see macros/incremental_tickets.sql).
+
+    ``tests="blocking"`` (the automation's hot path, needs ``manifest``) leaves out the unit tests
+    and the tests of ``non_blocking_tests``; every model still runs its blocking tests first."""
     args = ["build"]
+    if tests == DBT_TESTS_BLOCKING:
+        if manifest is None:
+            raise ValueError("blocking tests are found in the manifest: pass it")
+        args += ["--exclude-resource-type", "unit_test"]
+        skipped = non_blocking_tests(manifest)
+        if skipped:
+            args += ["--exclude", " ".join(skipped)]
+    elif tests != DBT_TESTS_ALL:
+        raise ValueError(f"{DBT_TESTS_TAG} must be {DBT_TESTS_ALL} or {DBT_TESTS_BLOCKING}")
     if config.full_refresh:
         args.append("--full-refresh")
     if config.window_start is not None:
