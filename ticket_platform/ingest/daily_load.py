@@ -136,7 +136,7 @@ def _load_days(
     label = days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}"
 
     def progress(done: int, pending: int) -> None:
-        context.log.info(f"{label}: {done:,}/{pending:,} new {feed.what} processed")
+        context.log.info(f"{label}: {done:,} of {pending:,} new {feed.what} found so far processed")
 
     report = feed.load(
         store,

@@ -19,6 +19,7 @@ retries it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -163,8 +164,20 @@ class Feed(Generic[R]):
         self.ensure_tables(session)
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         batch_size = max(1, min(PARSE_BATCH, chunk_files))
-        work = [(day, *self._pending(landing, session, day, report)) for day in days]
-        pending_files = sum(len(pending) for _, pending, _ in work)
+        found = 0  # new files listed so far: the days are listed as the load reaches them
+
+        def days_pending() -> Iterator[tuple[date, list[LandingObject], dict[str, str]]]:
+            nonlocal found
+            for day in days:
+                pending, digests = self._pending(landing, session, day, report)
+                found += len(pending)
+                yield day, pending, digests
+
+        listed = days_pending()
+        first = next(listed)
+        # Worker processes pay off from MIN_FILES_FOR_PROCESSES files; the first day's count
+        # times the number of days estimates the load without listing every day first.
+        estimate = len(first[1]) * len(days)
         processes = parse_processes if isinstance(landing, LocalLanding) else 1
         tasks = (
             (
@@ -172,15 +185,15 @@ class Feed(Generic[R]):
                 (landing, part, day, run_id, loaded_at, max_file_bytes, read_workers, digests),
                 {},
             )
-            for day, pending, digests in work
+            for day, pending, digests in itertools.chain([first], listed)
             for part in _slices(pending, batch_size)
         )
         write_in_chunks(
-            ordered_results(tasks, processes_for(pending_files, processes)),
+            ordered_results(tasks, processes_for(estimate, processes)),
             ParsedBatch.combine,
             lambda batch: self._write(session, batch, report),
             chunk_files=chunk_files,
-            pending=pending_files,
+            pending=lambda: found,
             on_progress=on_progress,
         )
         return report
@@ -312,11 +325,12 @@ def write_in_chunks(
     write: Callable[[B], int],
     *,
     chunk_files: int,
-    pending: int,
+    pending: Callable[[], int],
     on_progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Gather parsed batches until they hold ``chunk_files`` files, then write them as one
-    transaction; ``write`` returns the files written, reported through ``on_progress``."""
+    transaction; ``write`` returns the files written, reported through ``on_progress`` with
+    ``pending()``, the new files found so far."""
     done = 0
     waiting: list[B] = []
 
@@ -325,7 +339,7 @@ def write_in_chunks(
         done += write(combine(waiting))
         waiting = []
         if on_progress:
-            on_progress(done, pending)
+            on_progress(done, pending())
 
     for batch in batches:
         waiting.append(batch)

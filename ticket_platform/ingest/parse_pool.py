@@ -36,11 +36,11 @@ _PRELOAD = ["__main__", "ticket_platform.ingest.batch", "ticket_platform.ingest.
 Task = tuple[Callable[..., T], tuple[Any, ...], dict[str, Any]]
 
 
-def processes_for(pending_files: int, processes: int) -> int:
-    """How many worker processes a load of ``pending_files`` files uses: none (``1``, parse in
-    this process) below ``MIN_FILES_FOR_PROCESSES``, where starting them costs more than they
-    save."""
-    return processes if pending_files >= MIN_FILES_FOR_PROCESSES else 1
+def processes_for(expected_files: int, processes: int) -> int:
+    """How many worker processes a load of about ``expected_files`` new files uses: none
+    (``1``, parse in this process) below ``MIN_FILES_FOR_PROCESSES``, where starting them costs
+    more than they save."""
+    return processes if expected_files >= MIN_FILES_FOR_PROCESSES else 1
 
 
 def ordered_results(tasks: Iterable[Task[T]], processes: int) -> Iterator[T]:
