@@ -76,7 +76,7 @@ def _duckdb_connect(path: str, lock_wait_seconds: float) -> Any:
     raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
-DUCKDB_MEMORY_LIMIT = "1GB"
+DUCKDB_MEMORY_LIMIT = "512MB"
 # DuckDB checkpoints (writes the WAL's changes into the file) at a commit once the WAL holds
 # 16 MB; a 20,000-file load transaction holds ~40 MB, so every commit would checkpoint. A load
 # commits many; letting the WAL grow to this size checkpoints a few times per large load and
