@@ -140,7 +140,7 @@ def get_settings() -> Settings:
             env_float("TICKET_PARSE_PROCESSES", min(os.cpu_count() or 1, 8), 1, 64)
         ),
         docs_uri=env_value("TICKET_DOCS_URI"),
-        automation=_automation_settings(),
+        automation=_automation_settings(env),
         routing=_routing_settings(),
         judge_reference=env_value("TICKET_JUDGE_REFERENCE"),
         judge_min_agreement=env_float("TICKET_JUDGE_MIN_AGREEMENT", 0.8, 0.0, 1.0),
@@ -155,11 +155,17 @@ def env_choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _automation_settings() -> AutomationSettings:
+def _automation_settings(env: str) -> AutomationSettings:
+    # Locally a hot-path tick is a folder listing and a DuckDB read. In production it is S3
+    # LISTs and a warehouse read around the clock, so it keeps the 15 s of the other sensors
+    # unless TICKET_HOT_PATH_INTERVAL_SECONDS says otherwise.
+    hot_path_default = 4 if env == "local" else 15
     return AutomationSettings(
         lookback_days=int(env_float("TICKET_SENSOR_LOOKBACK_DAYS", 2, 0, 90)),
         sensor_interval_seconds=int(env_float("TICKET_SENSOR_INTERVAL_SECONDS", 15, 5, 3600)),
-        hot_path_interval_seconds=int(env_float("TICKET_HOT_PATH_INTERVAL_SECONDS", 4, 1, 3600)),
+        hot_path_interval_seconds=int(
+            env_float("TICKET_HOT_PATH_INTERVAL_SECONDS", hot_path_default, 1, 3600)
+        ),
         freshness_hours=env_float("TICKET_FRESHNESS_HOURS", 26.0, 0.1, 24 * 30),
         staging_freshness_hours=env_float("TICKET_STAGING_FRESHNESS_HOURS", 1.0, 0.05, 24 * 30),
     )

@@ -111,3 +111,16 @@ def test_every_command_stops_on_a_bad_variable(monkeypatch, name, value):
     result = CliRunner().invoke(app, ["route", "--text", "my invoice is wrong"])
     assert result.exit_code == 2
     assert "configuration error" in result.output and name in result.output
+
+
+def test_the_hot_path_ticks_every_4_s_locally_and_every_15_s_in_prod(monkeypatch, tmp_path):
+    monkeypatch.delenv("TICKET_HOT_PATH_INTERVAL_SECONDS", raising=False)
+    monkeypatch.delenv("TICKET_PLATFORM_ENV", raising=False)
+    monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
+    assert get_settings().automation.hot_path_interval_seconds == 4
+    monkeypatch.setenv("TICKET_PLATFORM_ENV", "prod")
+    monkeypatch.setenv("TICKET_LANDING_URI", "s3://lake/landing")
+    assert get_settings().automation.hot_path_interval_seconds == 15
+    monkeypatch.setenv("TICKET_HOT_PATH_INTERVAL_SECONDS", "8")
+    assert get_settings().automation.hot_path_interval_seconds == 8
+    assert get_settings().parse_processes >= 1
