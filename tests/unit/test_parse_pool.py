@@ -49,10 +49,12 @@ def test_an_error_in_a_task_is_raised_in_the_loading_process():
 
 
 def test_a_broken_pool_hands_its_unfinished_tasks_back(caplog):
-    results = list(ordered_results(_tasks(_die_in_a_worker, 12), processes=2))
+    warnings: list[str] = []
+    results = list(ordered_results(_tasks(_die_in_a_worker, 12), 2, warnings.append))
     assert [n for n, _ in results] == list(range(12))
     assert not results[3][1]  # task 3 could only finish in the loading process
     assert "parsing the rest in this process" in caplog.text
+    assert len(warnings) == 1 and "parse workers stopped" in warnings[0]
 
 
 def test_workers_only_pay_off_for_large_loads(monkeypatch):

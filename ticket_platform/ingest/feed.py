@@ -189,7 +189,7 @@ class Feed(Generic[R]):
             for part in _slices(pending, batch_size)
         )
         write_in_chunks(
-            ordered_results(tasks, processes_for(estimate, processes)),
+            ordered_results(tasks, processes_for(estimate, processes), report.errors.append),
             ParsedBatch.combine,
             lambda batch: self._write(session, batch, report),
             chunk_files=chunk_files,

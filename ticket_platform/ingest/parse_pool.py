@@ -43,11 +43,13 @@ def processes_for(expected_files: int, processes: int) -> int:
     return processes if expected_files >= MIN_FILES_FOR_PROCESSES else 1
 
 
-def ordered_results(tasks: Iterable[Task[T]], processes: int) -> Iterator[T]:
+def ordered_results(
+    tasks: Iterable[Task[T]], processes: int, warn: Callable[[str], None] | None = None
+) -> Iterator[T]:
     """Each task's ``fn(*args, **kwargs)``, in the order of ``tasks``: in this process when
     ``processes`` <= 1, else in a pool of that many processes. An error a task raises (a bug:
     the parsers turn bad input into quarantine rows) is raised here; a pool that breaks hands
-    its unfinished tasks back to this process."""
+    its unfinished tasks back to this process, and says so through ``warn`` (and the log)."""
     tasks = iter(tasks)
     if processes <= 1:
         yield from _here(tasks)
@@ -67,7 +69,10 @@ def ordered_results(tasks: Iterable[Task[T]], processes: int) -> Iterator[T]:
                 yield in_flight[0][1].result()
                 in_flight.popleft()
     except BrokenProcessPool as error:
-        log.warning("parse workers stopped (%s); parsing the rest in this process", error)
+        message = f"parse workers stopped ({error}); parsing the rest in this process"
+        log.warning(message)
+        if warn:
+            warn(message)
         yield from _here(task for task, _ in in_flight)
         yield from _here(tasks)
     finally:
