@@ -174,11 +174,19 @@ def test_routes_follow_a_new_raw_partition_once_a_model_is_promoted(local):
         assert yesterday in third.get_requested_partitions(TICKET_ROUTES)
 
 
-def test_the_landing_sensor_loads_and_judges_in_one_run(local):
+def test_the_landing_sensor_loads_judges_and_builds_the_models_in_one_run(local):
     sensor = local.resolve_sensor_def("landing_sensor")
     assert sensor.job_name == "load_and_judge"
     job = local.resolve_job_def("load_and_judge")
-    assert job.asset_layer.selected_asset_keys == {RAW_TICKETS, RESPONSE_EVALUATIONS}
+    selected = job.asset_layer.selected_asset_keys
+    graph = local.resolve_asset_graph()
+    dbt_models = {key for key in selected if "dbt" in graph.get(key).kinds}
+    assert selected - dbt_models == {RAW_TICKETS, RESPONSE_EVALUATIONS}
+    assert {FCT, dg.AssetKey(["marts", "fct_response_evaluations"])} <= dbt_models
+    # Only models that read nothing but what the run loads: a model that also reads the events
+    # or the routes waits for that load, and the dbt automation sensor builds it.
+    assert dg.AssetKey(["marts", "fct_ticket_milestones"]) not in dbt_models
+    assert dg.AssetKey(["marts", "routing_quality"]) not in dbt_models
     checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
     assert "quarantine_rate_within_limit" in checks
     assert not any("freshness" in name for name in checks), "freshness checks have their sensor"

@@ -69,7 +69,9 @@ def test_no_dbt_adapter_is_opened_in_the_run(tmp_path, monkeypatch):
         assert getattr(lean, field) == getattr(dbt, field), field
 
 
-def test_only_the_dbt_automation_sensor_asks_for_blocking_tests_only(tmp_path, monkeypatch):
+def test_only_the_hot_path_asks_for_blocking_tests_only(tmp_path, monkeypatch):
+    """The dbt automation sensor tags its runs; the landing sensor tags each run it requests
+    (tests/integration/test_landing_sensor.py); schedules and the dbt_build job never do."""
     monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
     from ticket_platform.definitions import defs
 

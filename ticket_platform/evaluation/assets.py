@@ -335,17 +335,28 @@ def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
 
 
 def load_and_judge_job():
-    """The day's load and its evaluation in one run: one process start instead of two, and dbt
-    (which waits while its upstreams are in progress) then builds once with both."""
+    """The day's load, its evaluation and the dbt models that read only them, in one run: one
+    process start instead of two, and no wait for the dbt automation sensor to notice the load.
+    The landing sensor tags the run so dbt runs only the blocking tests (``DBT_TESTS_TAG``); the
+    dbt automation sensor then finds the models up to date."""
+    loaded = dg.AssetSelection.assets(RAW_TICKETS, RESPONSE_EVALUATIONS)
+    dbt = dg.AssetSelection.kind("dbt")
+    # Models that also read another feed (events, routes) wait for it: the automation builds them.
+    others = dg.AssetSelection.all() - loaded - dbt
+    models = (loaded.downstream(include_self=False) & dbt) - others.downstream()
     return dg.define_asset_job(
         LOAD_AND_JUDGE_JOB,
-        selection=dg.AssetSelection.assets(RAW_TICKETS, RESPONSE_EVALUATIONS).without_checks()
+        selection=loaded.without_checks()
         | dg.AssetSelection.checks(
             dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK),
             dg.AssetCheckKey(RESPONSE_EVALUATIONS, COMPLETE_CHECK),
             dg.AssetCheckKey(RESPONSE_EVALUATIONS, FLAGS_CHECK),
+        )
+        | models,
+        description=(
+            "Load the landed files of the selected days, judge their responses, then build the "
+            "dbt models downstream with their blocking tests."
         ),
-        description="Load the landed files of the selected days, then judge their responses.",
     )
 
 
