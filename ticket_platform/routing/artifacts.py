@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zipfile import ZIP_DEFLATED
 
-import skops.io as sio
 from sklearn.pipeline import Pipeline
 
 from ticket_platform.ingest.landing import Landing
@@ -117,7 +116,7 @@ class ModelStore:
 
         Saving the same bytes again rewrites the same two files: nothing is duplicated.
         """
-        body = sio.dumps(_plain_vocabularies(model), compression=ZIP_DEFLATED, compresslevel=6)
+        body = _skops().dumps(_plain_vocabularies(model), compression=ZIP_DEFLATED, compresslevel=6)
         version = content_version(body)
         card = ModelCard(**{**asdict(card), "version": version})
         self.landing.write(self.key(version, "model.skops"), body)
@@ -141,7 +140,7 @@ class ModelStore:
                     f"{content_version(body)}): the file was altered; retrain or restore it"
                 )
             # trusted=None: only types skops knows to be safe are loaded, nothing is executed.
-            model = sio.loads(body, trusted=None)
+            model = _skops().loads(body, trusted=None)
             self._loaded[version] = (model, self.card(version))
         return self._loaded[version]
 
@@ -206,3 +205,12 @@ class ModelStore:
                     f"model version {version} is not in {self.landing.uri}/{self.prefix}"
                 ) from error
             raise
+
+
+def _skops():
+    """skops.io, imported when a model is saved or loaded: its import takes about 2.5 s (it
+    collects the scikit-learn types it trusts), which every process that loads the code location
+    (each run's, the code server's, the command line's) would otherwise pay, routing or not."""
+    import skops.io
+
+    return skops.io
