@@ -208,12 +208,3 @@ def test_the_events_feed_watches_events_only(settings, seed_landing, tmp_path):
     assert sensor.job_name == "ingest_events"
     assert request.partition_key == "2025-08-09"
     assert request.tags["ticket/events_partition"] == "2025-08-09"
-
-
-def test_the_run_it_requests_builds_the_models_with_their_blocking_tests(
-    settings, seed_landing, tmp_path
-):
-    from ticket_platform.transform.build_config import DBT_TESTS_BLOCKING, DBT_TESTS_TAG
-
-    [request] = _requests(_tick(settings, seed_landing.uri, tmp_path / "w.duckdb"))
-    assert request.tags[DBT_TESTS_TAG] == DBT_TESTS_BLOCKING

@@ -70,8 +70,8 @@ def test_no_dbt_adapter_is_opened_in_the_run(tmp_path, monkeypatch):
 
 
 def test_only_the_hot_path_asks_for_blocking_tests_only(tmp_path, monkeypatch):
-    """The dbt automation sensor tags its runs; the landing sensor tags each run it requests
-    (tests/integration/test_landing_sensor.py); schedules and the dbt_build job never do."""
+    """The dbt automation sensor tags its runs and the landing sensor's load_and_judge job
+    carries the tag; schedules and the dbt_build job never do."""
     monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
     from ticket_platform.definitions import defs
 
@@ -85,6 +85,7 @@ def test_only_the_hot_path_asks_for_blocking_tests_only(tmp_path, monkeypatch):
     for schedule in repo.schedule_defs:
         assert DBT_TESTS_TAG not in (schedule.tags or {}), schedule.name
     assert DBT_TESTS_TAG not in (repo.get_job("dbt_build").tags or {})
+    assert repo.get_job("load_and_judge").tags[DBT_TESTS_TAG] == DBT_TESTS_BLOCKING
 
 
 def test_the_dagster_dbt_internals_the_lean_resource_replaces_still_exist():

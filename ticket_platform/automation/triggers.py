@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
+from ticket_platform.automation.hot_path import load_and_judge_job
 from ticket_platform.automation.partition_freshness import build_partition_freshness_checks
 from ticket_platform.evaluation.assets import EVALUATION_JOB, RESPONSE_EVALUATIONS
 from ticket_platform.ingest.assets import RAW_TICKETS
@@ -116,4 +117,5 @@ def defs() -> dg.Definitions:
             freshness_sensor,
         ],
         schedules=[daily_evaluation, nightly_dbt_build],
+        jobs=[load_and_judge_job()],
     )

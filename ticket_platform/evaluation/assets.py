@@ -18,8 +18,7 @@ from ticket_platform.evaluation.rubric import RUBRIC_VERSION, EvaluationItem
 from ticket_platform.evaluation.rules import RulesJudge, fact_check
 from ticket_platform.evaluation.runner import Budget, EvaluationRun, RunStats, evaluate
 from ticket_platform.evaluation.store_sql import EVALUATIONS_TABLE, REFERENCE_EVALUATIONS_TABLE
-from ticket_platform.ingest.assets import QUARANTINE_CHECK, RAW_TICKETS
-from ticket_platform.ingest.sensor import LOAD_AND_JUDGE_JOB
+from ticket_platform.ingest.assets import RAW_TICKETS
 from ticket_platform.partitions import daily_ticket_partitions
 from ticket_platform.pools import TRANSIENT_RETRY, writer_pool
 from ticket_platform.settings import Settings, get_settings
@@ -334,32 +333,6 @@ def build_judge_calibration_asset(settings: Settings) -> dg.AssetsDefinition:
     return judge_calibration
 
 
-def load_and_judge_job():
-    """The day's load, its evaluation and the dbt models that read only them, in one run: one
-    process start instead of two, and no wait for the dbt automation sensor to notice the load.
-    The landing sensor tags the run so dbt runs only the blocking tests (``DBT_TESTS_TAG``); the
-    dbt automation sensor then finds the models up to date."""
-    loaded = dg.AssetSelection.assets(RAW_TICKETS, RESPONSE_EVALUATIONS)
-    dbt = dg.AssetSelection.kind("dbt")
-    # Models that also read another feed (events, routes) wait for it: the automation builds them.
-    others = dg.AssetSelection.all() - loaded - dbt
-    models = (loaded.downstream(include_self=False) & dbt) - others.downstream()
-    return dg.define_asset_job(
-        LOAD_AND_JUDGE_JOB,
-        selection=loaded.without_checks()
-        | dg.AssetSelection.checks(
-            dg.AssetCheckKey(RAW_TICKETS, QUARANTINE_CHECK),
-            dg.AssetCheckKey(RESPONSE_EVALUATIONS, COMPLETE_CHECK),
-            dg.AssetCheckKey(RESPONSE_EVALUATIONS, FLAGS_CHECK),
-        )
-        | models,
-        description=(
-            "Load the landed files of the selected days, judge their responses, then build the "
-            "dbt models downstream with their blocking tests."
-        ),
-    )
-
-
 @dg.definitions
 def defs() -> dg.Definitions:
     settings = get_settings()
@@ -378,6 +351,4 @@ def defs() -> dg.Definitions:
         selection=dg.AssetSelection.assets(calibration),
         description="Grade the labelled reference sets and report the judge's agreement.",
     )
-    return dg.Definitions(
-        assets=[evaluations, calibration], jobs=[job, calibrate, load_and_judge_job()]
-    )
+    return dg.Definitions(assets=[evaluations, calibration], jobs=[job, calibrate])

@@ -9,8 +9,8 @@ files (none when no day does). It never creates a table: the loads do, and so do
 missing ledger reads as "nothing loaded yet", so the first load is still requested.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -26,13 +26,12 @@ from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.ingest.tickets import TICKETS_PREFIX
 from ticket_platform.ingest.tickets_sql import LEDGER_TABLE
 from ticket_platform.settings import Settings, get_settings
-from ticket_platform.transform.build_config import DBT_TESTS_BLOCKING, DBT_TESTS_TAG
 from ticket_platform.warehouse.duckdb_engine import is_lock_conflict
 from ticket_platform.warehouse.errors import query_or_empty
 from ticket_platform.warehouse.resource import WarehouseResource
 
 LANDING_SENSOR = "landing_sensor"
-LOAD_AND_JUDGE_JOB = "load_and_judge"  # defined beside the evaluation assets it runs
+LOAD_AND_JUDGE_JOB = "load_and_judge"  # defined with the other automation (automation/hot_path.py)
 PARTITION_TAG = "ticket/ingest_partition"  # dagster.yaml limits runs to one per value
 # A tick must finish well inside Dagster's 60 s sensor timeout; a load holding DuckDB's single
 # writer lock for longer makes the tick skip, and the next tick finds the same files.
@@ -58,7 +57,6 @@ class LandingFeed:
     job_name: str
     partition_tag: str  # dagster.yaml limits runs to one per value of this tag
     ledger: str  # the load ledger table: (partition_date, file_key, etag) of every loaded file
-    run_tags: Mapping[str, str] = field(default_factory=dict)  # added to every run it requests
 
 
 TICKET_FEED = LandingFeed(
@@ -67,9 +65,6 @@ TICKET_FEED = LandingFeed(
     job_name=LOAD_AND_JUDGE_JOB,
     partition_tag=PARTITION_TAG,
     ledger=LEDGER_TABLE,
-    # The run also builds the dbt models downstream: with their blocking tests only, like the
-    # dbt automation sensor's runs (the nightly build runs every test).
-    run_tags={DBT_TESTS_TAG: DBT_TESTS_BLOCKING},
 )
 
 
@@ -98,8 +93,8 @@ def build_landing_sensor(
         description=(
             f"Lists the landing zone's {feed.prefix}/ day prefixes that can receive files (today, "
             f"yesterday and {lookback} more day(s), TICKET_SENSOR_LOOKBACK_DAYS) and requests "
-            f"one {feed.job_name} run per day holding files the load ledger has not seen. Newness comes from the ledger, "
-            "so late, out-of-order and rewritten files are found; the run key is a digest of "
+            f"one {feed.job_name} run per day holding files the load ledger has not seen. "
+            "Newness comes from the ledger, so late, out-of-order and rewritten files are found; the run key is a digest of "
             "the pending files, so repeated ticks never queue a duplicate run."
         ),
     )
@@ -145,7 +140,6 @@ def build_landing_sensor(
                         tags={
                             feed.partition_tag: scan.day.isoformat(),
                             "ticket/pending_files": str(len(scan.pending)),
-                            **feed.run_tags,
                         },
                     )
                 )
