@@ -45,14 +45,16 @@ def plain_read_parse(landing: Path, _: Path) -> int:
 def platform_ingest(landing: Path, workdir: Path) -> int:
     from ticket_platform.ingest.landing import LocalLanding
     from ticket_platform.ingest.tickets import discover_days, load_partitions
+    from ticket_platform.settings import get_settings
     from ticket_platform.warehouse.duckdb_engine import duckdb_session
 
     store = LocalLanding(landing)
     days, _ = discover_days(store)  # the day folders, as `ticket-platform run` finds them
     with duckdb_session(workdir / "platform.duckdb") as session:
         # as the raw/tickets asset loads a run's partitions (a backfill is one run)
+        processes = get_settings().parse_processes  # TICKET_PARSE_PROCESSES, as the asset reads it
         return load_partitions(
-            store, session, days, run_id="bench", parse_processes=os.cpu_count() or 1
+            store, session, days, run_id="bench", parse_processes=processes
         ).rows_inserted
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import dagster as dg
 
-from ticket_platform.ingest.feed import FeedReport
+from ticket_platform.ingest.feed import FeedReport, days_label
 from ticket_platform.ingest.landing import Landing
 from ticket_platform.ingest.resources import LandingResource
 from ticket_platform.partitions import daily_ticket_partitions
@@ -133,7 +133,7 @@ def _load_days(
     a backfill of many small days is a few transactions); returns the days whose quarantined
     share, over every load of that day, exceeds ``max_rate``."""
     days = sorted(date.fromisoformat(key) for key in context.partition_keys)
-    label = days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}"
+    label = days_label(days)
 
     def progress(done: int, pending: int) -> None:
         context.log.info(f"{label}: {done:,} of {pending:,} new {feed.what} found so far processed")

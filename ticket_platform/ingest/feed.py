@@ -157,8 +157,7 @@ class Feed(Generic[R]):
         if chunk_files is None:
             chunk_files = self.chunk_files
         days = sorted(set(days))
-        label = days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}" if days else ""
-        report = self.report(partition=label)
+        report = self.report(partition=days_label(days))
         if not days:
             return report
         self.ensure_tables(session)
@@ -361,6 +360,13 @@ def loaded_digests(
         for key, digest, _status in session.query(statement, (day,))
         if key in keys and digest
     }
+
+
+def days_label(days: Sequence[date]) -> str:
+    """A load's days in a report or a log line: "2025-08-08", "2025-08-01..2025-08-30"."""
+    if not days:
+        return ""
+    return days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}"
 
 
 def _slices(items: Sequence[LandingObject], size: int) -> Iterator[Sequence[LandingObject]]:

@@ -42,7 +42,8 @@ def model_relations(manifest: Mapping[str, Any]) -> dict[str, str]:
 def with_row_counts(
     events: list[Any], relations: Mapping[str, str], warehouse: WarehouseResource
 ) -> Iterator[Any]:
-    """Add ``dagster/row_count`` to each model output, counted after dbt has exited.
+    """Add ``dagster/row_count`` to each model output, counted after dbt has exited, and yield
+    the outputs before the test results and observations.
 
     dagster-dbt's own ``fetch_row_counts`` opens an in-process connection while dbt still holds
     DuckDB's single-writer lock; counting afterwards works on every engine.
@@ -145,7 +146,8 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         os.environ.update(dbt_environment(settings))
         with warehouse.session() as session:  # dbt's sources exist even before the first load
             ensure_dbt_sources(session)
-        # The dbt automation sensor tags its runs "blocking"; everything else runs every test.
+        # Hot-path runs (the dbt automation sensor's, load_and_judge) are tagged "blocking";
+        # everything else runs every test.
         tests = context.run.tags.get(DBT_TESTS_TAG, DBT_TESTS_ALL)
         manifest = json.loads(project.manifest_path.read_text()) if tests != DBT_TESTS_ALL else None
         args = dbt_build_args(config, tests=tests, manifest=manifest)

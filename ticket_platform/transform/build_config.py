@@ -48,9 +48,9 @@ def _iso_day(value: str) -> date:
         raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-# Run tag choosing the tests of a dbt run. Only the dbt automation sensor sets it (to
-# "blocking"); every other run (the nightly build, `ticket-platform run`, a launch from the UI)
-# has no tag and runs every test of what it builds.
+# Run tag choosing the tests of a dbt run. The hot path sets it to "blocking": the dbt automation
+# sensor's runs and the landing sensor's load_and_judge job (automation/hot_path.py). Every other
+# run (the nightly build, `ticket-platform run`, dbt_build from the UI) runs every test.
 DBT_TESTS_TAG = "ticket/dbt_tests"
 DBT_TESTS_BLOCKING = "blocking"
 DBT_TESTS_ALL = "all"
