@@ -158,19 +158,19 @@ def test_failed_verdicts_on_high_priority_tickets_alert(judged, session):
     alerts = high_priority_failures(session, [DAY], link="http://ui/runs")
     assert [(a.details["ticket_id"], a.details["judge"]) for a in alerts] == [
         ("TKT-HIGH-FAIL", "bedrock:nova-pro"),
-        ("TKT-HIGH-FAIL", "rules:rules-v3"),
+        ("TKT-HIGH-FAIL", "rules:rules-v4"),
     ]
     rules = alerts[1]
     verdict = judged["TKT-HIGH-FAIL"]
     failed = ["contextual_relevance", "professional_tone", "actionable_guidance"]
     assert rules.kind == "high_priority_response" and rules.severity == "error"
     assert rules.dedupe_key == (
-        f"high_priority_response:TKT-HIGH-FAIL:rules:rules-v3:support-rubric-v1:"
+        f"high_priority_response:TKT-HIGH-FAIL:rules:rules-v4:support-rubric-v1:"
         f"{verdict['cache_key']}"
     )
     assert rules.reason == (
         "HIGH-priority ticket TKT-HIGH-FAIL got a response that failed "
-        "contextual_relevance, professional_tone, actionable_guidance (judge rules:rules-v3)."
+        "contextual_relevance, professional_tone, actionable_guidance (judge rules:rules-v4)."
     )
     assert rules.details["failed_criteria"] == failed
     [(product,)] = session.query(

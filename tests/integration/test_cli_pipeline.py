@@ -74,7 +74,7 @@ def test_generate_run_and_rerun(env, tmp_path, seed_lines):
     dashboard = landing.read("reports/support_dashboard.html").decode()
     assert dashboard.count('class="plotly-graph-div"') == 8 and ">500</b>" in dashboard
     evaluation = summary["evaluation"]
-    assert evaluation["judge"] == "rules:rules-v3"
+    assert evaluation["judge"] == "rules:rules-v4"
     assert (evaluation["evaluated"], evaluation["cached"], evaluation["model_calls"]) == (500, 0, 0)
     assert 0 < evaluation["pass_rate"] < 1
 
@@ -144,7 +144,7 @@ def test_calibrate_reports_the_rules_judge_against_nova_pro(env):
     result = cli("calibrate", "--judge", "rules", "--json", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
-    assert report["judge"] == "rules:rules-v3" and report["reference"] == "seed-nova-pro"
+    assert report["judge"] == "rules:rules-v4" and report["reference"] == "seed-nova-pro"
     tone = next(a for a in report["agreements"] if a["criterion"] == "professional_tone")
     assert tone["compared"] == 100 and tone["reference_pass_rate"] == 0.97
     assert (

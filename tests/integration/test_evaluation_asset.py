@@ -50,7 +50,7 @@ def _query(warehouse: DuckDBWarehouse, sql: str) -> list[tuple]:
 def test_every_seed_response_is_judged_and_the_metadata_matches_the_table(warehouse):
     result, metadata = _evaluate(warehouse)
     assert metadata["evaluated"] == 100 and metadata["cached"] == 0
-    assert metadata["model_calls"] == 0 and metadata["judge"] == "rules:rules-v3"
+    assert metadata["model_calls"] == 0 and metadata["judge"] == "rules:rules-v4"
     [(tone_passed, all_passed)] = _query(
         warehouse,
         "select sum(case when professional_tone then 1 else 0 end), "
@@ -133,7 +133,7 @@ def test_human_labels_without_replies_are_joined_to_the_loaded_tickets(
         [asset], resources={"warehouse": warehouse, "judge": JudgeResource(kind="rules")}
     )
     [materialization] = result.asset_materializations_for_node("evaluation__judge_calibration")
-    table = materialization.metadata["human.csv vs rules:rules-v3"].value
+    table = materialization.metadata["human.csv vs rules:rules-v4"].value
     assert "1 row(s) rejected, 2 joined to stored tickets" in table
     assert _query(
         warehouse,

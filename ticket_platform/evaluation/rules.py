@@ -33,7 +33,8 @@ from ticket_platform.evaluation.facts.base import fact_base
 from ticket_platform.evaluation.judge import JudgeReply
 from ticket_platform.evaluation.rubric import Criterion, CriterionVerdict, EvaluationItem, Verdict
 
-RULES_VERSION = "rules-v3"  # v2: AWS fact base; v3: relevance and guidance against labels
+RULES_VERSION = "rules-v4"  # v2: AWS fact base; v3: relevance and guidance against labels;
+# v4: undocumented namespaces, misremembered metrics, more unsafe advice
 MIN_STEPS = 2
 _LISTED = 6  # at most this many findings are spelled out in a reasoning
 

@@ -128,6 +128,35 @@ def test_a_feature_of_another_product_is_wrong_unless_its_owner_is_named():
     assert check_reply("Move the table to DynamoDB and enable Global Tables.", "Amazon RDS") == []
 
 
+def test_a_namespace_aws_does_not_document_is_wrong():
+    found = check_reply("Open the AWS/Redis namespace and graph CacheHits.", "Amazon ElastiCache")
+    assert kinds(found) == [(DetailKind.namespace, "AWS/Redis")]
+    assert "not a CloudWatch namespace AWS documents" in found[0].fact
+    assert "Amazon ElastiCache publishes its metrics in AWS/ElastiCache" in found[0].fact
+    # documented namespaces of services the fact base does not describe, and sub-namespaces
+    for text in ("Graph AWS/NetworkFirewall and AWS/S3/Storage-Lens.", "See AWS/XRay."):
+        assert check_reply(text, "Amazon VPC") == []
+
+
+def test_a_misremembered_metric_is_wrong_and_named_with_the_real_one():
+    found = check_reply("Review the `StatusCheckFailed_Network` metric.", "Amazon EC2")
+    assert kinds(found) == [(DetailKind.metric, "StatusCheckFailed_Network")]
+    assert "no metric named StatusCheckFailed_Network in" in found[0].fact
+    assert "AWS/EC2 has StatusCheckFailed" in found[0].fact
+    found = check_reply("Watch the CacheHitRatio metric in AWS/ElastiCache.", "Amazon ElastiCache")
+    assert "AWS/ElastiCache has CacheHitRate" in found[0].fact
+
+
+def test_an_unlisted_metric_close_to_no_listed_one_or_a_custom_one_is_not_wrong():
+    # the list may lack a real metric: only a near miss of a listed one is proven wrong
+    assert check_reply("Graph the MatchedEvents metric for the rule.", "Amazon EventBridge") == []
+    for text in (
+        "Publish a custom CacheHitRatio metric from your application.",
+        "Set a target value for the SageMakerVariantInvocationsPerInstance metric.",
+    ):
+        assert check_reply(text, "Amazon ElastiCache") == []
+
+
 def test_unknown_products_and_unknown_details_are_not_wrong():
     text = "Open the Insights Studio page in the console and check the FooBarLatency metric."
     assert check_reply(text, "Cloud Analytics Dashboard") == []
@@ -166,9 +195,12 @@ def test_the_compiled_documentation_file_is_valid_and_its_check_catches_mistakes
     broken = tmp_path / "aws_docs.yaml"
     broken.write_text(
         "services:\n  lambda:\n    names: [AWS Lambda]\n    related: [nosuch]\n    colour: red\n"
+        "    namespaces: [AWS/Lambda]\nother_namespaces: [AWS/Lambda, '']\n"
     )
     problems = validate_docs(broken)
     assert "lambda: no sources" in problems
+    assert "other_namespaces: AWS/Lambda is a service's namespace already" in problems
+    assert "other_namespaces: '' is not a namespace" in problems
     assert "lambda: related service 'nosuch' is not in the file" in problems
     assert "lambda: unknown keys ['colour']" in problems
 

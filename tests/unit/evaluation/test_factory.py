@@ -12,7 +12,7 @@ FAKE = "langchain_core.language_models.fake_chat_models:FakeListChatModel"
 
 def test_rules_is_the_default_and_costs_nothing():
     judge = build_judge(JudgeResource())
-    assert (judge.name, judge.model_id, judge.calls_model) == ("rules", "rules-v3", False)
+    assert (judge.name, judge.model_id, judge.calls_model) == ("rules", "rules-v4", False)
     assert judge_price(JudgeResource(price_per_1k="1,1"), judge) is None
 
 

@@ -213,8 +213,20 @@ def test_service_terms_of_the_product():
         ("Run `chmod 777 /data` on the mount.", "chmod 777"),
         ("Drop the table and recreate it.", "deletes data without a backup"),
         ("Turn off deletion protection on the cluster.", "disables a safeguard"),
+        ('Allow `kms:Decrypt` for the principal `"*"` in the key policy.',
+         "opens a policy to every principal"),
+        ('Temporarily set the Principal in the trust policy to {"AWS": "*"}.',
+         "opens a policy to every principal"),
+        ("Set the `tls` parameter to `disabled` and reboot the instances.",
+         "disables encryption in transit"),
+        ("Disable SSL on the listener while you test.", "disables encryption in transit"),
+        ("Then schedule the old key for deletion with a 7-day waiting period.",
+         "deletes a key that data depends on"),
+        # a negation in an earlier clause does not govern the advice
+        ("If the resize does not finish soon, delete the stream and create it again.",
+         "deletes data without a backup"),
     ],
-)
+)  # fmt: skip
 def test_unsafe_advice(text: str, kind: str):
     assert any(found.startswith(kind) for found in tc.unsafe_advice(text))
 
@@ -231,6 +243,11 @@ def test_unsafe_advice(text: str, kind: str):
         "Take a snapshot of the volume, then delete the volume.",
         "Use the root user to delete the bucket policy and apply a corrected version.",
         "Verify that the security group allows inbound traffic from your source range.",
+        'Set the principal to "*" with a condition on aws:PrincipalOrgID.',
+        "Use the service principal cloudtrail.amazonaws.com in the bucket policy.",
+        "Disable TLS 1.0 and 1.1 in the listener's security policy.",
+        "Never schedule the key for deletion while data encrypted under it remains.",
+        "Such roles never exceed the boundary, even if a developer attaches AdministratorAccess.",
     ],
 )
 def test_safe_or_negated_advice_is_not_unsafe(text: str):

@@ -5,7 +5,8 @@
 * ``cloudwatch_metrics.json``: metric names and dimensions per namespace, from aws-cdk-lib's
   canned metrics (generated from AWS's CloudWatch metrics specification);
 * ``aws_docs.yaml``: compiled from AWS documentation: each product's namespaces, the metrics the
-  canned ones lack, log groups, console pages, features, related services.
+  canned ones lack, log groups, console pages, features, related services, and every other
+  CloudWatch namespace AWS documents.
 
 ``MANIFEST.json`` records each file's source, version and build date; ``python -m
 ticket_platform.evaluation.facts.build`` rebuilds the generated files.
@@ -65,6 +66,10 @@ class FactBase:
     by_log_segment: dict[str, tuple[str, ...]]
     page_owners: dict[str, frozenset[str]]  # lower-cased page -> keys
     feature_owners: dict[str, frozenset[str]]  # lower-cased feature -> keys
+    # Every namespace AWS documents, lower-cased: the services', the canned metrics' and
+    # aws_docs' `other_namespaces` (complete by intent, so an AWS/ namespace outside it is wrong).
+    all_namespaces: frozenset[str] = frozenset()
+    dimensions: frozenset[str] = frozenset()  # every dimension name of the canned metrics
 
     @property
     def version(self) -> str:
@@ -146,6 +151,8 @@ def fact_base() -> FactBase:
         for name in names:
             metric_namespaces.setdefault(name, set()).add(namespace)
     by_name = {name.lower(): key for key, s in services.items() for name in s.names}
+    by_namespace = _index(services, "namespaces")
+    every_namespace = {*namespaces, *by_namespace, *docs.get("other_namespaces", [])}
     return FactBase(
         cli_source=f"awscli {cli['awscli']} (botocore {cli['botocore']})",
         cli_services={
@@ -160,8 +167,16 @@ def fact_base() -> FactBase:
         services=services,
         supporting=frozenset(docs.get("supporting_services", [])),
         by_name=by_name,
-        by_namespace=_index(services, "namespaces"),
+        by_namespace=by_namespace,
         by_log_segment=_index(services, "log_segments"),
         page_owners={p: frozenset(k) for p, k in _index(services, "console_pages").items()},
         feature_owners={f: frozenset(k) for f, k in _index(services, "features").items()},
+        all_namespaces=frozenset(ns.lower() for ns in every_namespace),
+        dimensions=frozenset(
+            name
+            for metrics_of_namespace in metrics["namespaces"].values()
+            for dimension_sets in metrics_of_namespace.values()
+            for dimension_set in dimension_sets
+            for name in dimension_set
+        ),
     )

@@ -5,7 +5,12 @@ and unknown is not wrong:
 
 * a CLI command or option that does not exist (a command of another service is named as such; a
   real command of a service the ticket does not name is not wrong: the customer may run it);
-* a namespace spelt after the product's name that is not its real one (``AWS/StepFunctions``);
+* a namespace spelt after the product's name that is not its real one (``AWS/StepFunctions``),
+  and any ``AWS/...`` namespace AWS does not document (``AWS/Redis``): the namespace list is the
+  one list complete by intent;
+* a metric name close to one of its namespace's listed metrics but not one of them
+  (``CacheHitRatio`` for ``CacheHitRate``): misremembered. A name close to none may be a metric
+  the list lacks, and is not checked;
 * another product's metric, log group or namespace: evidence about this ticket's problem must
   come from the product, a service every ticket may use (CloudWatch, CloudTrail, IAM, KMS, VPC,
   S3) or one the ticket itself names, unless the sentence attributes it to its owner;
@@ -79,6 +84,7 @@ def check_reply(response_text: str, product: str, ticket_text: str = "") -> list
     findings += _check_cli(response_text, ticket, facts)
     findings += _check_namespaces(response_text, ticket, facts)
     findings += _check_metrics(response_text, ticket, facts)
+    findings += _check_unlisted_metrics(response_text, ticket, facts)
     findings += _check_log_groups(response_text, ticket, facts)
     findings += _check_console_pages(response_text, ticket, facts)
     findings += _check_features(response_text, ticket, facts)
@@ -185,6 +191,8 @@ def _check_namespaces(text: str, ticket: _Ticket, facts: FactBase) -> list[FactF
                 fact = _other_product(f"the namespace {namespace}", owners, ticket, facts)
                 found.append(FactFinding(DetailKind.namespace, namespace, fact, source))
             continue
+        if _documented(namespace, facts):
+            continue  # a real namespace of a service the fact base does not describe
         squashed = namespace.lower().removeprefix("aws/").replace("-", "")
         for service in facts.services.values():
             names = (*service.names, *service.cli)  # "AWS/ConfigService", "AWS/DynamoDBStreams"
@@ -194,7 +202,30 @@ def _check_namespaces(text: str, ticket: _Ticket, facts: FactBase) -> list[FactF
                 fact = f"{service.name} publishes its metrics in {', '.join(real)}, not {namespace}"
                 found.append(FactFinding(DetailKind.namespace, namespace, fact, source))
                 break
+        else:
+            fact = _undocumented_namespace(namespace, ticket)
+            found.append(FactFinding(DetailKind.namespace, namespace, fact, source))
     return found
+
+
+def _documented(namespace: str, facts: FactBase) -> bool:
+    """Whether AWS documents the namespace (the list is complete by intent); a sub-namespace
+    (``AWS/S3/Storage-Lens``) is judged by its first two parts."""
+    head = "/".join(namespace.split("/")[:2]).lower()
+    return namespace.lower() in facts.all_namespaces or head in facts.all_namespaces
+
+
+def _undocumented_namespace(namespace: str, ticket: _Ticket) -> str:
+    """Why an ``AWS/...`` namespace no AWS documentation lists is wrong (``AWS/Redis``)."""
+    fact = f"{namespace} is not a CloudWatch namespace AWS documents"
+    if ticket.product is not None:
+        real = sorted(ticket.product.namespaces)
+        fact += (
+            f"; {ticket.product.name} publishes its metrics in {', '.join(real)}"
+            if real
+            else f"; {ticket.product.name} publishes no CloudWatch metrics of its own"
+        )
+    return fact
 
 
 def _check_metrics(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFinding]:
@@ -219,6 +250,48 @@ def _check_metrics(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFind
             detail = f"the metric {metric} ({', '.join(sorted(homes))})"
             fact = _other_product(detail, owners, ticket, facts)
             found.append(FactFinding(DetailKind.metric, metric, fact, source))
+    return found
+
+
+# How close (difflib's ratio) an unknown name must be to a listed metric to be a misremembered
+# one; measured on the team's labels, where real metrics missing from the list score lower.
+_MISREMEMBERED = 0.6
+# A metric the customer or an agent publishes is not the service's: it cannot be checked.
+_OWN_METRICS = re.compile(
+    r"\b(?:custom|your own|own metric|publish\w*|put-metric-data|PutMetricData|embedded metric"
+    r"|EMF|Insights|agent|Prometheus|StatsD|metric filters?|application metric"
+    r"|predefined|target tracking|target value|scaling polic\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _check_unlisted_metrics(text: str, ticket: _Ticket, facts: FactBase) -> list[FactFinding]:
+    """A name the reply calls a metric of a namespace whose metrics the fact base lists, that no
+    namespace publishes but that is close to one of that namespace's metrics: a misremembered
+    metric (``StatusCheckFailed_Network`` for EC2, ``CacheHitRatio`` for ElastiCache). A name
+    close to none may be a metric the list lacks, so it is unknown, not wrong. The namespace is
+    one the sentence names, else the product's; a service's name, a dimension and a custom metric
+    are not checked."""
+    found = []
+    service_words = {w.lower() for s in facts.services.values() for n in s.names for w in n.split()}
+    for name, sentence in extract.named_metrics(text):
+        if name in facts.metric_namespaces or name in facts.dimensions:
+            continue
+        if name.lower() in service_words or _OWN_METRICS.search(sentence):
+            continue
+        named = [ns for ns in extract.namespaces(sentence) if ns in facts.metrics]
+        product = sorted(ticket.product.namespaces) if ticket.product else []
+        homes = named or [ns for ns in product if ns in facts.metrics]
+        if not homes:
+            continue  # no namespace whose metrics are known: cannot tell
+        listed = {metric: ns for ns in homes for metric in facts.metrics[ns]}
+        nearest = difflib.get_close_matches(name, listed, n=1, cutoff=_MISREMEMBERED)
+        if not nearest:
+            continue
+        fact = (
+            f"no metric named {name} in {', '.join(homes)}; {listed[nearest[0]]} has {nearest[0]}"
+        )
+        found.append(FactFinding(DetailKind.metric, name, fact, facts.metrics_source))
     return found
 
 

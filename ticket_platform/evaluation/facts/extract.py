@@ -22,6 +22,12 @@ _COMMAND_LINE = re.compile(r"^\s*(?:[$>#]\s+)?$")
 _NAMESPACE = re.compile(r"(?<![\w/])(AWS/[A-Za-z0-9][A-Za-z0-9./-]*[A-Za-z0-9])")
 _METRIC_TOKEN = re.compile(r"(?<![\w/.-])([A-Z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*)(?![\w/-])")
 _METRIC_CUE = re.compile(r"\bmetrics?\b", re.I)
+# A CamelCase name said to be a metric: "the `MountTargetLatency` metric", "metric CacheHitRatio".
+_NAME = r"[`'\"*]{0,2}(?P<%s>[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)[`'\"*]{0,2}"
+_NAMED_METRIC = re.compile(
+    _NAME % "before" + r"\s+metric\b(?!\s+(?:filter|math|stream|insights))"
+    r"|\bmetric\s+(?:named\s+|called\s+)?" + _NAME % "after"
+)
 _LOG_GROUP = re.compile(
     r"(?<![\w.-])((?:/aws/|/aws-glue/|aws-waf-logs-|aws-cloudtrail-logs-)[^\s,;:'\"`)\]]*)"
 )
@@ -108,6 +114,18 @@ def metric_candidates(text: str, known: Iterable[str] | frozenset[str]) -> list[
             humps = sum(1 for ch in token if ch.isupper())
             if humps >= 2 or "." in token or "_" in token or cue or token in quoted:
                 found[token] = sentence
+    return list(found.items())
+
+
+def named_metrics(text: str) -> list[tuple[str, str]]:
+    """(name, sentence) for CamelCase names the text calls a metric ("the `CacheHitRatio`
+    metric"), known or not: at least two capitals and a lower-case letter ("CPU" is no name)."""
+    found: dict[str, str] = {}
+    for sentence in sentences(text):
+        for match in _NAMED_METRIC.finditer(sentence):
+            name = match.group("before") or match.group("after")
+            if sum(ch.isupper() for ch in name) >= 2 and name not in found:
+                found[name] = sentence
     return list(found.items())
 
 

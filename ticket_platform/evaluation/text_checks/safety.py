@@ -57,6 +57,22 @@ _UNSAFE: dict[str, re.Pattern[str]] = {
         r"|(?-i:\bDROP\s+(?:TABLE|DATABASE)\b|\bFLUSHALL\b)",
         _I,
     ),
+    "opens a policy to every principal": re.compile(
+        r"\bprincipal\b(?![\"'])(?:[^.\n]{0,80}?\b(?:to|for|as)\b)?\W{0,3}"
+        r'(?:\{\s*"AWS"\s*:\s*)?[`\'"]{0,2}\*[`\'"]{0,2}(?![\w*])',
+        _I,
+    ),
+    "disables encryption in transit": re.compile(
+        rf"{_OFF}[^.\n]{{0,20}}\b(?:TLS|SSL|HTTPS)\b(?![\s-]*(?:v?1\.[01]|versions?|ciphers?))"
+        r"|\b(?:tls|ssl|force_ssl|require_secure_transport)\b[`'\"]?[^.\n]{0,30}?\bto\s*"
+        r"[`'\"]?(?:disabled|off|false|0)\b",
+        _I,
+    ),
+    "deletes a key that data depends on": re.compile(
+        r"\bschedul\w*\b[^.\n]{0,40}\bkeys?\b[^.\n]{0,20}\bfor deletion\b"
+        r"|\bschedule-key-deletion\b",
+        _I,
+    ),
     "disables a safeguard": re.compile(
         rf"{_OFF}[^.\n]{{0,30}}\b(?:deletion protection|MFA|multi-factor|CloudTrail|audit "
         r"logging|(?:ssl|tls|certificate) (?:verification|validation))\b|--no-verify-ssl\b",
@@ -82,7 +98,23 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 _EFFECT = re.compile(r'"Effect"\s*:\s*"(Allow|Deny)"', _I)
-_POLICY_KINDS = frozenset(("makes data public", "grants admin or wildcard permissions"))
+_POLICY_KINDS = frozenset(
+    (
+        "makes data public",
+        "grants admin or wildcard permissions",
+        "opens a policy to every principal",
+    )
+)
+# A wildcard principal narrowed by a condition (aws:SourceArn, aws:PrincipalOrgID) is not open.
+_CONDITION = re.compile(r"\bconditions?\b|\baws:\w+", _I)
+# The last clause before the advice: a negation in an earlier clause ("If it does not finish,
+# delete the stream") does not govern it.
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s(?:then|and then|so)\s", _I)
+# A clause that opens with a subordinator describes a case, it does not advise ("even if a
+# developer attaches AdministratorAccess", "if you delete the table, ...").
+_SUBORDINATE = re.compile(
+    r"^\W*(?:even )?(?:if|when|whenever|unless|although|though|because|since)\b", _I
+)
 
 
 def _in_deny_statement(text: str, start: int) -> bool:
@@ -105,7 +137,10 @@ def unsafe_advice(text: str) -> list[str]:
     for kind, pattern in _UNSAFE.items():
         for match in pattern.finditer(text):
             upto, rest = _sentence_around(text, match.start(), match.end())
-            if _NEGATION.search(upto):
+            clause = _CLAUSE_BREAK.split(upto)[-1]
+            if _NEGATION.search(clause) or _SUBORDINATE.search(clause):
+                continue
+            if kind == "opens a policy to every principal" and _CONDITION.search(rest):
                 continue
             if kind == "deletes data without a backup" and _BACKUP.search(rest):
                 continue

@@ -49,6 +49,12 @@ def validate_docs(path: Path) -> list[str]:
     for other in docs.get("supporting_services", []):
         if other not in services:
             problems.append(f"supporting service {other!r} is not in the file")
+    own = {ns for row in services.values() for ns in row.get("namespaces", [])}
+    for namespace in docs.get("other_namespaces", []):
+        if not isinstance(namespace, str) or not namespace.strip():
+            problems.append(f"other_namespaces: {namespace!r} is not a namespace")
+        elif namespace in own:
+            problems.append(f"other_namespaces: {namespace} is a service's namespace already")
     return problems
 
 
@@ -85,6 +91,7 @@ def build(awscli_python: Path) -> dict:
             "source": "compiled by hand from the AWS documentation pages listed per service",
             "compiled": str(docs["compiled"]),
             "services": len(docs["services"]),
+            "other_namespaces": len(docs.get("other_namespaces", [])),
         },
     }
     (DATA / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
