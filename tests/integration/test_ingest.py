@@ -1,6 +1,7 @@
 """Landing → raw.tickets on DuckDB and on PostgreSQL: exactly-once, dedupe, quarantine."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
 import boto3
 import orjson
@@ -10,6 +11,7 @@ from moto import mock_aws
 from ticket_platform.ingest import tickets_sql as sql
 from ticket_platform.ingest.landing import LocalLanding, RejectedFile, S3Landing
 from ticket_platform.ingest.tickets import (
+    TICKETS,
     apply_batch,
     discover_days,
     discover_partitions,
@@ -18,6 +20,7 @@ from ticket_platform.ingest.tickets import (
     staged_row_count,
 )
 from ticket_platform.warehouse.duckdb_engine import duckdb_session
+from ticket_platform.warehouse.sql import MergeStep
 
 DAY = date(2025, 8, 8)
 PREFIX = "tickets/2025/08/08/"
@@ -285,3 +288,75 @@ def test_s3_objects_over_the_limit_are_quarantined_unread(tmp_path, seed_lines):
     # A body that grew after the listing is cut at the limit, never read whole.
     with pytest.raises(RejectedFile, match="file too large"):
         landing.read(PREFIX + "ticket_big.json", max_bytes=limit)
+
+
+# One transaction of _every_kind_of_version, on every engine.
+EXPECTED_COUNTS = {
+    "files_already_loaded": 2,
+    "batch_rows": 4,
+    "stale_versions_skipped": 1,
+    "duplicates_replaced": 1,
+    "rows_inserted": 2,
+    "rows_quarantined": 1,
+    "files_recorded": 5,
+    "status_loaded": 4,
+    "status_quarantined": 1,
+}
+
+
+def _every_kind_of_version(landing, seed_lines, session):
+    """Two staged tickets, then one transaction holding a file of each kind: two files loaded
+    already, a replacing version, a later one of the same ticket in the batch, a stale version,
+    a new ticket and an unparseable file."""
+    landing.write(PREFIX + "a_staged.json", seed_lines[0])
+    landing.write(PREFIX + "b_staged.json", seed_lines[1])
+    load_partition(landing, session, DAY, run_id="first")
+    for name, body in {
+        "c_newer.json": _ticket(seed_lines, 0, processed_at="2025-08-08 21:30:00", subject="newer"),
+        "d_newest.json": _ticket(
+            seed_lines, 0, processed_at="2025-08-08 22:00:00", subject="newest"
+        ),
+        "e_stale.json": _ticket(seed_lines, 1, processed_at="2025-08-08 20:54:28", subject="stale"),
+        "f_new.json": seed_lines[2],
+        "g_broken.json": b"{broken",
+    }.items():
+        landing.write(PREFIX + name, body)
+    objects = sorted(landing.list(PREFIX), key=lambda o: o.key)
+    return TICKETS.parse_files(landing, objects, DAY, "second", datetime(2025, 8, 9))
+
+
+def test_one_transaction_of_every_kind_counts_alike_on_each_engine(tmp_path, seed_lines, session):
+    """The DuckDB merge moves keys and reads the rows in place, the server engines move whole
+    rows: the counts and the staged rows are the same."""
+    batch = _every_kind_of_version(LocalLanding(tmp_path / "landing"), seed_lines, session)
+    counts = apply_batch(session, batch.rows, batch.quarantine, batch.ledger)
+    assert {name: counts[name] for name in EXPECTED_COUNTS} == EXPECTED_COUNTS
+    subjects = dict(session.query("select ticket_id, subject from raw.tickets"))
+    first, second, third = (orjson.loads(seed_lines[i]) for i in range(3))
+    assert subjects == {
+        first["ticket_id"]: "newest",
+        second["ticket_id"]: second["subject"],
+        third["ticket_id"]: third["subject"],
+    }
+    keys = session.query("select _source_key from raw.tickets order by _source_key")
+    assert keys == [(PREFIX + name,) for name in ("b_staged.json", "d_newest.json", "f_new.json")]
+
+
+def test_a_failed_load_transaction_leaves_nothing_behind(tmp_path, seed_lines, session):
+    """A statement failing after the insert rolls the whole transaction back; on DuckDB the
+    rows read in place are released too, and the next load of the same batch succeeds."""
+    batch = _every_kind_of_version(LocalLanding(tmp_path / "landing"), seed_lines, session)
+    before = session.query(f"select * from {sql.TICKETS_TABLE} order by ticket_id")
+    steps = sql.merge_steps(session.dialect)
+    failing = replace(
+        TICKETS, merge_steps=lambda dialect: [*steps[:-1], MergeStep("select * from no_such")]
+    )
+    with pytest.raises(Exception, match="no_such"):
+        failing.apply_batch(session, batch.rows, batch.quarantine, batch.ledger)
+    assert session.query(f"select * from {sql.TICKETS_TABLE} order by ticket_id") == before
+    assert session.query(f"select count(*) from {sql.QUARANTINE_TABLE}") == [(0,)]
+    if session.dialect == "duckdb":
+        with pytest.raises(Exception, match=sql.TICKETS_ROWS):
+            session.query(f"select count(*) from {sql.TICKETS_ROWS}")
+    counts = apply_batch(session, batch.rows, batch.quarantine, batch.ledger)
+    assert {name: counts[name] for name in EXPECTED_COUNTS} == EXPECTED_COUNTS

@@ -73,6 +73,36 @@ def test_merge_order_filters_ledger_then_dedupes_then_replaces():
     assert "order by processed_at desc" in steps[position["latest"]]
 
 
+def test_the_duckdb_merge_moves_keys_and_copies_each_row_once():
+    """DuckDB reads the batch's Arrow rows in place: the batch table and the latest versions
+    hold keys and row positions, and the insert is the only statement reading whole rows."""
+    keys = ", ".join(sql.BATCH_KEYS)
+    assert (
+        f"create temporary table {sql.TICKETS_BATCH} as select {keys}, "
+        f"cast(null as bigint) as _batch_row from {sql.TICKETS_TABLE} limit 0"
+    ) in sql.create_batch_tables_sql("duckdb")
+    steps = [s.sql for s in sql.merge_steps("duckdb")]
+    latest = next(s for s in steps if s.startswith(f"create temporary table {sql.TICKETS_LATEST}"))
+    assert latest.split("\n")[1] == f"select {keys}, _batch_row from ("
+    cols = ", ".join(sql.STAGING_COLUMNS)
+    assert [s for s in steps if sql.TICKETS_ROWS in s] == [
+        f"insert into {sql.TICKETS_TABLE} ({cols}) select {cols} from {sql.TICKETS_ROWS} "
+        f"where _batch_row in (select _batch_row from {sql.TICKETS_LATEST})"
+    ]
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "redshift"])
+def test_server_engines_merge_whole_rows(dialect):
+    assert (
+        f"create temporary table {sql.TICKETS_BATCH} as select * from {sql.TICKETS_TABLE} limit 0"
+    ) in sql.create_batch_tables_sql(dialect)
+    steps = [s.sql for s in sql.merge_steps(dialect)]
+    assert not any(sql.TICKETS_ROWS in s or "_batch_row" in s for s in steps)
+    cols = ", ".join(sql.STAGING_COLUMNS)
+    insert = f"insert into {sql.TICKETS_TABLE} ({cols}) select {cols} from {sql.TICKETS_LATEST}"
+    assert insert in steps
+
+
 def test_pg_copy_text_escapes_and_nulls():
     from datetime import date, datetime
 

@@ -30,12 +30,13 @@ import pyarrow as pa
 
 from ticket_platform.ingest import feed_sql
 from ticket_platform.ingest.batch import ParsedBatch, parse_batch
-from ticket_platform.ingest.feed_sql import LEDGER_COLUMNS, FeedTables
+from ticket_platform.ingest.feed_sql import BATCH_ROW, LEDGER_COLUMNS, FeedTables
 from ticket_platform.ingest.landing import Landing, LandingObject, LocalLanding
 from ticket_platform.ingest.layout import partition_prefix
 from ticket_platform.ingest.parse_pool import ordered_results, processes_for
 from ticket_platform.ingest.parsing import DEFAULT_MAX_FILE_BYTES, ParsedFile
 from ticket_platform.warehouse.session import (
+    KeepsRowsInPlace,
     WarehouseSession,
     arrow_schema,
     in_transaction,
@@ -274,9 +275,9 @@ class Feed(Generic[R]):
 
         def work() -> dict[str, int]:
             counts: dict[str, int] = {}
-            for statement in feed_sql.batch_tables_sql(tables):
+            for statement in feed_sql.batch_tables_sql(tables, session.dialect):
                 session.execute(statement)
-            session.fill_batch(tables.batch, tables.staging_columns, rows, bulk=self.bulk)
+            self._stage_rows(session, rows)
             session.fill_batch(tables.quarantine_batch, tables.quarantine_columns, quarantine)
             session.fill_batch(tables.ledger_batch, LEDGER_COLUMNS, ledger)
             for step in self.merge_steps(session.dialect):
@@ -294,6 +295,22 @@ class Feed(Generic[R]):
 
         # A serialization failure (a concurrent load, judge run or alert write) re-runs it all.
         return in_transaction(session, work)
+
+    def _stage_rows(self, session: WarehouseSession, rows: list[dict] | pa.Table) -> None:
+        """The batch's rows where the merge reads them: in the batch table, or, for a feed whose
+        rows DuckDB reads in place, in their Arrow table (numbered by ``BATCH_ROW``) kept for
+        the transaction, with only their keys in the batch table."""
+        tables = self.tables
+        name = tables.rows_read_in_place(session.dialect)
+        if name is None:
+            session.fill_batch(tables.batch, tables.staging_columns, rows, bulk=self.bulk)
+            return
+        if not isinstance(session, KeepsRowsInPlace):
+            raise TypeError(f"a {session.dialect} session must keep rows in place (keep_rows)")
+        table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, self.schema)
+        positions = pa.array(range(table.num_rows), pa.int64())
+        session.keep_rows(name, table.append_column(BATCH_ROW, positions))
+        session.execute(feed_sql.batch_keys_sql(tables))
 
     def partition_quality(self, session: WarehouseSession, day: date) -> tuple[int, int, int]:
         """(records seen, records quarantined, files recorded) for one partition, all loads."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from ticket_platform.warehouse.sql import Dialect, MergeStep, columns_ddl
 
 RAW_SCHEMA = "raw"
+# A row's position in the batch's Arrow table, for a feed whose rows DuckDB reads in place.
+BATCH_ROW = "_batch_row"
 
 LEDGER_TYPES: dict[str, str] = {
     "file_key": "varchar(1024) not null",
@@ -57,6 +59,15 @@ class FeedTables:
     target_types: dict[str, str] = field(hash=False)  # contract columns, then lineage
     quarantine_types: dict[str, str] = field(hash=False)
     scratch: tuple[str, ...] = ()  # temporary tables the merge creates
+    # DuckDB only: the name under which the merge reads the batch's Arrow rows in place, the
+    # batch table then holding only ``batch_keys`` and ``BATCH_ROW`` (``tickets_sql.merge_steps``
+    # says why). None: the batch table holds whole rows on every engine.
+    rows_in_place: str | None = None
+    batch_keys: tuple[str, ...] = ()
+
+    def rows_read_in_place(self, dialect: Dialect | None) -> str | None:
+        """The name the merge reads the batch's rows under on this engine, None: whole rows."""
+        return self.rows_in_place if dialect == "duckdb" else None
 
     @property
     def staging_columns(self) -> tuple[str, ...]:
@@ -84,19 +95,31 @@ def create_tables_sql(tables: FeedTables, dialect: Dialect) -> list[str]:
     ]
 
 
-def batch_tables_sql(tables: FeedTables) -> list[str]:
+def batch_tables_sql(tables: FeedTables, dialect: Dialect | None = None) -> list[str]:
     """Empty temporary tables shaped like their targets, dropped first so a session can reuse
-    them, and the merge's scratch tables dropped."""
+    them, and the merge's scratch tables dropped. A batch table whose rows are read in place
+    holds their keys only (``FeedTables.rows_in_place``)."""
     statements = []
     for batch, target in (
         (tables.batch, tables.target),
         (tables.ledger_batch, tables.ledger),
         (tables.quarantine_batch, tables.quarantine),
     ):
+        columns = "*"
+        if batch == tables.batch and tables.rows_read_in_place(dialect):
+            columns = f"{', '.join(tables.batch_keys)}, cast(null as bigint) as {BATCH_ROW}"
         statements.append(f"drop table if exists {batch}")
-        statements.append(f"create temporary table {batch} as select * from {target} limit 0")
+        statements.append(
+            f"create temporary table {batch} as select {columns} from {target} limit 0"
+        )
     statements += [f"drop table if exists {scratch}" for scratch in tables.scratch]
     return statements
+
+
+def batch_keys_sql(tables: FeedTables) -> str:
+    """The batch table's keys and row positions, from the rows read in place."""
+    columns = ", ".join((*tables.batch_keys, BATCH_ROW))
+    return f"insert into {tables.batch} ({columns}) select {columns} from {tables.rows_in_place}"
 
 
 def ledger_recheck_steps(tables: FeedTables, dialect: Dialect) -> list[MergeStep]:

@@ -24,6 +24,7 @@ class DuckDBSession:
 
     def __init__(self, connection: Any):
         self.con = connection
+        self._kept: list[str] = []  # keep_rows names, released when the transaction ends
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
         result = self.con.execute(statement, list(params))
@@ -52,14 +53,32 @@ class DuckDBSession:
         finally:
             self.con.unregister("_arrow_batch")
 
+    def keep_rows(self, name: str, rows: pa.Table) -> None:
+        """Let this transaction's statements read ``rows`` as ``name``: DuckDB scans the Arrow
+        table where it lies, nothing is copied. A registration is the connection's, not the
+        transaction's, so commit and rollback release it: nothing outlives the transaction."""
+        self.con.register(name, rows)
+        self._kept.append(name)
+
+    def _release_kept(self) -> None:
+        while self._kept:
+            self.con.unregister(self._kept.pop())
+
     def begin(self) -> None:
+        self._release_kept()  # rows kept outside a transaction end where one begins
         self.con.execute("begin transaction")
 
     def commit(self) -> None:
-        self.con.execute("commit")
+        try:
+            self.con.execute("commit")
+        finally:
+            self._release_kept()
 
     def rollback(self) -> None:
-        self.con.execute("rollback")
+        try:
+            self.con.execute("rollback")
+        finally:
+            self._release_kept()
 
 
 def _duckdb_connect(path: str, lock_wait_seconds: float) -> Any:

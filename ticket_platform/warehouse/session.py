@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import pyarrow as pa
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
@@ -151,6 +151,16 @@ class WarehouseSession(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+@runtime_checkable
+class KeepsRowsInPlace(Protocol):
+    """A session whose engine reads the client's Arrow tables where they lie (DuckDB)."""
+
+    def keep_rows(self, name: str, rows: pa.Table) -> None:
+        """Let the current transaction's statements read ``rows`` as ``name``, until it commits
+        or rolls back."""
+        ...
 
 
 def rollback_keeping_cause(session: WarehouseSession, cause: BaseException) -> None:
