@@ -97,7 +97,7 @@ def create_event_tables_sql(dialect: Dialect) -> list[str]:
 
 def create_event_batch_tables_sql(dialect: Dialect) -> list[str]:
     """Empty temporary tables shaped like their targets (dropped first: a session reuses them)."""
-    return feed_sql.batch_tables_sql(TABLES)
+    return feed_sql.batch_tables_sql(TABLES, dialect)
 
 
 def event_merge_steps(dialect: Dialect) -> list[MergeStep]:

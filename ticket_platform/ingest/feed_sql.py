@@ -65,7 +65,7 @@ class FeedTables:
     rows_in_place: str | None = None
     batch_keys: tuple[str, ...] = ()
 
-    def rows_read_in_place(self, dialect: Dialect | None) -> str | None:
+    def rows_read_in_place(self, dialect: Dialect) -> str | None:
         """The name the merge reads the batch's rows under on this engine, None: whole rows."""
         return self.rows_in_place if dialect == "duckdb" else None
 
@@ -95,7 +95,7 @@ def create_tables_sql(tables: FeedTables, dialect: Dialect) -> list[str]:
     ]
 
 
-def batch_tables_sql(tables: FeedTables, dialect: Dialect | None = None) -> list[str]:
+def batch_tables_sql(tables: FeedTables, dialect: Dialect) -> list[str]:
     """Empty temporary tables shaped like their targets, dropped first so a session can reuse
     them, and the merge's scratch tables dropped. A batch table whose rows are read in place
     holds their keys only (``FeedTables.rows_in_place``)."""

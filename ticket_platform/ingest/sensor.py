@@ -94,8 +94,9 @@ def build_landing_sensor(
             f"Lists the landing zone's {feed.prefix}/ day prefixes that can receive files (today, "
             f"yesterday and {lookback} more day(s), TICKET_SENSOR_LOOKBACK_DAYS) and requests "
             f"one {feed.job_name} run per day holding files the load ledger has not seen. "
-            "Newness comes from the ledger, so late, out-of-order and rewritten files are found; the run key is a digest of "
-            "the pending files, so repeated ticks never queue a duplicate run."
+            "Newness comes from the ledger, so late, out-of-order and rewritten files are found; "
+            "the run key is a digest of the pending files, so repeated ticks never queue a "
+            "duplicate run."
         ),
     )
     def landing_sensor(
