@@ -102,6 +102,7 @@ IMPORTS = {
         "ticket_platform.ingest.landing",
         "ticket_platform.warehouse.duckdb_engine",
         "duckdb",
+        "pyarrow.dataset",  # DuckDB imports it on its first Arrow scan: ~0.09 s, once a process
     ),
     "dlt": ("dlt", "dlt.sources.filesystem", "duckdb"),
     "duckdb_read_json": ("duckdb",),

@@ -19,6 +19,29 @@ def test_single_ticket_file(seed_lines):
     assert result.rows[0]["ticket_id"] == "TKT-20250808-1046"
 
 
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda t: t + b"\n",  # the one-ticket fast path
+        lambda t: t + b"\r\n \n",
+        lambda t: b"  " + t,  # the general path
+        lambda t: b"\xef\xbb\xbf" + t,
+        lambda t: orjson.dumps(orjson.loads(t), option=orjson.OPT_INDENT_2),
+        lambda t: gzip.compress(t),
+    ],
+)
+def test_every_shape_of_one_ticket_gives_the_same_row(seed_lines, shape):
+    expected = parse_ticket_file(KEY, seed_lines[0]).rows
+    assert parse_ticket_file(KEY, shape(seed_lines[0])).rows == expected
+
+
+def test_one_ticket_fast_path_keeps_the_size_limit_and_the_suffix_check(seed_lines):
+    limit = len(seed_lines[0]) - 1
+    assert "too large" in _one(parse_ticket_file(KEY, seed_lines[0], max_bytes=limit)).reason
+    notes = _one(parse_ticket_file("tickets/2025/08/08/ticket_x.txt", seed_lines[0]))
+    assert "not a ticket file" in notes.reason
+
+
 def test_json_lines_file_with_many_tickets(seed_lines):
     result = parse_ticket_file("tickets/2025/08/08/unload.jsonl", b"\n".join(seed_lines) + b"\n")
     assert len(result.rows) == 100 and not result.rejected

@@ -209,6 +209,9 @@ class Feed(Generic[R]):
         pending = [o for o in listed if (o.key, o.etag) not in known]
         report.files_seen += len(listed)
         report.files_already_loaded += len(listed) - len(pending)
+        known_keys = {key for key, _etag in known}
+        if not any(o.key in known_keys for o in pending):
+            return pending, {}  # no pending file was loaded before: no content hash to compare
         digests_sql = feed_sql.loaded_digests_sql(session.param, ledger)
         return pending, loaded_digests(session, digests_sql, day, pending)
 

@@ -194,6 +194,9 @@ def parse_ticket_file(
 
 def _parse_ticket_file(key: str, body: bytes, max_bytes: int) -> ParsedFile:
     out = ParsedFile()
+    one_ticket = body[:1] == b"{" and _one_line(body)  # nearly every file: the S3 writer's
+    if one_ticket and len(body) <= max_bytes and key.endswith(TICKET_FILE_SUFFIXES):
+        return _parse_one_object(body, out)
 
     def reject_file(reason: str, raw: bytes = body) -> ParsedFile:
         out.rejected.append(Rejected(None, reason, bounded_text(raw)))
@@ -210,11 +213,7 @@ def _parse_ticket_file(key: str, body: bytes, max_bytes: int) -> ParsedFile:
     body = content
     first_char = body[:1] if not body[:1].isspace() else body.lstrip()[:1]
     if first_char != b"[" and b"\n" not in body.strip():
-        # The common case, one ticket per file: validate straight from bytes.
-        _validate(body, None, out)
-        if out.rejected and out.rejected[0].reason.startswith("invalid JSON"):
-            _explain_encoding(body, out)
-        return out
+        return _parse_one_object(body, out)
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -228,6 +227,20 @@ def _parse_ticket_file(key: str, body: bytes, max_bytes: int) -> ParsedFile:
         return out
     for number, line in iter_lines(body):
         _validate(line, number, out)
+    return out
+
+
+def _one_line(body: bytes) -> bool:
+    """No line break, or only trailing whitespace after the first one."""
+    newline = body.find(b"\n")
+    return newline == -1 or body[newline:].isspace()
+
+
+def _parse_one_object(body: bytes, out: ParsedFile) -> ParsedFile:
+    """One ticket per file, validated straight from its bytes."""
+    _validate(body, None, out)
+    if out.rejected and out.rejected[0].reason.startswith("invalid JSON"):
+        _explain_encoding(body, out)
     return out
 
 
