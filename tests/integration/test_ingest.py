@@ -211,9 +211,9 @@ def test_a_file_that_cannot_be_read_is_reported_and_retried_next_run(
     landing = LocalLanding(tmp_path / "landing")
     landing.write(PREFIX + "ticket_locked.json", seed_lines[0])
     with monkeypatch.context() as patched:
-        patched.setattr(
+        patched.setattr(  # where every local read opens the file (read and read_listed)
             landing,
-            "read",
+            "_read",
             lambda key, max_bytes=None: (_ for _ in ()).throw(PermissionError("denied")),
         )
         report = load_partition(landing, session, DAY)

@@ -58,7 +58,8 @@ class ParsedBatch:
 class LandedFile:
     """One listed file after the read: its bytes, or why there are none."""
 
-    obj: LandingObject
+    key: str
+    obj: LandingObject | None  # None only when a file listed by its key alone could not be read
     body: bytes | None = None
     rejection: str | None = None  # the file is unacceptable: quarantined and ledgered
     read_error: str | None = None  # could not be read now: reported, retried next run
@@ -71,7 +72,7 @@ def md5_hex(body: bytes) -> str:
 
 def read_landed(
     landing: Landing,
-    objects: Sequence[LandingObject],
+    objects: Sequence[LandingObject | str],
     *,
     workers: int = 1,
     max_bytes: int | None = None,
@@ -80,23 +81,40 @@ def read_landed(
     """Read every object (concurrently with ``workers`` > 1), in order, never raising.
 
     ``loaded_digests`` maps keys to the content hash of their last fully loaded version; a file
-    whose bytes hash the same is marked ``unchanged``.
+    whose bytes hash the same is marked ``unchanged``. A key without its listing (a local file
+    listed by ``list_keys``) gets it from the read (``LocalLanding.read_listed``).
     """
     digests = loaded_digests or {}
 
-    def read(obj: LandingObject) -> LandedFile:
+    def read(item: LandingObject | str) -> LandedFile:
+        if isinstance(item, str):
+            return read_key(item)
+        obj = item
         if obj.problem:
-            return LandedFile(obj, rejection=obj.problem)
+            return LandedFile(obj.key, obj, rejection=obj.problem)
         if max_bytes is not None and obj.size > max_bytes:
-            return LandedFile(obj, rejection=str(too_large(obj.size, max_bytes)))
+            return LandedFile(obj.key, obj, rejection=str(too_large(obj.size, max_bytes)))
         try:
             body = landing.read(obj.key, max_bytes)
         except RejectedFile as error:
-            return LandedFile(obj, rejection=str(error))
+            return LandedFile(obj.key, obj, rejection=str(error))
         except Exception as error:  # permission, network, vanished: try again next run
-            return LandedFile(obj, read_error=f"{type(error).__name__}: {error}")
+            return LandedFile(obj.key, obj, read_error=f"{type(error).__name__}: {error}")
+        return read_file(obj, body)
+
+    def read_key(key: str) -> LandedFile:
+        try:
+            obj, body = landing.read_listed(key, max_bytes)  # only LocalLanding lists keys
+        except RejectedFile as error:
+            return LandedFile(key, error.listed, rejection=str(error))
+        except Exception as error:  # permission, vanished: try again next run
+            return LandedFile(key, None, read_error=f"{type(error).__name__}: {error}")
+        return read_file(obj, body)
+
+    def read_file(obj: LandingObject, body: bytes) -> LandedFile:
         known = digests.get(obj.key)
-        return LandedFile(obj, body, unchanged=known is not None and known == md5_hex(body))
+        unchanged = known is not None and known == md5_hex(body)
+        return LandedFile(obj.key, obj, body, unchanged=unchanged)
 
     if workers <= 1:
         yield from map(read, objects)
@@ -110,19 +128,19 @@ def parse_safely(landed: LandedFile, parse: Callable[[str, bytes], ParsedFile]) 
     file with the error rather than failing the day's load."""
     assert landed.body is not None
     try:
-        return parse(landed.obj.key, landed.body)
+        return parse(landed.key, landed.body)
     except Exception as error:
         reason = f"the parser failed on this file ({type(error).__name__}: {error}); please report"
         return ParsedFile(rejected=[Rejected(None, reason, "")])
 
 
 def unreadable_message(landed: LandedFile) -> str:
-    return f"{landed.obj.key}: could not be read ({landed.read_error}); retried on the next run"
+    return f"{landed.key}: could not be read ({landed.read_error}); retried on the next run"
 
 
 def parse_batch(
     landing: Landing,
-    objects: Sequence[LandingObject],
+    objects: Sequence[LandingObject | str],
     parse: Callable[[str, bytes], ParsedFile],
     schema: pa.Schema,
     day: date,

@@ -166,7 +166,7 @@ class Feed(Generic[R]):
         batch_size = max(1, min(PARSE_BATCH, chunk_files))
         found = 0  # new files listed so far: the days are listed as the load reaches them
 
-        def days_pending() -> Iterator[tuple[date, list[LandingObject], dict[str, str]]]:
+        def days_pending() -> Iterator[tuple[date, list[LandingObject | str], dict[str, str]]]:
             nonlocal found
             for day in days:
                 pending, digests = self._pending(landing, session, day, report)
@@ -200,17 +200,24 @@ class Feed(Generic[R]):
 
     def _pending(
         self, landing: Landing, session: WarehouseSession, day: date, report: R
-    ) -> tuple[list[LandingObject], dict[str, str]]:
+    ) -> tuple[list[LandingObject | str], dict[str, str]]:
         """The day's listed files the ledger does not hold (counted into ``report``), and the
-        content hashes of those loaded whole before under another etag."""
+        content hashes of those loaded whole before under another etag. A local file whose key
+        the ledger has never seen is pending by its key alone: its etag comes with its read."""
         ledger = self.tables.ledger
         known = set(session.query(feed_sql.loaded_files_sql(session.param, ledger), (day,)))
-        listed = sorted(landing.list(partition_prefix(day, self.prefix)), key=lambda o: o.key)
-        pending = [o for o in listed if (o.key, o.etag) not in known]
+        known_keys = {key for key, _etag in known}
+        prefix = partition_prefix(day, self.prefix)
+        if isinstance(landing, LocalLanding):
+            looked_up = (_listed(landing, item, known_keys) for item in landing.list_keys(prefix))
+            listed = [item for item in looked_up if item is not None]
+        else:
+            listed = list(landing.list(prefix))
+        listed.sort(key=_key_of)
+        pending = [o for o in listed if isinstance(o, str) or (o.key, o.etag) not in known]
         report.files_seen += len(listed)
         report.files_already_loaded += len(listed) - len(pending)
-        known_keys = {key for key, _etag in known}
-        if not any(o.key in known_keys for o in pending):
+        if not any(_key_of(o) in known_keys for o in pending):
             return pending, {}  # no pending file was loaded before: no content hash to compare
         digests_sql = feed_sql.loaded_digests_sql(session.param, ledger)
         return pending, loaded_digests(session, digests_sql, day, pending)
@@ -218,7 +225,7 @@ class Feed(Generic[R]):
     def parse_files(
         self,
         landing: Landing,
-        objects: Sequence[LandingObject],
+        objects: Sequence[LandingObject | str],
         day: date,
         run_id: str | None,
         loaded_at: datetime,
@@ -369,17 +376,33 @@ def write_in_chunks(
 
 
 def loaded_digests(
-    session: WarehouseSession, statement: str, day: date, pending: Sequence[LandingObject]
+    session: WarehouseSession, statement: str, day: date, pending: Sequence[LandingObject | str]
 ) -> dict[str, str]:
     """Content hashes of the last whole load of the pending keys that were loaded before."""
     if not pending:
         return {}
-    keys = {o.key for o in pending}
+    keys = {_key_of(o) for o in pending}
     return {
         key: digest
         for key, digest, _status in session.query(statement, (day,))
         if key in keys and digest
     }
+
+
+def _listed(
+    landing: LocalLanding, item: LandingObject | str, known_keys: set[str]
+) -> LandingObject | str | None:
+    """A listed key the ledger knows is looked up (its etag decides); other keys stay keys."""
+    if isinstance(item, str) and item in known_keys:
+        try:
+            return landing.stat(item)
+        except FileNotFoundError:
+            return None  # removed since the listing
+    return item
+
+
+def _key_of(item: LandingObject | str) -> str:
+    return item if isinstance(item, str) else item.key
 
 
 def days_label(days: Sequence[date]) -> str:
@@ -389,7 +412,9 @@ def days_label(days: Sequence[date]) -> str:
     return days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}"
 
 
-def _slices(items: Sequence[LandingObject], size: int) -> Iterator[Sequence[LandingObject]]:
+def _slices(
+    items: Sequence[LandingObject | str], size: int
+) -> Iterator[Sequence[LandingObject | str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
