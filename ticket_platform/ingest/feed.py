@@ -31,10 +31,11 @@ import pyarrow as pa
 from ticket_platform.ingest import feed_sql
 from ticket_platform.ingest.batch import ParsedBatch, parse_batch
 from ticket_platform.ingest.feed_sql import BATCH_ROW, LEDGER_COLUMNS, FeedTables
-from ticket_platform.ingest.landing import Landing, LandingObject, LocalLanding
+from ticket_platform.ingest.landing import Landing, LocalLanding
 from ticket_platform.ingest.layout import partition_prefix
 from ticket_platform.ingest.parse_pool import ordered_results, processes_for
 from ticket_platform.ingest.parsing import DEFAULT_MAX_FILE_BYTES, ParsedFile
+from ticket_platform.ingest.pending import Pending, files_to_load
 from ticket_platform.warehouse.session import (
     KeepsRowsInPlace,
     WarehouseSession,
@@ -166,7 +167,7 @@ class Feed(Generic[R]):
         batch_size = max(1, min(PARSE_BATCH, chunk_files))
         found = 0  # new files listed so far: the days are listed as the load reaches them
 
-        def days_pending() -> Iterator[tuple[date, list[LandingObject | str], dict[str, str]]]:
+        def days_pending() -> Iterator[tuple[date, list[Pending], dict[str, str]]]:
             nonlocal found
             for day in days:
                 pending, digests = self._pending(landing, session, day, report)
@@ -200,32 +201,18 @@ class Feed(Generic[R]):
 
     def _pending(
         self, landing: Landing, session: WarehouseSession, day: date, report: R
-    ) -> tuple[list[LandingObject | str], dict[str, str]]:
-        """The day's listed files the ledger does not hold (counted into ``report``), and the
-        content hashes of those loaded whole before under another etag. A local file whose key
-        the ledger has never seen is pending by its key alone: its etag comes with its read."""
-        ledger = self.tables.ledger
-        known = set(session.query(feed_sql.loaded_files_sql(session.param, ledger), (day,)))
-        known_keys = {key for key, _etag in known}
+    ) -> tuple[list[Pending], dict[str, str]]:
+        """The day's files to load (``pending.py``), counted into ``report``."""
         prefix = partition_prefix(day, self.prefix)
-        if isinstance(landing, LocalLanding):
-            looked_up = (_listed(landing, item, known_keys) for item in landing.list_keys(prefix))
-            listed = [item for item in looked_up if item is not None]
-        else:
-            listed = list(landing.list(prefix))
-        listed.sort(key=_key_of)
-        pending = [o for o in listed if isinstance(o, str) or (o.key, o.etag) not in known]
-        report.files_seen += len(listed)
-        report.files_already_loaded += len(listed) - len(pending)
-        if not any(_key_of(o) in known_keys for o in pending):
-            return pending, {}  # no pending file was loaded before: no content hash to compare
-        digests_sql = feed_sql.loaded_digests_sql(session.param, ledger)
-        return pending, loaded_digests(session, digests_sql, day, pending)
+        files = files_to_load(landing, session, self.tables.ledger, prefix, day)
+        report.files_seen += files.listed
+        report.files_already_loaded += files.listed - len(files.pending)
+        return files.pending, files.digests
 
     def parse_files(
         self,
         landing: Landing,
-        objects: Sequence[LandingObject | str],
+        objects: Sequence[Pending],
         day: date,
         run_id: str | None,
         loaded_at: datetime,
@@ -375,36 +362,6 @@ def write_in_chunks(
         flush()
 
 
-def loaded_digests(
-    session: WarehouseSession, statement: str, day: date, pending: Sequence[LandingObject | str]
-) -> dict[str, str]:
-    """Content hashes of the last whole load of the pending keys that were loaded before."""
-    if not pending:
-        return {}
-    keys = {_key_of(o) for o in pending}
-    return {
-        key: digest
-        for key, digest, _status in session.query(statement, (day,))
-        if key in keys and digest
-    }
-
-
-def _listed(
-    landing: LocalLanding, item: LandingObject | str, known_keys: set[str]
-) -> LandingObject | str | None:
-    """A listed key the ledger knows is looked up (its etag decides); other keys stay keys."""
-    if isinstance(item, str) and item in known_keys:
-        try:
-            return landing.stat(item)
-        except FileNotFoundError:
-            return None  # removed since the listing
-    return item
-
-
-def _key_of(item: LandingObject | str) -> str:
-    return item if isinstance(item, str) else item.key
-
-
 def days_label(days: Sequence[date]) -> str:
     """A load's days in a report or a log line: "2025-08-08", "2025-08-01..2025-08-30"."""
     if not days:
@@ -412,9 +369,7 @@ def days_label(days: Sequence[date]) -> str:
     return days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}"
 
 
-def _slices(
-    items: Sequence[LandingObject | str], size: int
-) -> Iterator[Sequence[LandingObject | str]]:
+def _slices(items: Sequence[Pending], size: int) -> Iterator[Sequence[Pending]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
