@@ -136,15 +136,21 @@ def get_settings() -> Settings:
         read_workers=int(
             env_value("TICKET_READ_WORKERS", "32" if landing_uri.startswith("s3://") else "1")
         ),
-        parse_processes=int(
-            env_float("TICKET_PARSE_PROCESSES", min(os.cpu_count() or 1, 8), 1, 64)
-        ),
+        parse_processes=int(env_float("TICKET_PARSE_PROCESSES", min(usable_cpus(), 8), 1, 64)),
         docs_uri=env_value("TICKET_DOCS_URI"),
         automation=_automation_settings(env),
         routing=_routing_settings(),
         judge_reference=env_value("TICKET_JUDGE_REFERENCE"),
         judge_min_agreement=env_float("TICKET_JUDGE_MIN_AGREEMENT", 0.8, 0.0, 1.0),
     )
+
+
+def usable_cpus() -> int:
+    """The processors this process may run on (``taskset``, a container's cpuset), not the
+    machine's: workers beyond them would only take turns."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def env_choice(name: str, default: str, allowed: tuple[str, ...]) -> str:

@@ -124,3 +124,15 @@ def test_the_hot_path_ticks_every_4_s_locally_and_every_15_s_in_prod(monkeypatch
     monkeypatch.setenv("TICKET_HOT_PATH_INTERVAL_SECONDS", "8")
     assert get_settings().automation.hot_path_interval_seconds == 8
     assert get_settings().parse_processes >= 1
+
+
+def test_parse_processes_default_to_the_cpus_the_process_may_use(monkeypatch, tmp_path):
+    """Under taskset or a container's cpuset the machine has more cores than the load may use."""
+    monkeypatch.delenv("TICKET_PARSE_PROCESSES", raising=False)
+    monkeypatch.setenv("TICKET_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {3}, raising=False)
+    assert get_settings().parse_processes == 1
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(12)), raising=False)
+    assert get_settings().parse_processes == 8
+    monkeypatch.setenv("TICKET_PARSE_PROCESSES", "3")
+    assert get_settings().parse_processes == 3
