@@ -16,6 +16,7 @@ class Profile:
     slow_run_seconds: float  # a contender slower than this per run is timed once at that size
     dlt_max_files: int  # dlt above this size would take longer than the rest of the run
     read_json_max_files: int  # DuckDB read_json ran out of memory (18.8 GB) at 100,000 files
+    write_alone_max_files: int  # the DuckDB write alone: a yardstick, not a contender
     s3_files: int
     s3_latency_ms: float
     s3_workers: tuple[int, ...]
@@ -65,6 +66,7 @@ FULL = Profile(
     slow_run_seconds=60.0,
     dlt_max_files=100_000,
     read_json_max_files=100_000,
+    write_alone_max_files=100_000,
     s3_files=2_000,
     s3_latency_ms=20.0,
     s3_workers=(1, 8, 32),
@@ -98,6 +100,7 @@ QUICK = Profile(
     slow_run_seconds=60.0,
     dlt_max_files=400,
     read_json_max_files=400,
+    write_alone_max_files=400,
     s3_files=60,
     s3_latency_ms=5.0,
     s3_workers=(1, 8),

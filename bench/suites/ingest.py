@@ -5,7 +5,11 @@
 * ``dlt``: the peer loader a user would pick instead: ``dlt[duckdb]``'s filesystem source with
   ``read_jsonl``, merged on ``ticket_id`` (the same dedupe) into DuckDB, dlt's defaults otherwise;
 * ``plain_read_parse``: the limit of this machine: walk, read, ``json.loads``, nothing else;
-* ``duckdb_read_json``: DuckDB's own ``read_json`` over a glob of the same files.
+* ``duckdb_read_json``: DuckDB's own ``read_json`` over a glob of the same files;
+* ``duckdb_write_alone``: a yardstick, not a loader: the same files' rows, parsed by the
+  platform's parser before the clock starts, inserted from one Arrow table into ``raw.tickets``
+  of a fresh DuckDB file and checkpointed as it closes: what writing the rows costs any loader
+  into DuckDB, whatever it does before.
 
 Every contender runs in its own process (``python -m bench.suites.ingest --contender …``), so
 its peak RSS is its own. The page cache is warmed once per size before any timing.
@@ -26,7 +30,13 @@ from bench.common import generate_landing, log, median_of, peak_rss_mb, run_chil
 from bench.profiles import Profile
 
 END = date(2025, 8, 30)
-CONTENDERS = ("plain_read_parse", "platform_ingest", "dlt", "duckdb_read_json")
+CONTENDERS = (
+    "plain_read_parse",
+    "platform_ingest",
+    "dlt",
+    "duckdb_read_json",
+    "duckdb_write_alone",
+)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -90,12 +100,47 @@ def duckdb_read_json(landing: Path, workdir: Path) -> int:
         return con.execute("select count(*) from tickets").fetchone()[0]
 
 
+def parsed_rows(landing: Path):
+    """Every file's staged rows as the platform's parser gives them (one Arrow table)."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from ticket_platform.ingest.landing import LocalLanding
+    from ticket_platform.ingest.tickets import TICKETS, discover_days, partition_prefix
+
+    store = LocalLanding(landing)
+    days, _ = discover_days(store)
+    batches = [
+        TICKETS.parse_files(
+            store, list(store.list_keys(partition_prefix(day))), day, "bench", datetime.now()
+        )
+        for day in days
+    ]
+    return pa.concat_tables([batch.rows for batch in batches])
+
+
+def duckdb_write_alone(rows, workdir: Path) -> int:
+    from ticket_platform.ingest.tickets import ensure_tables
+    from ticket_platform.warehouse.duckdb_engine import duckdb_session
+
+    with duckdb_session(workdir / "write_alone.duckdb") as session:
+        ensure_tables(session)
+        session.con.register("parsed", rows)
+        columns = ", ".join(rows.column_names)
+        session.execute(f"insert into raw.tickets ({columns}) select {columns} from parsed")
+        count = session.query("select count(*) from raw.tickets")[0][0]
+    return count  # the clock stops after the close, which checkpoints
+
+
 FUNCTIONS = {
     "plain_read_parse": plain_read_parse,
     "platform_ingest": platform_ingest,
     "dlt": dlt_filesystem,
     "duckdb_read_json": duckdb_read_json,
+    "duckdb_write_alone": duckdb_write_alone,
 }
+SETUP = {"duckdb_write_alone": parsed_rows}  # before the clock starts
 IMPORTS = {
     "platform_ingest": (
         "ticket_platform.ingest.tickets",
@@ -106,6 +151,7 @@ IMPORTS = {
     ),
     "dlt": ("dlt", "dlt.sources.filesystem", "duckdb"),
     "duckdb_read_json": ("duckdb",),
+    "duckdb_write_alone": ("ticket_platform.warehouse.duckdb_engine", "duckdb", "pyarrow.dataset"),
 }
 
 
@@ -114,8 +160,9 @@ def measure_in_this_process(name: str, landing: Path, workdir: Path) -> dict:
     workdir.mkdir(parents=True)
     for module in IMPORTS.get(name, ()):  # start-up is not ingest
         __import__(module)
+    source = SETUP[name](landing) if name in SETUP else landing
     started = time.perf_counter()
-    rows = FUNCTIONS[name](landing, workdir)
+    rows = FUNCTIONS[name](source, workdir)
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": seconds, "peak_rss_mb": round(peak_rss_mb())}
 
@@ -135,6 +182,8 @@ def _contenders_at(size: int, profile: Profile) -> list[str]:
         wanted.append("dlt")
     if size <= profile.read_json_max_files:
         wanted.append("duckdb_read_json")
+    if size <= profile.write_alone_max_files:
+        wanted.append("duckdb_write_alone")
     return wanted
 
 
@@ -185,7 +234,12 @@ def _ratios(results: dict) -> dict:
     if "platform_ingest" not in results:
         return {}
     platform = results["platform_ingest"]["files_per_s"]
-    names = {"plain_read_parse": "plain", "dlt": "dlt", "duckdb_read_json": "read_json"}
+    names = {
+        "plain_read_parse": "plain",
+        "dlt": "dlt",
+        "duckdb_read_json": "read_json",
+        "duckdb_write_alone": "write_alone",
+    }
     return {
         f"platform_vs_{short}": round(platform / results[name]["files_per_s"], 3)
         for name, short in names.items()

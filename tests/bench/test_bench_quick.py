@@ -57,6 +57,7 @@ def test_every_ingest_contender_loads_every_file(quick_run):
         "platform_ingest",
         "dlt",
         "duckdb_read_json",
+        "duckdb_write_alone",
     }
     for name, contender in size["contenders"].items():
         assert contender["rows"] == QUICK.ingest_sizes[0], name

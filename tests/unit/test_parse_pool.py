@@ -43,6 +43,21 @@ def test_worker_processes_return_results_in_task_order():
     assert os.getpid() not in {pid for _, pid in results}
 
 
+@pytest.mark.parametrize(("ahead", "submitted"), [(0, 4), (3, 4), (10, 10)])
+def test_workers_run_ahead_of_the_reader_by_at_most_ahead_tasks(ahead, submitted):
+    pulled = []
+
+    def tasks():
+        for n in range(40):
+            pulled.append(n)
+            yield (_square, (n,), {})
+
+    results = ordered_results(tasks(), processes=2, ahead=ahead)
+    assert next(results)[0] == 0
+    assert len(pulled) == submitted  # never fewer than 2 per worker
+    assert [value for value, _ in results] == [n * n for n in range(1, 40)]
+
+
 def test_an_error_in_a_task_is_raised_in_the_loading_process():
     with pytest.raises(ValueError, match="task 5 failed"):
         list(ordered_results(_tasks(_fail_on, 10, 5), processes=2))

@@ -189,8 +189,13 @@ class Feed(Generic[R]):
             for day, pending, digests in itertools.chain([first], listed)
             for part in _slices(pending, batch_size)
         )
+        workers = processes_for(estimate, processes)
+        # The workers parse the next chunk while this process writes the last one: without
+        # the headroom they stopped after a few batches at every transaction (100,000 files on
+        # 2 cores: 0.93x wall, peak +40 MB).
+        ahead = chunk_files // batch_size + 2 * workers
         write_in_chunks(
-            ordered_results(tasks, processes_for(estimate, processes), report.errors.append),
+            ordered_results(tasks, workers, report.errors.append, ahead=ahead),
             ParsedBatch.combine,
             lambda batch: self._write(session, batch, report),
             chunk_files=chunk_files,

@@ -2,9 +2,10 @@
 
 Reading a small file, validating it against the contract and building its Arrow row is pure
 Python, bound by one core; the load transaction is the warehouse's work. With ``processes`` > 1
-the batches are parsed by a pool of that many worker processes and come back in order, at most
-``2 * processes`` batches in flight, so memory stays bounded and the loading process writes one
-chunk while the workers parse the next.
+the batches are parsed by a pool of that many worker processes and come back in order. The
+caller bounds the batches in flight (``ahead``): enough for the workers to parse a whole
+transaction's chunk while the loading process writes the last one, and no more, so memory stays
+bounded.
 
 Workers are forked from a server process started for the purpose (``forkserver``), never from
 the loading process, which holds database connections and their threads. The server imports the
@@ -47,16 +48,21 @@ def processes_for(expected_files: int, processes: int) -> int:
 
 
 def ordered_results(
-    tasks: Iterable[Task[T]], processes: int, warn: Callable[[str], None] | None = None
+    tasks: Iterable[Task[T]],
+    processes: int,
+    warn: Callable[[str], None] | None = None,
+    ahead: int = 0,
 ) -> Iterator[T]:
     """Each task's ``fn(*args, **kwargs)``, in the order of ``tasks``: in this process when
-    ``processes`` <= 1, else in a pool of that many processes. An error a task raises (a bug:
+    ``processes`` <= 1, else in a pool of that many processes, with at most ``ahead`` tasks
+    submitted and not yet taken (at least ``2 * processes``). An error a task raises (a bug:
     the parsers turn bad input into quarantine rows) is raised here; a pool that breaks hands
     its unfinished tasks back to this process, and says so through ``warn`` (and the log)."""
     tasks = iter(tasks)
     if processes <= 1:
         yield from _here(tasks)
         return
+    in_flight_limit = max(ahead, 2 * processes)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     in_flight: deque[tuple[Task[T], Future[T]]] = deque()
@@ -65,7 +71,7 @@ def ordered_results(
             for task in tasks:
                 fn, args, kwargs = task
                 in_flight.append((task, pool.submit(fn, *args, **kwargs)))
-                if len(in_flight) >= 2 * processes:
+                if len(in_flight) >= in_flight_limit:
                     yield in_flight[0][1].result()
                     in_flight.popleft()
             while in_flight:
