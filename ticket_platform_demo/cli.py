@@ -60,7 +60,8 @@ def generate(
     ] = False,
 ) -> None:
     """Write synthetic processed tickets in the S3 layout tickets/YYYY/MM/DD/ticket_<id>.json."""
-    from ticket_platform.ingest.landing import LocalLanding, landing_from_uri
+    from ticket_platform.ingest.landing import LocalLanding
+    from ticket_platform.ingest.landing_uri import landing_from_uri
     from ticket_platform_demo.synthetic import generate_tickets
 
     settings = settings_or_exit()
@@ -113,7 +114,7 @@ def simulate(
     Writes tickets/ and events/ into the landing zone and the lifecycle table to
     <data dir>/lifecycle.sqlite.
     """
-    from ticket_platform.ingest.landing import landing_from_uri
+    from ticket_platform.ingest.landing_uri import landing_from_uri
     from ticket_platform_demo.simulator.local_aws import SqliteTicketTable
     from ticket_platform_demo.simulator.responder import TemplateResponder
     from ticket_platform_demo.simulator.sentiment import default_analyzer

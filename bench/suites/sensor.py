@@ -22,8 +22,9 @@ import dagster as dg
 from bench.common import log
 from bench.profiles import Profile
 from ticket_platform.ingest import tickets_sql as sql
-from ticket_platform.ingest.landing import Landing, LocalLanding, S3Landing
+from ticket_platform.ingest.landing import Landing, LocalLanding
 from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.s3_landing import S3Landing
 from ticket_platform.ingest.sensor import build_landing_sensor
 from ticket_platform.ingest.tickets import ensure_tables, partition_prefix
 from ticket_platform.settings import get_settings

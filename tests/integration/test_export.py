@@ -7,7 +7,8 @@ import boto3
 import pyarrow.parquet as pq
 from moto import mock_aws
 
-from ticket_platform.ingest.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.s3_landing import S3Landing
 from ticket_platform.reports.export import export_key, export_tables
 
 

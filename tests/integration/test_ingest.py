@@ -9,7 +9,8 @@ import pytest
 from moto import mock_aws
 
 from ticket_platform.ingest import tickets_sql as sql
-from ticket_platform.ingest.landing import LocalLanding, RejectedFile, S3Landing
+from ticket_platform.ingest.landing import LocalLanding, RejectedFile
+from ticket_platform.ingest.s3_landing import S3Landing
 from ticket_platform.ingest.tickets import (
     TICKETS,
     apply_batch,

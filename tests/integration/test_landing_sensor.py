@@ -13,8 +13,9 @@ from moto import mock_aws
 
 from ticket_platform.ingest import sensor as landing_sensor_module
 from ticket_platform.ingest.assets import build_raw_tickets_asset
-from ticket_platform.ingest.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.s3_landing import S3Landing
 from ticket_platform.ingest.sensor import PARTITION_TAG, build_landing_sensor
 from ticket_platform.settings import get_settings
 from ticket_platform.warehouse.resource import DuckDBWarehouse

@@ -8,10 +8,9 @@ from ticket_platform.ingest.landing import (
     LINK_NOT_FOLLOWED,
     LocalLanding,
     RejectedFile,
-    S3Landing,
-    landing_from_uri,
-    parse_landing_uri,
 )
+from ticket_platform.ingest.landing_uri import landing_from_uri, parse_landing_uri
+from ticket_platform.ingest.s3_landing import S3Landing
 
 
 def test_local_landing_lists_by_prefix_and_skips_temp_files(tmp_path):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ticket_platform.ingest.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.landing import LocalLanding
 from ticket_platform.ingest.resources import LandingResource
+from ticket_platform.ingest.s3_landing import S3Landing
 from ticket_platform.resources import platform_resources
 from ticket_platform.settings import get_settings
 

@@ -339,7 +339,7 @@ def route(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
 ) -> None:
     """Predict the owning team of a ticket with the promoted routing model."""
-    from ticket_platform.ingest.landing import landing_from_uri
+    from ticket_platform.ingest.landing_uri import landing_from_uri
     from ticket_platform.routing.artifacts import ModelNotFoundError, ModelStore
     from ticket_platform.routing.dataset import routing_text
     from ticket_platform.routing.model import rank_teams

@@ -35,7 +35,8 @@ from ticket_platform.evaluation.assets import (
 from ticket_platform.ingest.assets import INGEST_JOB
 from ticket_platform.ingest.events import EVENTS_PREFIX
 from ticket_platform.ingest.events_assets import INGEST_EVENTS_JOB
-from ticket_platform.ingest.landing import Landing, landing_from_uri
+from ticket_platform.ingest.landing import Landing
+from ticket_platform.ingest.landing_uri import landing_from_uri
 from ticket_platform.ingest.tickets import TICKETS_PREFIX, discover_days
 from ticket_platform.partitions import partition_bounds
 from ticket_platform.routing import store as routing_store

@@ -1,22 +1,21 @@
 """The landing zone: where ticket files arrive, behind one small interface.
 
-Two implementations: ``LocalLanding`` (a folder, the embedded default) and ``S3Landing`` (a bucket
-and prefix, through a boto3 client). Keys are always relative to the landing root and use ``/``,
-so ``tickets/2025/08/08/ticket_TKT-1.json`` means the same thing in both.
+Two implementations: ``LocalLanding`` (a folder, the embedded default; here) and ``S3Landing``
+(a bucket and prefix through a boto3 client; ``s3_landing.py``). Keys are always relative to the
+landing root and use ``/``, so ``tickets/2025/08/08/ticket_TKT-1.json`` means the same thing in
+both.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import urlparse
+from typing import Protocol
 
 
 # Not frozen: a listing builds one per file, and a frozen dataclass's __init__ costs four times
@@ -95,15 +94,6 @@ def _file_type_problem(mode: int) -> str | None:
         else "special file"
     )
     return f"not a regular file ({kind}): skipped"
-
-
-def _s3_object(key: str, listed: dict[str, Any]) -> LandingObject:
-    return LandingObject(
-        key=key,
-        etag=listed["ETag"].strip('"'),
-        size=listed["Size"],
-        last_modified=listed["LastModified"],
-    )
 
 
 class Landing(Protocol):
@@ -317,98 +307,3 @@ def _read_fd(fd: int, size: int, max_bytes: int | None, listed: LandingObject) -
 
 def too_large(size: int, max_bytes: int, listed: LandingObject | None = None) -> RejectedFile:
     return RejectedFile(f"file too large: {size:,} bytes (limit {max_bytes:,}); not read", listed)
-
-
-def _bounded_read(handle: Any, size: int, max_bytes: int | None) -> bytes:
-    """Read a stream whose announced size is ``size``, never more than ``max_bytes + 1`` bytes
-    (a file may grow after it was sized). Reads ask for the announced size, not the limit:
-    a read of n bytes allocates n bytes first."""
-    if max_bytes is None:
-        return handle.read()
-    if size > max_bytes:
-        raise too_large(size, max_bytes)
-    data = handle.read(size + 1)
-    if len(data) > size:  # it grew: read on, up to the limit
-        data += handle.read(max_bytes + 1 - len(data))
-    if len(data) > max_bytes:
-        raise too_large(len(data), max_bytes)
-    return data
-
-
-class S3Landing:
-    """A bucket and prefix in S3, read with a paginated ``list_objects_v2``."""
-
-    def __init__(self, client: Any, bucket: str, prefix: str = ""):
-        self.client = client
-        self.bucket = bucket
-        self.prefix = prefix.strip("/")
-        self.uri = f"s3://{bucket}/{self.prefix}".rstrip("/")
-
-    def _full(self, key: str) -> str:
-        return f"{self.prefix}/{key}" if self.prefix else key
-
-    def list(self, prefix: str) -> Iterator[LandingObject]:
-        strip = len(self.prefix) + 1 if self.prefix else 0
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._full(prefix)):
-            for obj in page.get("Contents", ()):
-                yield _s3_object(obj["Key"][strip:], obj)
-
-    def list_folders(self, prefix: str) -> tuple[list[str], list[LandingObject]]:
-        strip = len(self._full(prefix))
-        folders: list[str] = []
-        files: list[LandingObject] = []
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(
-            Bucket=self.bucket, Prefix=self._full(prefix), Delimiter="/"
-        ):
-            folders += [p["Prefix"][strip:].rstrip("/") for p in page.get("CommonPrefixes", ())]
-            files += [
-                _s3_object(f"{prefix}{obj['Key'][strip:]}", obj) for obj in page.get("Contents", ())
-            ]
-        return folders, files
-
-    def read(self, key: str, max_bytes: int | None = None) -> bytes:
-        response = self.client.get_object(Bucket=self.bucket, Key=self._full(key))
-        body = response["Body"]
-        try:
-            return _bounded_read(body, response["ContentLength"], max_bytes)
-        finally:
-            body.close()
-
-    def write(self, key: str, body: bytes) -> None:
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=self._full(key),
-            Body=body,
-            ContentMD5=_b64md5(body),
-        )
-
-
-def _b64md5(body: bytes) -> str:
-    import base64
-
-    return base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
-
-
-def parse_landing_uri(uri: str) -> tuple[str, str, str]:
-    """``("s3", bucket, prefix)`` or ``("local", path, "")`` for a landing URI or path."""
-    parsed = urlparse(uri)
-    if parsed.scheme == "s3":
-        if not parsed.netloc:
-            raise ValueError(f"S3 landing URI {uri!r} has no bucket")
-        return "s3", parsed.netloc, parsed.path.strip("/")
-    if parsed.scheme in ("", "file"):
-        return "local", parsed.path if parsed.scheme == "file" else uri, ""
-    raise ValueError(f"unsupported landing URI {uri!r}: use a folder path or s3://bucket/prefix")
-
-
-def landing_from_uri(uri: str, s3_client: Any = None) -> Landing:
-    kind, location, prefix = parse_landing_uri(uri)
-    if kind == "s3":
-        if s3_client is None:
-            import boto3
-
-            s3_client = boto3.client("s3")
-        return S3Landing(s3_client, location, prefix)
-    return LocalLanding(location)

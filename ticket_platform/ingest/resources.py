@@ -9,7 +9,9 @@ from dagster_aws.s3 import S3Resource
 from dagster_aws.utils import construct_boto_client_retry_config
 from pydantic import Field
 
-from ticket_platform.ingest.landing import Landing, LocalLanding, S3Landing, parse_landing_uri
+from ticket_platform.ingest.landing import Landing, LocalLanding
+from ticket_platform.ingest.landing_uri import parse_landing_uri
+from ticket_platform.ingest.s3_landing import S3Landing
 
 
 class LandingResource(dg.ConfigurableResource):

@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from ticket_platform.ingest.landing import parse_landing_uri
+from ticket_platform.ingest.landing_uri import parse_landing_uri
 from ticket_platform.pools import writer_pool
 from ticket_platform.settings import Settings, get_settings
 from ticket_platform.transform.assets import DBT_DOCS

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
-from ticket_platform.ingest.landing import parse_landing_uri
+from ticket_platform.ingest.landing_uri import parse_landing_uri
 
 # The files of the site `dbt docs generate --static` writes, which transform/docs.py publishes
 # and this server serves (here, so the server starts without importing Dagster or dbt).

@@ -9,7 +9,8 @@ import pytest
 from helpers.routing_tickets import fixed_tickets
 from moto import mock_aws
 
-from ticket_platform.ingest.landing import LocalLanding, S3Landing
+from ticket_platform.ingest.landing import LocalLanding
+from ticket_platform.ingest.s3_landing import S3Landing
 from ticket_platform.routing.artifacts import ModelCard, ModelNotFoundError, ModelStore
 from ticket_platform.routing.dataset import label_tickets
 from ticket_platform.routing.model import train
