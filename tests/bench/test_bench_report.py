@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.common import median_of
-from bench.report import targets
+from bench.targets import targets
 
 
 def _ingest(platform: float, plain: float, dlt: float | None, rss: int) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bench.report import targets
 from bench.suites.judge_facts import (
     ALL_GROUP,
     caught_by_kind,
@@ -13,6 +12,7 @@ from bench.suites.judge_facts import (
     percentile,
     quality,
 )
+from bench.targets import targets
 
 TECH = "technical_accuracy"
 WRITER_D = "held-out, written by writer D"

@@ -1,6 +1,6 @@
 """The benchmark report's targets: each is computed from a suite's raw result."""
 
-from bench.report import targets
+from bench.targets import targets
 
 
 def _s3_result(platform_rates: dict[int, float], plain_rate: float) -> dict:
