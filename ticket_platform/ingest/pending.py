@@ -41,21 +41,19 @@ def files_to_load(
         listed = [item for item in looked_up if item is not None]
     else:
         listed = list(landing.list(prefix))
-    listed.sort(key=key_of)
+    listed.sort(key=_key_of)
     pending = [o for o in listed if isinstance(o, str) or (o.key, o.etag) not in known]
-    if not any(key_of(o) in known_keys for o in pending):
+    if not any(_key_of(o) in known_keys for o in pending):
         return DayFiles(len(listed), pending, {})  # none loaded before: no hash to compare
-    digests_sql = feed_sql.loaded_digests_sql(session.param, ledger)
-    return DayFiles(len(listed), pending, loaded_digests(session, digests_sql, day, pending))
+    return DayFiles(len(listed), pending, _loaded_digests(session, ledger, day, pending))
 
 
-def loaded_digests(
-    session: WarehouseSession, statement: str, day: date, pending: Sequence[Pending]
+def _loaded_digests(
+    session: WarehouseSession, ledger: str, day: date, pending: Sequence[Pending]
 ) -> dict[str, str]:
     """Content hashes of the last whole load of the pending keys that were loaded before."""
-    if not pending:
-        return {}
-    keys = {key_of(o) for o in pending}
+    keys = {_key_of(o) for o in pending}
+    statement = feed_sql.loaded_digests_sql(session.param, ledger)
     return {
         key: digest
         for key, digest, _status in session.query(statement, (day,))
@@ -63,7 +61,7 @@ def loaded_digests(
     }
 
 
-def key_of(item: Pending) -> str:
+def _key_of(item: Pending) -> str:
     return item if isinstance(item, str) else item.key
 
 
